@@ -1,0 +1,437 @@
+//! The small plain values passed from one pipeline stage to the next.
+//!
+//! `discover` finds [`FoundFile`]s, `ingest` turns each into a [`RawReturn`]
+//! (its rows with their [`Origin`]), `validate` turns that into a
+//! [`CheckedReturn`] (the [`Event`]s it accepted, the [`Finding`]s it made and
+//! a [`ReturnSummary`]), `merge` orders every event into one
+//! [`Chronology`](crate::merge::Chronology), `episodes` finds the candidate key
+//! practice episodes, and `write` puts it all in a workbook.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::NaiveTime;
+use serde::Serialize;
+
+use crate::dates::DateValue;
+use crate::findings::Finding;
+
+/// Where a value came from: `file › sheet › row`.
+///
+/// ```
+/// use chronomerge::model::Origin;
+/// let o = Origin::new("police.xlsx", "Chronology", 17);
+/// assert_eq!(o.to_string(), "police.xlsx › Chronology › row 17");
+/// assert_eq!(o.cell(3), "D17");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Origin {
+    /// The file name as found in the review folder (no directory).
+    pub file: Arc<str>,
+    /// The sheet name (`Chronology`), or the file name again for a CSV.
+    pub sheet: Arc<str>,
+    /// 1-based row number as the agency sees it in Excel (or CSV line).
+    pub row: u32,
+}
+
+impl Origin {
+    /// Makes an origin.
+    pub fn new(file: &str, sheet: &str, row: u32) -> Self {
+        Origin {
+            file: file.into(),
+            sheet: sheet.into(),
+            row,
+        }
+    }
+
+    /// The A1 reference of column `col` (0-based) on this origin's row.
+    pub fn cell(&self, col: usize) -> String {
+        cell_ref(col, self.row)
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} › {} › row {}", self.file, self.sheet, self.row)
+    }
+}
+
+/// The A1 name of a cell from a 0-based column and a 1-based row.
+///
+/// ```
+/// assert_eq!(chronomerge::model::cell_ref(0, 1), "A1");
+/// assert_eq!(chronomerge::model::cell_ref(27, 5), "AB5");
+/// ```
+pub fn cell_ref(col: usize, row: u32) -> String {
+    format!("{}{}", col_name(col), row)
+}
+
+/// The letters of a 0-based column: 0 → `A`, 25 → `Z`, 26 → `AA`.
+pub fn col_name(col: usize) -> String {
+    let mut n = col + 1;
+    let mut s = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        s.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).expect("ascii")
+}
+
+/// One cell as read from a return, whatever the file format.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Cell {
+    /// Nothing in the cell.
+    #[default]
+    Empty,
+    /// Text as typed (never trimmed at this stage).
+    Text(String),
+    /// A plain number (no date format).
+    Number(f64),
+    /// A cell Excel shows as a date and/or time. `serial` is in the 1900
+    /// date system whatever the workbook used, so the same day gives the
+    /// same serial from a 1900 and a 1904 workbook.
+    DateTime {
+        /// Days since 1899-12-30 (Excel 1900 system, with its phantom
+        /// 29/02/1900 at 60), fraction = time of day.
+        serial: f64,
+        /// True when the cell's format is a duration (`[h]:mm`).
+        duration: bool,
+    },
+    /// An ISO 8601 date or date-time (OpenDocument date cells).
+    IsoDateTime(String),
+    /// An ISO 8601 duration (OpenDocument time cells), e.g. `PT14H30M00S`.
+    IsoDuration(String),
+    /// TRUE / FALSE.
+    Bool(bool),
+    /// A spreadsheet error value such as `#REF!`.
+    Error(String),
+}
+
+impl Cell {
+    /// True when the cell holds nothing but white space.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as the reader would see it, as text.
+    pub fn to_text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => fmt_number(*n),
+            Cell::DateTime { serial, .. } => crate::dates::render_serial(*serial),
+            Cell::IsoDateTime(s) | Cell::IsoDuration(s) => s.clone(),
+            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Cell::Error(e) => e.clone(),
+        }
+    }
+
+    /// Moves the text out of a text cell (other cells are rendered).
+    pub fn into_text(self) -> String {
+        match self {
+            Cell::Text(s) => s,
+            other => other.to_text(),
+        }
+    }
+}
+
+/// A number as a person would write it: `3`, not `3.0`.
+pub fn fmt_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// The formats a return can arrive in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Office Open XML workbook (`.xlsx`, `.xlsm`).
+    Xlsx,
+    /// Excel 97–2003 (`.xls`).
+    Xls,
+    /// Excel binary workbook (`.xlsb`).
+    Xlsb,
+    /// OpenDocument spreadsheet (`.ods`).
+    Ods,
+    /// Comma-separated export from a case system.
+    Csv,
+}
+
+impl Format {
+    /// The format for a file extension (case-insensitive), if it is a return.
+    ///
+    /// ```
+    /// use chronomerge::model::Format;
+    /// assert_eq!(Format::from_extension("XLSX"), Some(Format::Xlsx));
+    /// assert_eq!(Format::from_extension("docx"), None);
+    /// ```
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext.to_ascii_lowercase().as_str() {
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
+            "xls" => Some(Format::Xls),
+            "xlsb" => Some(Format::Xlsb),
+            "ods" => Some(Format::Ods),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// A file found in the review folder.
+#[derive(Debug, Clone)]
+pub struct FoundFile {
+    /// Full path.
+    pub path: PathBuf,
+    /// File name as shown to people.
+    pub name: String,
+    /// The return format, or why the file is not a return.
+    pub kind: FileKind,
+}
+
+/// Whether a found file is read as a return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileKind {
+    /// A return to read.
+    Return(Format),
+    /// Listed in `Returns` as ignored, with the reason.
+    Ignored(String),
+}
+
+/// One row of a sheet, with its origin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawRow {
+    /// 1-based row number in the sheet.
+    pub row: u32,
+    /// The cells from column A on (may be shorter than the template).
+    pub cells: Vec<Cell>,
+}
+
+/// A sheet as read: its name and its non-blank rows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RawSheet {
+    /// Sheet name as in the workbook.
+    pub name: String,
+    /// Rows that hold anything, in sheet order.
+    pub rows: Vec<RawRow>,
+    /// Cells (0-based col, 1-based row) that hold formulas, with the formula.
+    pub formulas: Vec<(usize, u32, String)>,
+}
+
+/// A return as read from disk, before any checking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawReturn {
+    /// File name.
+    pub file: Arc<str>,
+    /// Its format.
+    pub format: Format,
+    /// Every sheet name, in workbook order.
+    pub sheet_names: Vec<String>,
+    /// The `Agency details` sheet, if found.
+    pub details: Option<RawSheet>,
+    /// The `Chronology` sheet (for a CSV, the whole file).
+    pub chronology: Option<RawSheet>,
+    /// Findings made while reading (encoding, ragged rows …).
+    pub findings: Vec<Finding>,
+}
+
+/// The template's chronology columns, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Column {
+    /// A: Date
+    Date,
+    /// B: Time
+    Time,
+    /// C: Sequence
+    Sequence,
+    /// D: Source of information
+    Source,
+    /// E: Practitioner role
+    Role,
+    /// F: Child or family member
+    Subject,
+    /// G: Event type
+    EventType,
+    /// H: Details of event
+    Details,
+    /// I: Action / outcome
+    Action,
+    /// J: Analysis / comment
+    Analysis,
+}
+
+impl Column {
+    /// All columns in template order.
+    pub const ALL: [Column; 10] = [
+        Column::Date,
+        Column::Time,
+        Column::Sequence,
+        Column::Source,
+        Column::Role,
+        Column::Subject,
+        Column::EventType,
+        Column::Details,
+        Column::Action,
+        Column::Analysis,
+    ];
+
+    /// The heading in the template.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Column::Date => "Date",
+            Column::Time => "Time",
+            Column::Sequence => "Sequence",
+            Column::Source => "Source of information",
+            Column::Role => "Practitioner role",
+            Column::Subject => "Child or family member",
+            Column::EventType => "Event type",
+            Column::Details => "Details of event",
+            Column::Action => "Action / outcome",
+            Column::Analysis => "Analysis / comment",
+        }
+    }
+
+    /// True for the columns every event must fill.
+    pub fn required(self) -> bool {
+        matches!(self, Column::Date | Column::Source | Column::Details)
+    }
+
+    /// Position in the template (0 = A).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The event types of the template, in the template's order.
+pub const EVENT_TYPES: [&str; 15] = [
+    "Contact or visit",
+    "Appointment attended",
+    "Appointment missed or child not brought",
+    "Referral made",
+    "Referral received",
+    "Assessment",
+    "Strategy discussion or meeting",
+    "Child protection conference or core group",
+    "Multi-agency meeting",
+    "Incident or call-out",
+    "Injury or medical attention",
+    "Hospital attendance or admission",
+    "Information shared",
+    "Case closed or transferred",
+    "Other",
+];
+
+/// One accepted event, owned once and moved from stage to stage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// Where it came from.
+    pub origin: Origin,
+    /// Index of the agency in the merged chronology's agency list
+    /// (assigned by `merge`; 0 until then).
+    pub agency: usize,
+    /// The date as read (start, precision, approximate, end).
+    pub date: DateValue,
+    /// Time of day if known (from the Time cell or the Date cell).
+    pub time: Option<NaiveTime>,
+    /// The Sequence column.
+    pub sequence: Option<f64>,
+    /// Source of information.
+    pub source: String,
+    /// Practitioner role.
+    pub role: String,
+    /// Child or family member.
+    pub subject: String,
+    /// Event type as written (trimmed).
+    pub event_type: String,
+    /// Index into [`EVENT_TYPES`] when the type is one of the template's.
+    pub event_type_known: Option<usize>,
+    /// Details of event.
+    pub details: String,
+    /// Action / outcome.
+    pub action: String,
+    /// Analysis / comment.
+    pub analysis: String,
+    /// The Date cell as written.
+    pub date_written: String,
+    /// An author's note (source starts with `#`, `^`, `¬` or `~`).
+    pub is_note: bool,
+    /// Outside the review period (kept, marked).
+    pub outside_period: bool,
+    /// Position of the row within its return (for stable ordering).
+    pub seq_in_return: u32,
+}
+
+/// What one return contributed, for the `Returns` sheet.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReturnSummary {
+    /// File name.
+    pub file: String,
+    /// Agency name ("" when the file was not a return).
+    pub agency: String,
+    /// Format, when a return.
+    pub format: Option<Format>,
+    /// merged / merged with warnings / rejected / ignored.
+    pub status: ReturnStatus,
+    /// Rows with any content.
+    pub rows_read: usize,
+    /// Rows merged.
+    pub rows_merged: usize,
+    /// Rows rejected.
+    pub rows_rejected: usize,
+    /// Earliest event date.
+    pub first: Option<chrono::NaiveDate>,
+    /// Latest event date.
+    pub last: Option<chrono::NaiveDate>,
+    /// Review reference given in the return.
+    pub review_reference: String,
+    /// Why a file was ignored or rejected.
+    pub note: String,
+}
+
+/// The status of a file in the `Returns` sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnStatus {
+    /// Every row merged, no warnings.
+    Merged,
+    /// Merged, with warnings or rejected rows.
+    MergedWithWarnings,
+    /// The whole file could not be used.
+    Rejected,
+    /// Not a return.
+    Ignored,
+}
+
+impl ReturnStatus {
+    /// The words shown in the `Returns` sheet.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReturnStatus::Merged => "merged",
+            ReturnStatus::MergedWithWarnings => "merged with warnings",
+            ReturnStatus::Rejected => "rejected",
+            ReturnStatus::Ignored => "ignored",
+        }
+    }
+}
+
+/// A return after checking: the events it gives and what was found.
+#[derive(Debug, Clone)]
+pub struct CheckedReturn {
+    /// Agency name as the return gives it.
+    pub agency: String,
+    /// Accepted events, in the return's row order.
+    pub events: Vec<Event>,
+    /// Every finding about this file.
+    pub findings: Vec<Finding>,
+    /// The accounting line.
+    pub summary: ReturnSummary,
+}
