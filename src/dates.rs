@@ -244,7 +244,11 @@ pub fn parse_date(text: &str, ctx: &DateContext) -> Result<DateRead, DateProblem
         None => (t, None),
     };
     let nums: Vec<&str> = date_part.split(['/', '.', '-']).collect();
-    if nums.len() != 3 || nums.iter().any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit())) {
+    if nums.len() != 3
+        || nums
+            .iter()
+            .any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()))
+    {
         return Err(unreadable());
     }
     let n: Vec<u32> = nums.iter().map(|s| s.parse().unwrap_or(u32::MAX)).collect();
@@ -261,7 +265,8 @@ pub fn parse_date(text: &str, ctx: &DateContext) -> Result<DateRead, DateProblem
     if !(1..=12).contains(&m) || d == 0 || d > 31 {
         return Err(unreadable());
     }
-    let date = NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| DateProblem::Invalid(t.to_string()))?;
+    let date =
+        NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| DateProblem::Invalid(t.to_string()))?;
     let mut v = DateValue::day(date);
     if let Some(tp) = time_part {
         v.time = Some(parse_time(tp).map_err(|_| unreadable())?);
@@ -284,7 +289,10 @@ pub fn read_time_cell(cell: &Cell) -> Result<Option<NaiveTime>, TimeProblem> {
                 return Err(TimeProblem(serial.to_string()));
             }
             let secs = (frac * 86_400.0).round() as u32;
-            Ok(NaiveTime::from_num_seconds_from_midnight_opt(secs.min(86_399), 0))
+            Ok(NaiveTime::from_num_seconds_from_midnight_opt(
+                secs.min(86_399),
+                0,
+            ))
         }
         other => Err(TimeProblem(other.to_text())),
     }
@@ -295,8 +303,18 @@ pub fn parse_time(text: &str) -> Result<NaiveTime, TimeProblem> {
     let t = text.trim();
     let bad = || TimeProblem(t.to_string());
     let mut it = t.split(':');
-    let h: u32 = it.next().ok_or_else(bad)?.trim().parse().map_err(|_| bad())?;
-    let m: u32 = it.next().ok_or_else(bad)?.trim().parse().map_err(|_| bad())?;
+    let h: u32 = it
+        .next()
+        .ok_or_else(bad)?
+        .trim()
+        .parse()
+        .map_err(|_| bad())?;
+    let m: u32 = it
+        .next()
+        .ok_or_else(bad)?
+        .trim()
+        .parse()
+        .map_err(|_| bad())?;
     let s: u32 = match it.next() {
         Some(s) => s.trim().parse().map_err(|_| bad())?,
         None => 0,
@@ -317,7 +335,11 @@ pub fn serial_to_datetime(serial: f64) -> Option<NaiveDateTime> {
     // Serials below 60 are one day later than the arithmetic says (the
     // phantom leap day sits between them and the rest).
     let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
-    let days_i = if days < 60.0 { days as i64 + 1 } else { days as i64 };
+    let days_i = if days < 60.0 {
+        days as i64 + 1
+    } else {
+        days as i64
+    };
     let date = base.checked_add_signed(Duration::days(days_i))?;
     let ms = ((serial - days) * 86_400_000.0).round() as i64;
     let ms = ms.min(86_399_999);

@@ -75,8 +75,6 @@ codes! {
     FileInternal = "file-internal-error", Error, "Report this file to the chronomerge maintainers; meanwhile ask the agency to re-save it as .xlsx.";
     /// The file is larger than the engine will read.
     FileTooLarge = "file-too-large", Error, "Ask the agency to check the return: it claims far more data than a chronology holds.";
-    /// The CSV was not UTF-8 and was read as Windows-1252.
-    CsvEncoding = "csv-encoding", Warning, "Nothing to fix if the text reads correctly; otherwise ask for a UTF-8 export.";
     /// A CSV row has more or fewer fields than the header.
     CsvRagged = "csv-ragged-row", Warning, "Check the row against the agency's system: a field may hold an unescaped comma or line break.";
     /// A CSV could not be parsed past a point.

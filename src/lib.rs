@@ -2,6 +2,12 @@
 //! practice review into one colour-coded multi-agency chronology.
 #![warn(missing_docs)]
 
+pub mod config;
 pub mod dates;
+pub mod discover;
 pub mod findings;
+pub mod ingest;
+pub mod merge;
 pub mod model;
+pub mod palette;
+pub mod validate;

@@ -225,6 +225,11 @@ pub struct RawSheet {
     pub rows: Vec<RawRow>,
     /// Cells (0-based col, 1-based row) that hold formulas, with the formula.
     pub formulas: Vec<(usize, u32, String)>,
+    /// The first few cells with content beyond the columns kept
+    /// (0-based col, 1-based row).
+    pub stray: Vec<(usize, u32)>,
+    /// How many cells with content lie beyond the columns kept.
+    pub stray_count: usize,
 }
 
 /// A return as read from disk, before any checking.

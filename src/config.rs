@@ -1,0 +1,184 @@
+//! The review configuration: `review.toml` in the review folder, overridden
+//! by the command line.
+//!
+//! ```toml
+//! review = "LCSPR-2024-03"
+//! period_from = 2022-01-01
+//! period_to = 2024-06-30
+//! margin_days = 30
+//! marking = "OFFICIAL-SENSITIVE"
+//!
+//! [[agencies]]
+//! name = "West Yorkshire Police"
+//! aliases = ["WY Police", "WYP"]
+//! colour = "#BFD9F2"
+//! ```
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
+
+use crate::validate::normalise;
+
+/// An agency the review expects a return from.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedAgency {
+    /// The name as the partnership knows it.
+    pub name: String,
+    /// Other spellings agencies use for it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Fill colour `#RRGGBB` (else the palette's).
+    #[serde(default)]
+    pub colour: Option<String>,
+    /// A short name for narrow places.
+    #[serde(default)]
+    pub short: Option<String>,
+}
+
+/// A review's configuration. Every field is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewConfig {
+    /// Review reference, e.g. `LCSPR-2024-03`.
+    #[serde(default)]
+    pub review: Option<String>,
+    /// First day of the review period.
+    #[serde(default, deserialize_with = "de_date")]
+    pub period_from: Option<NaiveDate>,
+    /// Last day of the review period.
+    #[serde(default, deserialize_with = "de_date")]
+    pub period_to: Option<NaiveDate>,
+    /// Days either side of the period before a date is marked outside it.
+    #[serde(default)]
+    pub margin_days: Option<i64>,
+    /// Protective marking for the printed header.
+    #[serde(default)]
+    pub marking: Option<String>,
+    /// The agencies expected to return.
+    #[serde(default)]
+    pub agencies: Vec<ExpectedAgency>,
+    /// Episode detection settings (see [`crate::episodes`]).
+    #[serde(default)]
+    pub episodes: Option<toml::Table>,
+    /// Children's dates of birth, by label (`"Child A" = 2020-05-01`).
+    #[serde(default)]
+    pub children: Option<toml::Table>,
+}
+
+fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    let v = Option::<toml::Value>::deserialize(d)?;
+    match v {
+        None => Ok(None),
+        Some(toml::Value::Datetime(dt)) => match dt.date {
+            Some(date) => {
+                NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32)
+                    .map(Some)
+                    .ok_or_else(|| serde::de::Error::custom(format!("{dt} is not a real date")))
+            }
+            None => Err(serde::de::Error::custom(
+                "expected a date such as 2022-01-31",
+            )),
+        },
+        Some(toml::Value::String(s)) => parse_cli_date(&s)
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+        Some(other) => Err(serde::de::Error::custom(format!(
+            "expected a date such as 2022-01-31, found {other}"
+        ))),
+    }
+}
+
+/// Parses a command-line date: `YYYY-MM-DD` or `DD/MM/YYYY`.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// let d = NaiveDate::from_ymd_opt(2022, 1, 31).unwrap();
+/// assert_eq!(chronomerge::config::parse_cli_date("2022-01-31"), Ok(d));
+/// assert_eq!(chronomerge::config::parse_cli_date("31/01/2022"), Ok(d));
+/// assert!(chronomerge::config::parse_cli_date("01/31/2022").is_err());
+/// ```
+pub fn parse_cli_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s.trim(), "%d/%m/%Y"))
+        .map_err(|_| format!("'{s}' is not a date: write it as YYYY-MM-DD, e.g. 2022-01-31"))
+}
+
+impl ReviewConfig {
+    /// Reads a configuration file. The error says what to fix.
+    pub fn load(path: &Path) -> Result<ReviewConfig, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot be read ({e})", path.display()))?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let cfg: ReviewConfig =
+            toml::from_str(text).map_err(|e| format!("{}: {e}", path.display()))?;
+        for a in &cfg.agencies {
+            if let Some(c) = &a.colour {
+                if crate::palette::parse_colour(c).is_none() {
+                    return Err(format!(
+                        "{}: the colour '{c}' of agency '{}' is not #RRGGBB",
+                        path.display(),
+                        a.name
+                    ));
+                }
+            }
+        }
+        if let (Some(f), Some(t)) = (cfg.period_from, cfg.period_to) {
+            if f > t {
+                return Err(format!(
+                    "{}: period_from {f} is after period_to {t}",
+                    path.display()
+                ));
+            }
+        }
+        Ok(cfg)
+    }
+
+    /// Loads `review.toml` from a review folder if there is one.
+    pub fn load_from_dir(dir: &Path) -> Result<ReviewConfig, String> {
+        let p = dir.join(crate::discover::CONFIG_FILE);
+        if p.is_file() {
+            ReviewConfig::load(&p)
+        } else {
+            Ok(ReviewConfig::default())
+        }
+    }
+
+    /// The canonical name for an agency as a return spells it: the
+    /// expected agency whose name or alias matches (ignoring case and
+    /// punctuation), else the name as given, trimmed.
+    ///
+    /// ```
+    /// use chronomerge::config::{ExpectedAgency, ReviewConfig};
+    /// let cfg = ReviewConfig {
+    ///     agencies: vec![ExpectedAgency {
+    ///         name: "West Yorkshire Police".into(),
+    ///         aliases: vec!["WY Police".into()],
+    ///         ..Default::default()
+    ///     }],
+    ///     ..Default::default()
+    /// };
+    /// assert_eq!(cfg.canonical_agency("wy  police"), "West Yorkshire Police");
+    /// assert_eq!(cfg.canonical_agency("GP surgery"), "GP surgery");
+    /// ```
+    pub fn canonical_agency(&self, name: &str) -> String {
+        let key = normalise(name);
+        for a in &self.agencies {
+            if normalise(&a.name) == key || a.aliases.iter().any(|x| normalise(x) == key) {
+                return a.name.clone();
+            }
+        }
+        name.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The configured colour of an agency, if any.
+    pub fn colour_of(&self, name: &str) -> Option<u32> {
+        self.agencies
+            .iter()
+            .find(|a| a.name == name)
+            .and_then(|a| a.colour.as_deref())
+            .and_then(crate::palette::parse_colour)
+    }
+}

@@ -1,0 +1,564 @@
+//! Ingest: read one return from disk into a [`RawReturn`]: its sheets' rows
+//! with their origin, whatever the format.
+//!
+//! `.xlsx` and `.xlsb` are streamed cell by cell, so a stray value at
+//! `XFD1048576` costs nothing; `.xls` and `.ods` go through calamine's
+//! ranges; `.csv` through the csv crate, as UTF-8 (with or without BOM) or
+//! Windows-1252. Files are opened read-only and never written.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+use calamine::{Data, DataRef, ExcelDateTime, ExcelDateTimeType, Reader};
+
+use crate::dates::EPOCH_1904_OFFSET;
+use crate::findings::{Code, Finding};
+use crate::model::{cell_ref, Cell, Format, RawReturn, RawRow, RawSheet};
+
+/// Columns kept per row. The template has 10 (A–J) and a CSV may add an
+/// `Agency` column; a little more is kept so content typed beyond the
+/// template can be reported. Anything further right is counted, not kept.
+pub const MAX_COLS: usize = 32;
+
+/// The largest return read (bytes on disk). A chronology is a few MB; a
+/// file far larger is reported rather than read.
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The sheets the engine reads, by their template names.
+pub const CHRONOLOGY_SHEET: &str = "Chronology";
+/// The agency details sheet.
+pub const DETAILS_SHEET: &str = "Agency details";
+/// The guidance sheet (ignored on ingest).
+pub const GUIDANCE_SHEET: &str = "Guidance";
+
+/// Reads a return. An `Err` is a finding about the whole file (it could
+/// not be read at all); findings about parts of it are in the result.
+pub fn read_return(path: &Path, name: &str, format: Format) -> Result<RawReturn, Finding> {
+    let meta = std::fs::metadata(path).map_err(|e| io_finding(name, &e))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Finding::new(
+            Code::FileTooLarge,
+            name,
+            format!(
+                "the file is {} MB, more than the {} MB a return may be: ask the agency to check it and send the chronology only",
+                meta.len() / 1_048_576,
+                MAX_FILE_BYTES / 1_048_576
+            ),
+        ));
+    }
+    match format {
+        Format::Csv => read_csv(path, name),
+        _ => {
+            sniff_workbook(path, name, format)?;
+            read_workbook(path, name, format)
+        }
+    }
+}
+
+fn io_finding(name: &str, e: &std::io::Error) -> Finding {
+    let hint = if e.kind() == std::io::ErrorKind::PermissionDenied {
+        "the file cannot be opened (it may be open and locked in another program): close it and run again"
+    } else {
+        "the file cannot be opened: check it is still in the folder and can be opened"
+    };
+    Finding::new(Code::FileUnreadable, name, format!("{hint} ({e})"))
+}
+
+/// Looks at the first bytes to tell an encrypted or mislabelled file from
+/// a real workbook before calamine sees it.
+fn sniff_workbook(path: &Path, name: &str, format: Format) -> Result<(), Finding> {
+    let mut head = [0u8; 8];
+    let n = File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| io_finding(name, &e))?;
+    let head = &head[..n];
+    let is_zip = head.starts_with(b"PK\x03\x04");
+    let is_ole = head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+    match format {
+        Format::Xlsx | Format::Xlsb | Format::Ods if is_ole => Err(Finding::new(
+            Code::FileEncrypted,
+            name,
+            "the file is password protected (encrypted): ask the agency to send it again without a password",
+        )),
+        Format::Xlsx | Format::Xlsb | Format::Ods if !is_zip => Err(not_workbook(name, head)),
+        Format::Xls if !is_ole => {
+            if is_zip {
+                // An .xlsx saved with the wrong extension: still readable.
+                Ok(())
+            } else {
+                Err(not_workbook(name, head))
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+fn not_workbook(name: &str, head: &[u8]) -> Finding {
+    let what = if head.is_empty() {
+        "the file is empty"
+    } else if head.starts_with(b"%PDF") {
+        "the file is a PDF, not a spreadsheet"
+    } else if head.starts_with(b"<") {
+        "the file is a web page or XML, not a spreadsheet"
+    } else {
+        "the file is not a spreadsheet, whatever its name says"
+    };
+    Finding::new(
+        Code::FileNotWorkbook,
+        name,
+        format!("{what}: ask the agency to send the return as .xlsx made from the template"),
+    )
+}
+
+fn calamine_finding(name: &str, e: &calamine::Error) -> Finding {
+    let text = e.to_string();
+    if text.to_ascii_lowercase().contains("password") {
+        return Finding::new(
+            Code::FileEncrypted,
+            name,
+            "the file is password protected: ask the agency to send it again without a password",
+        );
+    }
+    Finding::new(
+        Code::FileUnreadable,
+        name,
+        format!(
+            "the file is damaged or not a spreadsheet ({text}): ask the agency to re-save it as .xlsx from the template and send it again"
+        ),
+    )
+}
+
+/// Finds a sheet by its template name: exactly, then ignoring case and
+/// spaces, then by close spelling. Returns the name and whether it was exact.
+pub fn find_sheet(names: &[String], wanted: &str) -> Option<(String, bool)> {
+    if let Some(n) = names.iter().find(|n| n.as_str() == wanted) {
+        return Some((n.clone(), true));
+    }
+    let key = crate::validate::normalise(wanted);
+    if let Some(n) = names.iter().find(|n| crate::validate::normalise(n) == key) {
+        return Some((n.clone(), false));
+    }
+    names
+        .iter()
+        .map(|n| {
+            (
+                n,
+                strsim::normalized_levenshtein(&crate::validate::normalise(n), &key),
+            )
+        })
+        .filter(|(_, s)| *s >= 0.75)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(n, _)| (n.clone(), false))
+}
+
+fn read_workbook(path: &Path, name: &str, format: Format) -> Result<RawReturn, Finding> {
+    let file: Arc<str> = name.into();
+    let mut findings = Vec::new();
+    match format {
+        Format::Xlsx | Format::Xlsb => {
+            // Sniffing said zip; let the content decide xlsx vs xlsb.
+            let mut wb =
+                calamine::open_workbook_auto(path).map_err(|e| calamine_finding(name, &e))?;
+            let names = wb.sheet_names();
+            let (chron, details) = pick_sheets(&names, name, &mut findings);
+            let mut read = |sheet: &str| -> Result<RawSheet, Finding> {
+                match &mut wb {
+                    calamine::Sheets::Xlsx(x) => stream_xlsx(x, sheet, name),
+                    calamine::Sheets::Xlsb(x) => stream_xlsb(x, sheet, name),
+                    other => range_sheet(other, sheet, name),
+                }
+            };
+            let chronology = chron.map(|s| read(&s)).transpose()?;
+            let details = details.map(|s| read(&s)).transpose()?;
+            Ok(RawReturn {
+                file,
+                format,
+                sheet_names: names,
+                details,
+                chronology,
+                findings,
+            })
+        }
+        Format::Xls | Format::Ods => {
+            let mut wb =
+                calamine::open_workbook_auto(path).map_err(|e| calamine_finding(name, &e))?;
+            let names = wb.sheet_names();
+            let (chron, details) = pick_sheets(&names, name, &mut findings);
+            let chronology = chron.map(|s| range_sheet(&mut wb, &s, name)).transpose()?;
+            let details = details
+                .map(|s| range_sheet(&mut wb, &s, name))
+                .transpose()?;
+            Ok(RawReturn {
+                file,
+                format,
+                sheet_names: names,
+                details,
+                chronology,
+                findings,
+            })
+        }
+        Format::Csv => unreachable!("CSV is read by read_csv"),
+    }
+}
+
+/// Chooses the Chronology and Agency details sheets, with findings for
+/// renamed ones.
+fn pick_sheets(
+    names: &[String],
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> (Option<String>, Option<String>) {
+    let mut chron = find_sheet(names, CHRONOLOGY_SHEET);
+    if chron.is_none() {
+        // A return with a single sheet besides the template's others is
+        // the chronology, whatever it is called.
+        let others: Vec<&String> = names
+            .iter()
+            .filter(|n| {
+                let k = crate::validate::normalise(n);
+                k != crate::validate::normalise(GUIDANCE_SHEET)
+                    && k != crate::validate::normalise(DETAILS_SHEET)
+            })
+            .collect();
+        if others.len() == 1 {
+            chron = Some((others[0].clone(), false));
+        }
+    }
+    match &chron {
+        Some((n, false)) => findings.push(
+            Finding::new(
+                Code::SheetRenamed,
+                file,
+                format!("the sheet 'Chronology' was not found; the sheet '{n}' was read as the chronology"),
+            )
+            .at(n.as_str(), ""),
+        ),
+        Some(_) => {}
+        None => {}
+    }
+    let details = find_sheet(names, DETAILS_SHEET).map(|(n, _)| n);
+    (chron.map(|(n, _)| n), details)
+}
+
+/// The serial of an Excel date cell in the 1900 system, whichever date
+/// system the workbook used.
+fn serial_1900(dt: &ExcelDateTime) -> f64 {
+    let v = dt.as_f64();
+    // calamine keeps the epoch private; a 1904 value gives different civil
+    // components from the same value read in the 1900 system.
+    let as_1900 = ExcelDateTime::new(v, ExcelDateTimeType::DateTime, false).to_ymd_hms_milli();
+    if dt.is_duration() || as_1900 == dt.to_ymd_hms_milli() {
+        v
+    } else {
+        v + EPOCH_1904_OFFSET
+    }
+}
+
+fn from_dataref(d: DataRef<'_>) -> Cell {
+    match d {
+        DataRef::Empty => Cell::Empty,
+        DataRef::String(s) => Cell::Text(s),
+        DataRef::SharedString(s) => Cell::Text(s.to_string()),
+        DataRef::Int(i) => Cell::Number(i as f64),
+        DataRef::Float(f) => Cell::Number(f),
+        DataRef::Bool(b) => Cell::Bool(b),
+        DataRef::DateTime(dt) => Cell::DateTime {
+            serial: serial_1900(&dt),
+            duration: dt.is_duration(),
+        },
+        DataRef::DateTimeIso(s) => Cell::IsoDateTime(s),
+        DataRef::DurationIso(s) => Cell::IsoDuration(s),
+        DataRef::Error(e) => Cell::Error(e.to_string()),
+    }
+}
+
+fn from_data(d: &Data) -> Cell {
+    match d {
+        Data::Empty => Cell::Empty,
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => Cell::DateTime {
+            serial: serial_1900(dt),
+            duration: dt.is_duration(),
+        },
+        Data::DateTimeIso(s) => Cell::IsoDateTime(s.clone()),
+        Data::DurationIso(s) => Cell::IsoDuration(s.clone()),
+        Data::Error(e) => Cell::Error(e.to_string()),
+    }
+}
+
+/// Collects streamed cells into rows, keeping only rows with content.
+struct RowBuilder {
+    sheet: RawSheet,
+    current: Option<RawRow>,
+}
+
+impl RowBuilder {
+    fn new(name: &str) -> Self {
+        RowBuilder {
+            sheet: RawSheet {
+                name: name.to_string(),
+                ..RawSheet::default()
+            },
+            current: None,
+        }
+    }
+
+    /// Adds a cell at a 0-based (row, col).
+    fn push(&mut self, row0: u32, col: u32, cell: Cell) {
+        if cell.is_blank() {
+            return;
+        }
+        let row = row0 + 1;
+        let col = col as usize;
+        if col >= MAX_COLS {
+            if self.sheet.stray.len() < 20 {
+                self.sheet.stray.push((col, row));
+            }
+            self.sheet.stray_count += 1;
+            return;
+        }
+        if self.current.as_ref().map(|r| r.row) != Some(row) {
+            self.flush();
+            self.current = Some(RawRow {
+                row,
+                cells: Vec::new(),
+            });
+        }
+        let r = self.current.as_mut().expect("set above");
+        if r.cells.len() <= col {
+            r.cells.resize(col + 1, Cell::Empty);
+        }
+        r.cells[col] = cell;
+    }
+
+    fn flush(&mut self) {
+        if let Some(r) = self.current.take() {
+            self.sheet.rows.push(r);
+        }
+    }
+
+    fn finish(mut self) -> RawSheet {
+        self.flush();
+        // Streams are in row order in every file Excel writes; a hand-made
+        // file might not be, so make sure (stable, cheap when sorted).
+        if !self.sheet.rows.windows(2).all(|w| w[0].row < w[1].row) {
+            self.sheet.rows.sort_by_key(|r| r.row);
+            merge_same_rows(&mut self.sheet.rows);
+        }
+        self.sheet
+    }
+}
+
+fn merge_same_rows(rows: &mut Vec<RawRow>) {
+    let mut out: Vec<RawRow> = Vec::with_capacity(rows.len());
+    for r in rows.drain(..) {
+        match out.last_mut() {
+            Some(last) if last.row == r.row => {
+                for (i, c) in r.cells.into_iter().enumerate() {
+                    if !c.is_blank() {
+                        if last.cells.len() <= i {
+                            last.cells.resize(i + 1, Cell::Empty);
+                        }
+                        last.cells[i] = c;
+                    }
+                }
+            }
+            _ => out.push(r),
+        }
+    }
+    *rows = out;
+}
+
+fn stream_xlsx<R: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Xlsx<R>,
+    sheet: &str,
+    file: &str,
+) -> Result<RawSheet, Finding> {
+    let bad = |e: calamine::XlsxError| {
+        Finding::new(
+            Code::FileUnreadable,
+            file,
+            format!("the sheet '{sheet}' is damaged ({e}): ask the agency to re-save the return as .xlsx and send it again"),
+        )
+        .at(sheet, "")
+    };
+    let mut reader = wb.worksheet_cells_reader(sheet).map_err(bad)?;
+    let mut rows = RowBuilder::new(sheet);
+    while let Some(c) = reader.next_cell_with_formula().map_err(bad)? {
+        let (r, col) = c.pos;
+        if let Some(f) = c.formula {
+            if (col as usize) < MAX_COLS && rows.sheet.formulas.len() < 10_000 {
+                rows.sheet.formulas.push((col as usize, r + 1, f));
+            }
+        }
+        rows.push(r, col, from_dataref(c.value));
+    }
+    Ok(rows.finish())
+}
+
+fn stream_xlsb<R: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Xlsb<R>,
+    sheet: &str,
+    file: &str,
+) -> Result<RawSheet, Finding> {
+    let bad = |e: calamine::XlsbError| {
+        Finding::new(
+            Code::FileUnreadable,
+            file,
+            format!("the sheet '{sheet}' is damaged ({e}): ask the agency to re-save the return as .xlsx and send it again"),
+        )
+        .at(sheet, "")
+    };
+    let mut reader = wb.worksheet_cells_reader(sheet).map_err(bad)?;
+    let mut rows = RowBuilder::new(sheet);
+    while let Some(c) = reader.next_cell().map_err(bad)? {
+        let (r, col) = c.get_position();
+        rows.push(r, col, from_dataref(c.get_value().clone()));
+    }
+    Ok(rows.finish())
+}
+
+fn range_sheet(
+    wb: &mut calamine::Sheets<BufReader<File>>,
+    sheet: &str,
+    file: &str,
+) -> Result<RawSheet, Finding> {
+    let range = wb.worksheet_range(sheet).map_err(|e| {
+        Finding::new(
+            Code::FileUnreadable,
+            file,
+            format!("the sheet '{sheet}' cannot be read ({e}): ask the agency to re-save the return as .xlsx and send it again"),
+        )
+        .at(sheet, "")
+    })?;
+    let mut rows = RowBuilder::new(sheet);
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (r, row) in range.rows().enumerate() {
+        for (c, d) in row.iter().enumerate() {
+            rows.push(r0 + r as u32, c0 + c as u32, from_data(d));
+        }
+    }
+    Ok(rows.finish())
+}
+
+/// Reads a CSV export: UTF-8 (BOM or not) or Windows-1252, comma,
+/// semicolon or tab separated, header on line 1.
+fn read_csv(path: &Path, name: &str) -> Result<RawReturn, Finding> {
+    let bytes = std::fs::read(path).map_err(|e| io_finding(name, &e))?;
+    let text = decode_csv(&bytes);
+    let mut findings = Vec::new();
+    let delimiter = sniff_delimiter(&text);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut sheet = RawSheet {
+        name: name.to_string(),
+        ..RawSheet::default()
+    };
+    let mut header_len = None;
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map(|p| p.line() as u32).unwrap_or(0);
+                let cells: Vec<Cell> = record
+                    .iter()
+                    .take(MAX_COLS)
+                    .map(|s| {
+                        let s = s.replace('\0', "");
+                        if s.is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(s)
+                        }
+                    })
+                    .collect();
+                if record.len() > MAX_COLS {
+                    sheet.stray.push((MAX_COLS, line));
+                    sheet.stray_count += record.len() - MAX_COLS;
+                }
+                match header_len {
+                    None => header_len = Some(record.len()),
+                    Some(h) if record.len() != h && cells.iter().any(|c| !c.is_blank()) => {
+                        findings.push(
+                            Finding::new(
+                                Code::CsvRagged,
+                                name,
+                                format!(
+                                    "line {line} has {} fields where the header has {h}: check that no field holds an unquoted comma",
+                                    record.len()
+                                ),
+                            )
+                            .at(name, cell_ref(0, line)),
+                        );
+                    }
+                    _ => {}
+                }
+                if cells.iter().any(|c| !c.is_blank()) {
+                    sheet.rows.push(RawRow { row: line, cells });
+                }
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                findings.push(
+                    Finding::new(
+                        Code::CsvBroken,
+                        name,
+                        format!("the CSV cannot be read past line {line} ({e}): ask the agency to export it again"),
+                    )
+                    .at(name, cell_ref(0, line as u32)),
+                );
+                break;
+            }
+        }
+    }
+    Ok(RawReturn {
+        file: name.into(),
+        format: Format::Csv,
+        sheet_names: vec![name.to_string()],
+        details: None,
+        chronology: Some(sheet),
+        findings,
+    })
+}
+
+/// Decodes CSV bytes: UTF-8 (a BOM is dropped) when they are valid UTF-8,
+/// else Windows-1252 (what Excel and most case systems on Windows write).
+///
+/// ```
+/// assert_eq!(chronomerge::ingest::decode_csv(b"\xEF\xBB\xBFCaf\xC3\xA9"), "Café");
+/// assert_eq!(chronomerge::ingest::decode_csv(b"Caf\xE9 \xA3"), "Café £");
+/// ```
+pub fn decode_csv(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            text.into_owned()
+        }
+    }
+}
+
+/// The separator of a CSV: whichever of `,` `;` and tab the header line
+/// holds most of (comma when none).
+fn sniff_delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    let count = |c: char| first.matches(c).count();
+    let (comma, semi, tab) = (count(','), count(';'), count('\t'));
+    if tab > comma && tab >= semi {
+        b'\t'
+    } else if semi > comma {
+        b';'
+    } else {
+        b','
+    }
+}

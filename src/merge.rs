@@ -1,0 +1,166 @@
+//! Merge: every accepted event of every return into one timeline.
+//!
+//! Order: date (partial dates first in their period: `2019`, then
+//! `March 2019`, then 1 March 2019), then time (an event with no time comes
+//! before the timed events of its day), then sequence, then agency (by
+//! name), then the agency's own row order.
+//! The sort is stable and total, so the same folder always gives the same
+//! chronology.
+
+use std::cmp::Ordering;
+
+use serde::Serialize;
+
+use rayon::slice::ParallelSliceMut;
+
+use crate::config::ReviewConfig;
+use crate::findings::{Code, Finding};
+use crate::model::{CheckedReturn, Event, ReturnSummary};
+
+/// An agency in the merged chronology.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agency {
+    /// Name as the partnership knows it.
+    pub name: String,
+    /// Fill colour, `0xRRGGBB`.
+    pub colour: u32,
+    /// The return files it came from.
+    pub files: Vec<String>,
+    /// Events merged.
+    pub events: usize,
+    /// Rows rejected.
+    pub rejected: usize,
+}
+
+/// The merged chronology: agencies, events in order, findings and the
+/// accounting of every file.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Chronology {
+    /// Agencies in order of first appearance by name (sorted by name).
+    pub agencies: Vec<Agency>,
+    /// Events in merged order; `event.agency` indexes `agencies`.
+    pub events: Vec<Event>,
+    /// Every finding, file by file.
+    pub findings: Vec<Finding>,
+    /// One line per file found.
+    pub returns: Vec<ReturnSummary>,
+}
+
+/// The merged order of two events (see the module docs).
+pub fn event_order(a: &Event, b: &Event) -> Ordering {
+    a.date
+        .start
+        .cmp(&b.date.start)
+        .then(a.date.precision.cmp(&b.date.precision))
+        .then_with(|| a.time.cmp(&b.time))
+        .then_with(|| match (a.sequence, b.sequence) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            (None, Some(_)) => Ordering::Less,
+            (Some(_), None) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        })
+        .then(a.agency.cmp(&b.agency))
+        .then(a.seq_in_return.cmp(&b.seq_in_return))
+}
+
+/// Merges checked returns (and the lines of ignored files) into one
+/// chronology. Agencies are named as the configuration knows them (aliases
+/// folded), numbered in name order and coloured; two returns from one
+/// agency are both kept and warned about; expected agencies with no return
+/// are warned about.
+pub fn merge(
+    returns: Vec<CheckedReturn>,
+    mut others: Vec<ReturnSummary>,
+    config: &ReviewConfig,
+) -> Chronology {
+    let mut names: Vec<String> = returns
+        .iter()
+        .filter(|r| r.summary.status != crate::model::ReturnStatus::Rejected)
+        .map(|r| config.canonical_agency(&r.agency))
+        .collect();
+    names.sort();
+    names.dedup();
+    let mut agencies: Vec<Agency> = names
+        .iter()
+        .map(|n| Agency {
+            name: n.clone(),
+            colour: 0,
+            files: vec![],
+            events: 0,
+            rejected: 0,
+        })
+        .collect();
+    // Colours: configured ones first, then the palette in order, skipping
+    // colours already taken.
+    let mut used: Vec<u32> = agencies
+        .iter()
+        .filter_map(|a| config.colour_of(&a.name))
+        .collect();
+    let mut next = 0usize;
+    for a in agencies.iter_mut() {
+        a.colour = match config.colour_of(&a.name) {
+            Some(c) => c,
+            None => loop {
+                let c = crate::palette::colour_for(next);
+                next += 1;
+                if !used.contains(&c) {
+                    used.push(c);
+                    break c;
+                }
+            },
+        };
+    }
+    let mut events = Vec::with_capacity(returns.iter().map(|r| r.events.len()).sum());
+    let mut findings = Vec::new();
+    let mut summaries = Vec::new();
+    for mut r in returns {
+        let name = config.canonical_agency(&r.agency);
+        r.summary.agency = name.clone();
+        if let Ok(i) = names.binary_search(&name) {
+            let a = &mut agencies[i];
+            if !a.files.is_empty() {
+                r.findings.push(Finding::new(
+                    Code::AgencyDuplicate,
+                    &r.summary.file,
+                    format!(
+                        "this is a second return from '{name}' (also in {}): both are merged; remove the older one from the folder if this one replaces it",
+                        a.files.join(", ")
+                    ),
+                ));
+                if r.summary.status == crate::model::ReturnStatus::Merged {
+                    r.summary.status = crate::model::ReturnStatus::MergedWithWarnings;
+                }
+            }
+            a.files.push(r.summary.file.clone());
+            a.events += r.events.len();
+            a.rejected += r.summary.rows_rejected;
+            for e in r.events.iter_mut() {
+                e.agency = i;
+            }
+        }
+        events.append(&mut r.events);
+        findings.append(&mut r.findings);
+        summaries.push(r.summary);
+    }
+    for exp in &config.agencies {
+        if !names.contains(&exp.name) {
+            findings.push(Finding::new(
+                Code::AgencyNotReturned,
+                crate::discover::CONFIG_FILE,
+                format!(
+                    "no return from '{}' is in the folder: chase the agency for it",
+                    exp.name
+                ),
+            ));
+        }
+    }
+    events.par_sort_by(event_order);
+    summaries.append(&mut others);
+    summaries.sort_by(|a, b| a.file.cmp(&b.file));
+    Chronology {
+        agencies,
+        events,
+        findings,
+        returns: summaries,
+    }
+}
