@@ -5,9 +5,13 @@
 pub mod config;
 pub mod dates;
 pub mod discover;
+pub mod episodes;
 pub mod findings;
+pub mod generate;
 pub mod ingest;
 pub mod merge;
 pub mod model;
 pub mod palette;
+pub mod pipeline;
 pub mod validate;
+pub mod write;
