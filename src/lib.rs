@@ -2,6 +2,7 @@
 //! practice review into one colour-coded multi-agency chronology.
 #![warn(missing_docs)]
 
+pub mod cli;
 pub mod config;
 pub mod dates;
 pub mod discover;
@@ -13,5 +14,6 @@ pub mod merge;
 pub mod model;
 pub mod palette;
 pub mod pipeline;
+pub mod synth;
 pub mod validate;
 pub mod write;

@@ -1,0 +1,119 @@
+//! `chronomerge merge REVIEW_DIR -o merged.xlsx`
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{ReviewArgs, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK};
+use crate::pipeline::{merge_dir, MergedReview};
+
+/// Arguments of `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The review folder holding the agencies' returns.
+    pub review_dir: PathBuf,
+    /// Where to write the merged workbook [default: REVIEW_DIR/merged-chronology.xlsx].
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Review settings.
+    #[command(flatten)]
+    pub review: ReviewArgs,
+    /// How many candidate key practice episodes to list.
+    #[arg(long, value_name = "N")]
+    pub episodes: Option<usize>,
+    /// The fewest agencies that make a candidate episode.
+    #[arg(long, value_name = "N")]
+    pub min_agencies: Option<usize>,
+    /// The longest quiet stretch inside one episode, in days.
+    #[arg(long, value_name = "DAYS")]
+    pub window_days: Option<i64>,
+    /// Print only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// The default output of a review folder.
+pub fn default_output(dir: &std::path::Path) -> PathBuf {
+    dir.join("merged-chronology.xlsx")
+}
+
+/// Runs `merge`.
+pub fn run(args: MergeArgs) -> i32 {
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&args.review_dir));
+    if !args.review_dir.is_dir() {
+        eprintln!(
+            "chronomerge: {} is not a folder: give the folder that holds the agencies' returns",
+            args.review_dir.display()
+        );
+        return EXIT_FAILED;
+    }
+    if output
+        .extension()
+        .is_none_or(|e| !e.eq_ignore_ascii_case("xlsx"))
+    {
+        eprintln!(
+            "chronomerge: the output {} must end in .xlsx",
+            output.display()
+        );
+        return EXIT_FAILED;
+    }
+    let mut opts = args.review.options();
+    opts.episodes = args.episodes;
+    opts.min_agencies = args.min_agencies;
+    opts.window_days = args.window_days;
+    opts.exclude = vec![output.clone()];
+    let review = match merge_dir(&args.review_dir, &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("chronomerge: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    if let Err(e) = crate::write::write_workbook(&review, &output) {
+        eprintln!("chronomerge: {e}");
+        return EXIT_FAILED;
+    }
+    report(&review, &output, args.quiet);
+    if review.errors() > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Prints what a merge did: one summary line, then the errors.
+pub fn report(review: &MergedReview, output: &std::path::Path, quiet: bool) {
+    let c = &review.chronology;
+    let returns = c
+        .returns
+        .iter()
+        .filter(|r| r.status != crate::model::ReturnStatus::Ignored)
+        .count();
+    if !quiet {
+        println!(
+            "Merged {} event(s) from {} return(s) of {} agencies into {}",
+            c.events.len(),
+            returns,
+            c.agencies.len(),
+            output.display()
+        );
+        println!(
+            "{} error(s), {} warning(s); {} candidate key practice episode(s)",
+            review.errors(),
+            review.warnings(),
+            review.analysis.episodes.len()
+        );
+    }
+    for f in c.findings.iter().filter(|f| f.is_error()).take(50) {
+        eprintln!("{f}");
+    }
+    if review.errors() > 50 {
+        eprintln!(
+            "… and {} more errors: see the Findings sheet",
+            review.errors() - 50
+        );
+    }
+}

@@ -1,0 +1,98 @@
+//! The command line: one file per subcommand. `main.rs` only parses the
+//! arguments with [`Cli`] and calls [`run`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::pipeline::MergeOptions;
+
+pub mod check;
+pub mod merge;
+
+/// Exit code: everything merged or checked with no errors.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the returns have errors (rows or files rejected).
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit code: the job could not be done (folder, file or output unusable).
+pub const EXIT_FAILED: i32 = 2;
+
+/// Merge the chronology returns of a child safeguarding practice review
+/// into one colour-coded multi-agency chronology.
+#[derive(Debug, Parser)]
+#[command(name = "chronomerge", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Merge every return in a review folder into one workbook.
+    ///
+    /// Reads every .xlsx, .xlsm, .xls, .xlsb, .ods and .csv file in the
+    /// folder, checks each against the template, and writes the merged
+    /// chronology with its findings. Exit code 0: no errors; 1: some rows or
+    /// returns were rejected (see the Findings sheet); 2: nothing could be
+    /// written.
+    Merge(merge::MergeArgs),
+    /// Check returns before sending them, or on arrival.
+    ///
+    /// Prints one line per finding: `file › sheet › cell: severity code:
+    /// message`. Exit code 0: no errors; 1: errors; 2: a file could not be
+    /// read at all.
+    Check(check::CheckArgs),
+}
+
+/// Review settings shared by `merge` and `check`. Each overrides the
+/// review folder's `review.toml`.
+#[derive(Debug, Clone, Args)]
+pub struct ReviewArgs {
+    /// The review reference every return must give, e.g. LCSPR-2024-03.
+    #[arg(long, value_name = "REF")]
+    pub review: Option<String>,
+    /// First day of the review period (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = crate::config::parse_cli_date)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day of the review period (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = crate::config::parse_cli_date)]
+    pub to: Option<chrono::NaiveDate>,
+    /// Days either side of the period before a date is marked outside it.
+    #[arg(long, value_name = "DAYS")]
+    pub margin_days: Option<i64>,
+    /// A review configuration file to use instead of the folder's review.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The agency of a CSV export that has no Agency column.
+    #[arg(long, value_name = "NAME")]
+    pub agency: Option<String>,
+    /// Treat this day as today (YYYY-MM-DD): dates after it are errors.
+    #[arg(long, value_name = "DATE", value_parser = crate::config::parse_cli_date, hide = true)]
+    pub today: Option<chrono::NaiveDate>,
+}
+
+impl ReviewArgs {
+    /// The merge options these arguments give.
+    pub fn options(&self) -> MergeOptions {
+        MergeOptions {
+            review: self.review.clone(),
+            from: self.from,
+            to: self.to,
+            margin_days: self.margin_days,
+            agency: self.agency.clone(),
+            today: self.today,
+            config_file: self.config.clone(),
+            ..MergeOptions::default()
+        }
+    }
+}
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Merge(a) => merge::run(a),
+        Command::Check(a) => check::run(a),
+    }
+}

@@ -1,0 +1,285 @@
+//! The pipeline: discover → ingest → validate → merge → episodes, for a
+//! folder (`merge`) or single files (`check`). Returns are read in parallel
+//! (rayon), one bad file never stops the rest, and a panic while reading
+//! one file becomes a finding about that file.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::config::ReviewConfig;
+use crate::dates::DateContext;
+use crate::episodes::{analyse, Analysis, EpisodeConfig};
+use crate::findings::{Code, Finding};
+use crate::merge::{merge, Chronology};
+use crate::model::{CheckedReturn, FileKind, Format, FoundFile, ReturnStatus, ReturnSummary};
+use crate::validate::{check_return, CheckContext};
+
+/// Settings for one merge; `None` means "from review.toml, else default".
+#[derive(Debug, Clone, Default)]
+pub struct MergeOptions {
+    /// Review reference (overrides the configuration file).
+    pub review: Option<String>,
+    /// Review period start.
+    pub from: Option<NaiveDate>,
+    /// Review period end.
+    pub to: Option<NaiveDate>,
+    /// Margin around the period, in days.
+    pub margin_days: Option<i64>,
+    /// Agency for CSV exports with no `Agency` column.
+    pub agency: Option<String>,
+    /// The day of the merge (default: today).
+    pub today: Option<NaiveDate>,
+    /// How many episodes to show.
+    pub episodes: Option<usize>,
+    /// Minimum agencies in an episode.
+    pub min_agencies: Option<usize>,
+    /// Longest quiet stretch inside an episode, in days.
+    pub window_days: Option<i64>,
+    /// A configuration file to use instead of the folder's `review.toml`.
+    pub config_file: Option<PathBuf>,
+    /// Files in the folder that are the engine's own output.
+    pub exclude: Vec<PathBuf>,
+}
+
+/// A merged review: everything the writers need.
+#[derive(Debug, Clone)]
+pub struct MergedReview {
+    /// The folder merged.
+    pub dir: PathBuf,
+    /// The effective configuration (file, then command line).
+    pub config: ReviewConfig,
+    /// What the checks used.
+    pub context: CheckContext,
+    /// The merged chronology.
+    pub chronology: Chronology,
+    /// Episodes, joint events and gaps.
+    pub analysis: Analysis,
+    /// When the merge ran.
+    pub made_at: chrono::DateTime<chrono::Local>,
+}
+
+impl MergedReview {
+    /// Number of error findings.
+    pub fn errors(&self) -> usize {
+        self.chronology
+            .findings
+            .iter()
+            .filter(|f| f.is_error())
+            .count()
+    }
+
+    /// Number of warning findings.
+    pub fn warnings(&self) -> usize {
+        self.chronology.findings.len() - self.errors()
+    }
+}
+
+/// Builds the effective configuration and check context from the folder's
+/// `review.toml` (or `opts.config_file`) and the command line.
+pub fn settle_config(
+    dir: Option<&Path>,
+    opts: &MergeOptions,
+) -> Result<(ReviewConfig, CheckContext, EpisodeConfig), String> {
+    let mut config = match (&opts.config_file, dir) {
+        (Some(p), _) => ReviewConfig::load(p)?,
+        (None, Some(d)) => ReviewConfig::load_from_dir(d)?,
+        (None, None) => ReviewConfig::default(),
+    };
+    if opts.review.is_some() {
+        config.review = opts.review.clone();
+    }
+    if opts.from.is_some() {
+        config.period_from = opts.from;
+    }
+    if opts.to.is_some() {
+        config.period_to = opts.to;
+    }
+    if opts.margin_days.is_some() {
+        config.margin_days = opts.margin_days;
+    }
+    let today = opts
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let period = match (config.period_from, config.period_to) {
+        (Some(f), Some(t)) if f <= t => Some((f, t)),
+        (Some(f), Some(t)) => {
+            return Err(format!(
+                "the review period starts ({f}) after it ends ({t})"
+            ))
+        }
+        (Some(f), None) => Some((f, today)),
+        (None, Some(t)) => Some((NaiveDate::MIN, t)),
+        (None, None) => None,
+    };
+    let context = CheckContext {
+        dates: DateContext::new(today),
+        review: config.review.clone(),
+        period,
+        margin_days: config.margin_days.unwrap_or(0),
+        agency: opts.agency.clone(),
+    };
+    let mut episodes = match &config.episodes {
+        Some(t) => t
+            .clone()
+            .try_into::<EpisodeConfig>()
+            .map_err(|e| format!("review.toml [episodes]: {e}"))?,
+        None => EpisodeConfig::default(),
+    };
+    if let Some(n) = opts.episodes {
+        episodes.max_episodes = n;
+    }
+    if let Some(n) = opts.min_agencies {
+        episodes.min_agencies = n;
+    }
+    if let Some(n) = opts.window_days {
+        episodes.window_days = n;
+    }
+    Ok((config, context, episodes))
+}
+
+/// Reads and checks one return. Never panics: a failure to read is a
+/// finding and a `rejected` summary, and so is a panic inside a reader.
+pub fn check_file(path: &Path, name: &str, format: Format, ctx: &CheckContext) -> CheckedReturn {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        crate::ingest::read_return(path, name, format).map(|raw| check_return(raw, ctx))
+    }));
+    let finding = match result {
+        Ok(Ok(checked)) => return checked,
+        Ok(Err(f)) => f,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown".into());
+            Finding::new(
+                Code::FileInternal,
+                name,
+                format!("the engine failed while reading this file ({what}): ask the agency to re-save it as .xlsx, and report the file to the chronomerge maintainers"),
+            )
+        }
+    };
+    rejected(name, Some(format), ctx, finding)
+}
+
+fn rejected(
+    name: &str,
+    format: Option<Format>,
+    ctx: &CheckContext,
+    finding: Finding,
+) -> CheckedReturn {
+    let agency = ctx
+        .agency
+        .clone()
+        .unwrap_or_else(|| crate::validate::agency_from_file_name(name));
+    CheckedReturn {
+        agency: agency.clone(),
+        events: vec![],
+        summary: ReturnSummary {
+            file: name.to_string(),
+            agency,
+            format,
+            status: ReturnStatus::Rejected,
+            rows_read: 0,
+            rows_merged: 0,
+            rows_rejected: 0,
+            first: None,
+            last: None,
+            review_reference: String::new(),
+            note: finding.message.clone(),
+        },
+        findings: vec![finding],
+    }
+}
+
+/// The `Returns` line of a file that is not a return.
+pub fn ignored_summary(f: &FoundFile, why: &str) -> ReturnSummary {
+    ReturnSummary {
+        file: f.name.clone(),
+        agency: String::new(),
+        format: None,
+        status: ReturnStatus::Ignored,
+        rows_read: 0,
+        rows_merged: 0,
+        rows_rejected: 0,
+        first: None,
+        last: None,
+        review_reference: String::new(),
+        note: why.to_string(),
+    }
+}
+
+/// Merges every return in a review folder. `Err` only when the folder or
+/// its configuration cannot be used at all.
+pub fn merge_dir(dir: &Path, opts: &MergeOptions) -> Result<MergedReview, String> {
+    let files = crate::discover::scan(dir)
+        .map_err(|e| format!("{}: the folder cannot be read ({e})", dir.display()))?;
+    let (config, context, episode_cfg) = settle_config(Some(dir), opts)?;
+    let excluded = |p: &Path| opts.exclude.iter().any(|x| same_file(x, p));
+    let mut ignored = Vec::new();
+    let mut to_read = Vec::new();
+    for f in files {
+        match &f.kind {
+            _ if excluded(&f.path) => ignored.push(ignored_summary(
+                &f,
+                "the merged chronology written by chronomerge",
+            )),
+            FileKind::Ignored(why) => ignored.push(ignored_summary(&f, why)),
+            FileKind::Return(fmt) => to_read.push((f.clone(), *fmt)),
+        }
+    }
+    let checked: Vec<CheckedReturn> = to_read
+        .par_iter()
+        .map(|(f, fmt)| check_file(&f.path, &f.name, *fmt, &context))
+        .collect();
+    Ok(finish(
+        dir.to_path_buf(),
+        config,
+        context,
+        episode_cfg,
+        checked,
+        ignored,
+    ))
+}
+
+/// Merges already-checked returns (used by `watch`, which keeps them).
+pub fn finish(
+    dir: PathBuf,
+    config: ReviewConfig,
+    context: CheckContext,
+    episode_cfg: EpisodeConfig,
+    checked: Vec<CheckedReturn>,
+    ignored: Vec<ReturnSummary>,
+) -> MergedReview {
+    let chronology = merge(checked, ignored, &config);
+    let analysis = analyse(&chronology, &episode_cfg);
+    MergedReview {
+        dir,
+        config,
+        context,
+        chronology,
+        analysis,
+        made_at: chrono::Local::now(),
+    }
+}
+
+/// True when two paths name the same file (compared after resolving, so
+/// `./out.xlsx` and `out.xlsx` match; a file that does not exist yet is
+/// compared by its absolute path).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    let abs = |p: &Path| {
+        std::fs::canonicalize(p).unwrap_or_else(|_| {
+            let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+            match (p.parent(), p.file_name()) {
+                (Some(dir), Some(name)) => std::fs::canonicalize(dir)
+                    .map(|d| d.join(name))
+                    .unwrap_or(p.clone()),
+                _ => p,
+            }
+        })
+    };
+    abs(a) == abs(b)
+}

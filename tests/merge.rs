@@ -1,0 +1,268 @@
+//! End-to-end merges of small review folders, checked by opening the
+//! merged workbook with calamine.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use calamine::{Data, DataType};
+use common::*;
+
+fn merge(dir: &Path, out: &Path) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("chronomerge")
+        .unwrap()
+        .args(["merge"])
+        .arg(dir)
+        .arg("-o")
+        .arg(out)
+        .args(["--today", "2026-11-26"])
+        .assert()
+}
+
+fn small_review(dir: &Path) {
+    ReturnBuilder::new("West Yorkshire Police")
+        .event(
+            V::D(2023, 5, 3),
+            "Police incident log",
+            "Incident or call-out",
+            "Call-out to the family home; Child A present.",
+        )
+        .event(
+            V::D(2023, 1, 10),
+            "Police incident log",
+            "Incident or call-out",
+            "Domestic incident reported by neighbour.",
+        )
+        .write_xlsx(&dir.join("police.xlsx"));
+    ReturnBuilder::new("GP practice")
+        .event(
+            V::T("04/05/2023"),
+            "GP record",
+            "Appointment attended",
+            "Child A seen with bruising to the arm.",
+        )
+        .event(
+            V::T("3/5/23"),
+            "GP record",
+            "Appointment missed or child not brought",
+            "Child A not brought to appointment.",
+        )
+        .row(vec![
+            V::E,
+            V::E,
+            V::E,
+            V::T("GP record"),
+            V::E,
+            V::E,
+            V::E,
+            V::T("A row with no date"),
+        ])
+        .write_xlsx(&dir.join("gp.xlsx"));
+    write_csv(
+        &dir.join("Café health visiting.csv"),
+        &[
+            "Date",
+            "Time",
+            "Sequence",
+            "Source of information",
+            "Practitioner role",
+            "Child or family member",
+            "Event type",
+            "Details of event",
+            "Action / outcome",
+            "Analysis / comment",
+            "Agency",
+        ],
+        &[vec![
+            "02/05/2023",
+            "14:30",
+            "",
+            "HV record",
+            "Health visitor",
+            "Mother",
+            "Contact or visit",
+            "Home visit; Mother said the café was closed. =HYPERLINK(\"http://x\")",
+            "",
+            "",
+            "Health visiting",
+        ]],
+        true,
+        false,
+    );
+    std::fs::write(dir.join("~$police.xlsx"), b"lock").unwrap();
+    std::fs::write(dir.join("notes.txt"), b"notes").unwrap();
+}
+
+#[test]
+fn merges_a_folder_into_the_four_sheets_in_date_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("review");
+    std::fs::create_dir(&dir).unwrap();
+    small_review(&dir);
+    let out = tmp.path().join("merged.xlsx");
+    // One row has no date: that is an error, so the exit code is 1.
+    merge(&dir, &out).code(1);
+
+    let chron = sheet(&out, "Chronology");
+    for h in [
+        "#",
+        "Date",
+        "Time",
+        "Agency",
+        "Source of information",
+        "Details of event",
+        "Date as written",
+        "Date note",
+        "Key practice episode",
+        "Origin",
+    ] {
+        col(&chron, h);
+    }
+    let date_col = col(&chron, "Date");
+    let agency_col = col(&chron, "Agency");
+    // 5 events merged (the undated row is rejected).
+    assert_eq!(chron.len(), 1 + 5);
+    // Real date cells, in order.
+    let dates: Vec<f64> = chron[1..]
+        .iter()
+        .map(|r| match &r[date_col] {
+            Data::DateTime(d) => d.as_f64(),
+            other => panic!("date cell is {other:?}"),
+        })
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    let agencies: Vec<String> = chron[1..].iter().map(|r| text(&r[agency_col])).collect();
+    assert_eq!(
+        agencies,
+        [
+            "West Yorkshire Police",
+            "Health visiting",
+            "GP practice",
+            "West Yorkshire Police",
+            "GP practice"
+        ]
+    );
+    // Text that looks like a formula stays text.
+    let details = col(&chron, "Details of event");
+    assert!(chron
+        .iter()
+        .any(|r| text(&r[details]).contains("=HYPERLINK")));
+    // The CSV was Windows-1252.
+    assert!(chron.iter().any(|r| text(&r[details]).contains("café")));
+    // Each agency has its own fill, the same on all its rows.
+    let mut fills = std::collections::HashMap::new();
+    for (i, r) in chron.iter().enumerate().skip(1) {
+        let f = fill(&out, "Chronology", i as u32, details as u32).expect("filled");
+        let prev = fills.insert(text(&r[agency_col]), f);
+        assert!(prev.is_none() || prev == Some(f));
+    }
+    let distinct: std::collections::HashSet<u32> = fills.values().copied().collect();
+    assert_eq!(distinct.len(), 3);
+
+    // Returns accounting: read = merged + rejected, every file listed.
+    let returns = sheet(&out, "Returns");
+    let (file, status, read, merged, rejected) = (
+        col(&returns, "File"),
+        col(&returns, "Status"),
+        col(&returns, "Rows read"),
+        col(&returns, "Rows merged"),
+        col(&returns, "Rows rejected"),
+    );
+    assert_eq!(returns.len(), 1 + 5);
+    for r in &returns[1..] {
+        let n = |c: usize| r[c].as_f64().unwrap_or(0.0);
+        assert_eq!(n(read), n(merged) + n(rejected), "{:?}", r);
+    }
+    let status_of = |name: &str| {
+        returns[1..]
+            .iter()
+            .find(|r| text(&r[file]) == name)
+            .map(|r| text(&r[status]))
+            .unwrap()
+    };
+    assert_eq!(status_of("~$police.xlsx"), "ignored");
+    assert_eq!(status_of("notes.txt"), "ignored");
+    assert_eq!(status_of("gp.xlsx"), "merged with warnings");
+    assert_eq!(status_of("police.xlsx"), "merged with warnings"); // out of date order
+
+    // The rejected row is in the findings with its cell.
+    let findings = sheet(&out, "Findings");
+    let (code, cell) = (col(&findings, "Code"), col(&findings, "Cell"));
+    assert!(findings
+        .iter()
+        .any(|r| text(&r[code]) == "date-missing" && text(&r[cell]) == "A4"));
+    // Episodes sheet exists with headings even when empty.
+    let eps = sheet(&out, "Key practice episodes");
+    assert!(!eps.is_empty());
+}
+
+#[test]
+fn a_broken_file_is_reported_and_the_rest_still_merge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    ReturnBuilder::new("School")
+        .event(
+            V::D(2023, 2, 1),
+            "School record",
+            "Contact or visit",
+            "Child A late to school.",
+        )
+        .write_xlsx(&dir.join("school.xlsx"));
+    std::fs::write(
+        dir.join("broken.xlsx"),
+        b"PK\x03\x04 this is not really a zip",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("letter.xlsx"),
+        b"%PDF-1.4 a pdf with the wrong name",
+    )
+    .unwrap();
+    let mut enc = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    enc.extend(std::iter::repeat_n(0u8, 512));
+    std::fs::write(dir.join("locked.xlsx"), enc).unwrap();
+    let out = dir.join("merged-chronology.xlsx");
+    merge(dir, &out).code(1);
+    // Merging again with the output inside the folder does not read it.
+    merge(dir, &out).code(1);
+    let chron = sheet(&out, "Chronology");
+    assert_eq!(chron.len(), 2);
+    let returns = sheet(&out, "Returns");
+    let status = col(&returns, "Status");
+    let file = col(&returns, "File");
+    let get = |n: &str| {
+        returns
+            .iter()
+            .find(|r| text(&r[file]) == n)
+            .map(|r| text(&r[status]))
+            .unwrap()
+    };
+    assert_eq!(get("broken.xlsx"), "rejected");
+    assert_eq!(get("letter.xlsx"), "rejected");
+    assert_eq!(get("locked.xlsx"), "rejected");
+    assert_eq!(get("merged-chronology.xlsx"), "ignored");
+    let findings = sheet(&out, "Findings");
+    let code = col(&findings, "Code");
+    let codes: Vec<String> = findings.iter().map(|r| text(&r[code])).collect();
+    assert!(codes.contains(&"file-encrypted".to_string()), "{codes:?}");
+    assert!(
+        codes.contains(&"file-not-workbook".to_string()),
+        "{codes:?}"
+    );
+    assert!(codes.contains(&"file-unreadable".to_string()), "{codes:?}");
+}
+
+#[test]
+fn the_same_folder_gives_the_same_chronology() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("r");
+    std::fs::create_dir(&dir).unwrap();
+    small_review(&dir);
+    let a = tmp.path().join("a.xlsx");
+    let b = tmp.path().join("b.xlsx");
+    merge(&dir, &a);
+    merge(&dir, &b);
+    assert_eq!(sheet(&a, "Chronology"), sheet(&b, "Chronology"));
+    assert_eq!(sheet(&a, "Findings"), sheet(&b, "Findings"));
+}
