@@ -458,17 +458,24 @@ fn read_csv(path: &Path, name: &str) -> Result<RawReturn, Finding> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
+    // Excel names the one sheet of a CSV after the file: use the same name,
+    // so a cell reference in a finding is where the agency will look.
+    let sheet_name = Path::new(name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| name.to_string());
     let mut sheet = RawSheet {
-        name: name.to_string(),
+        name: sheet_name.clone(),
         ..RawSheet::default()
     };
     let mut header_len = None;
     let mut record = csv::StringRecord::new();
     loop {
+        // The line the next record starts on (1-based), as Excel shows it.
+        let line = rdr.position().line() as u32;
         match rdr.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map(|p| p.line() as u32).unwrap_or(0);
                 let cells: Vec<Cell> = record
                     .iter()
                     .take(MAX_COLS)
@@ -497,7 +504,7 @@ fn read_csv(path: &Path, name: &str) -> Result<RawReturn, Finding> {
                                     record.len()
                                 ),
                             )
-                            .at(name, cell_ref(0, line)),
+                            .at(sheet.name.as_str(), cell_ref(0, line)),
                         );
                     }
                     _ => {}
@@ -514,7 +521,7 @@ fn read_csv(path: &Path, name: &str) -> Result<RawReturn, Finding> {
                         name,
                         format!("the CSV cannot be read past line {line} ({e}): ask the agency to export it again"),
                     )
-                    .at(name, cell_ref(0, line as u32)),
+                    .at(sheet.name.as_str(), cell_ref(0, line as u32)),
                 );
                 break;
             }
@@ -523,7 +530,7 @@ fn read_csv(path: &Path, name: &str) -> Result<RawReturn, Finding> {
     Ok(RawReturn {
         file: name.into(),
         format: Format::Csv,
-        sheet_names: vec![name.to_string()],
+        sheet_names: vec![sheet_name],
         details: None,
         chronology: Some(sheet),
         findings,

@@ -150,6 +150,11 @@ fn merges_a_folder_into_the_four_sheets_in_date_order() {
         .any(|r| text(&r[details]).contains("=HYPERLINK")));
     // The CSV was Windows-1252.
     assert!(chron.iter().any(|r| text(&r[details]).contains("café")));
+    // Its origin names the line as Excel shows it (sheet named after the file).
+    let origin = col(&chron, "Origin");
+    assert!(chron
+        .iter()
+        .any(|r| text(&r[origin]) == "Café health visiting.csv › Café health visiting › 2"));
     // Each agency has its own fill, the same on all its rows.
     let mut fills = std::collections::HashMap::new();
     for (i, r) in chron.iter().enumerate().skip(1) {
