@@ -1042,7 +1042,20 @@ pub fn plan_rows(spec: &ReturnSpec) -> Vec<Row> {
         } else {
             t.event_type.to_string()
         };
-        let details = details_text(rng.pick::<&str>(t.details), &mut rng, spec.details_len);
+        let base: &str = rng.pick::<&str>(t.details);
+        // The subject is someone the entry is about, where it names them.
+        let named: Vec<&str> = t
+            .subjects
+            .iter()
+            .copied()
+            .filter(|s| base.starts_with(s) || base.contains(&format!(" {s} ")))
+            .collect();
+        let subject = if named.is_empty() {
+            rng.pick(t.subjects).to_string()
+        } else {
+            rng.pick(&named).to_string()
+        };
+        let details = details_text(base, &mut rng, spec.details_len);
         let action = if rng.chance(0.75) {
             rng.pick(t.actions).to_string()
         } else {
@@ -1059,7 +1072,7 @@ pub fn plan_rows(spec: &ReturnSpec) -> Vec<Row> {
             sequence: None,
             source: t.source.to_string(),
             role: rng.pick(t.roles).to_string(),
-            subject: rng.pick(t.subjects).to_string(),
+            subject,
             event_type,
             details,
             action,
@@ -1412,7 +1425,7 @@ pub enum ReturnFormat {
         /// Windows-1252 instead of UTF-8.
         windows_1252: bool,
     },
-    /// An `.xlsx` written to the review's `_convert/` folder, for a
+    /// An `.xlsx` written to the review's `_convert/<ext>/` folder, for a
     /// LibreOffice re-save to this extension (`ods`, `xls`) by
     /// `scripts/make-fixtures.sh`.
     ConvertTo(String),
@@ -1476,7 +1489,7 @@ pub fn review_toml(spec: &ReviewSpec) -> String {
 
 /// Write every return of `spec` into `dir` (created if missing), with its
 /// `review.toml` and extra files. Returns awaiting a LibreOffice re-save go
-/// to `dir/_convert/<stem>.xlsx`.
+/// to `dir/_convert/<ext>/<stem>.xlsx`.
 pub fn write_review(dir: &Path, spec: &ReviewSpec) -> Result<Vec<GeneratedReturn>, GenerateError> {
     fs::create_dir_all(dir)?;
     let mut out = Vec::with_capacity(spec.returns.len());
@@ -1492,8 +1505,8 @@ pub fn write_review(dir: &Path, spec: &ReviewSpec) -> Result<Vec<GeneratedReturn
                 *with_bom,
                 *windows_1252,
             )?,
-            ReturnFormat::ConvertTo(_) => {
-                let conv = dir.join("_convert");
+            ReturnFormat::ConvertTo(ext) => {
+                let conv = dir.join("_convert").join(ext);
                 fs::create_dir_all(&conv)?;
                 write_xlsx(&r.spec, &conv.join(format!("{}.xlsx", r.stem)))?
             }
@@ -1887,8 +1900,8 @@ mod tests {
             "review.toml",
             "notes.txt",
             "~$police.xlsx",
-            "_convert/gp.xlsx",
-            "_convert/school.xlsx",
+            "_convert/xls/gp.xlsx",
+            "_convert/ods/school.xlsx",
         ] {
             assert!(dir.path().join(name).exists(), "{name}");
         }
@@ -1896,6 +1909,79 @@ mod tests {
         let v: toml::Table = toml::from_str(&cfg).unwrap();
         assert_eq!(v["review"].as_str(), Some("LCSPR-2024-03"));
         assert_eq!(v["agencies"].as_array().unwrap().len(), 7);
+    }
+
+    fn cell_date(d: &Data) -> Option<NaiveDate> {
+        match d {
+            Data::DateTime(x) => x.as_datetime().map(|t| t.date()),
+            Data::DateTimeIso(s) => NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok(),
+            _ => None,
+        }
+    }
+
+    /// The committed `fixtures/sample-review` is what [`sample_review`]
+    /// describes, in every format (xlsx, 1904 xlsx, LibreOffice .ods and
+    /// .xls re-saves, Windows-1252 CSV): same rows, same dates.
+    #[test]
+    fn committed_sample_review_matches_the_spec() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-review");
+        if !dir.exists() {
+            return;
+        }
+        let spec = sample_review();
+        for r in &spec.returns {
+            let rows = plan_rows(&r.spec);
+            let ext = match &r.format {
+                ReturnFormat::Xlsx => "xlsx".to_string(),
+                ReturnFormat::Csv { .. } => "csv".to_string(),
+                ReturnFormat::ConvertTo(e) => e.clone(),
+            };
+            let path = dir.join(format!("{}.{ext}", r.stem));
+            if ext == "csv" {
+                let bytes = fs::read(&path).unwrap();
+                let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
+                let mut rd = csv::Reader::from_reader(text.as_bytes());
+                let recs: Vec<csv::StringRecord> = rd.records().map(|x| x.unwrap()).collect();
+                assert_eq!(recs.len(), rows.len(), "{}", path.display());
+                for (rec, row) in recs.iter().zip(&rows) {
+                    assert_eq!(rec.get(7), Some(row.details.as_str()));
+                    assert_eq!(rec.get(10), Some(r.spec.agency.as_str()));
+                }
+                continue;
+            }
+            let mut wb = open_workbook_auto(&path).unwrap();
+            let det = wb.worksheet_range("Agency details").unwrap();
+            assert_eq!(det.get_value((0, 1)).unwrap().to_string(), r.spec.agency);
+            assert_eq!(
+                cell_date(det.get_value((4, 1)).unwrap()),
+                Some(spec.period.0),
+                "{}",
+                path.display()
+            );
+            let ch = wb.worksheet_range("Chronology").unwrap();
+            let heads: Vec<String> = (0..10)
+                .map(|c| ch.get_value((0, c)).unwrap().to_string())
+                .collect();
+            assert_eq!(heads, CHRONOLOGY_HEADINGS, "{}", path.display());
+            assert_eq!(ch.height(), rows.len() + 1, "{}", path.display());
+            for (i, row) in rows.iter().enumerate() {
+                let got = ch.get_value((i as u32 + 1, 0)).unwrap_or(&Data::Empty);
+                match &row.date {
+                    DateEntry::Cell(d) => {
+                        assert_eq!(cell_date(got), Some(*d), "{} row {}", path.display(), i + 2)
+                    }
+                    DateEntry::Text(t) => {
+                        assert_eq!(got.to_string(), *t, "{} row {}", path.display(), i + 2)
+                    }
+                    DateEntry::Blank => assert!(matches!(got, Data::Empty)),
+                }
+                let details = ch.get_value((i as u32 + 1, 7)).unwrap().to_string();
+                assert_eq!(details, row.details);
+            }
+        }
+        for name in ["review.toml", "notes.txt", "~$police.xlsx"] {
+            assert!(dir.join(name).exists(), "{name}");
+        }
     }
 
     #[test]
