@@ -99,7 +99,7 @@ pub fn merge(
     let mut next = 0usize;
     for a in agencies.iter_mut() {
         a.colour = match config.colour_of(&a.name) {
-            Some(c) => c,
+            Some(c) => crate::palette::legible(c),
             None => loop {
                 let c = crate::palette::colour_for(next);
                 next += 1;
@@ -164,3 +164,4 @@ pub fn merge(
         returns: summaries,
     }
 }
+
