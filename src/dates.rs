@@ -1080,13 +1080,12 @@ fn parse_date_inner(t: &str, ctx: &DateContext) -> Res<DateRead> {
     let (mut approx, vague) = p.hedges();
     let first = p.piece(ctx)?;
     let mut second = None;
+    let mut vague2 = false;
     if matches!(p.kind(0), Some(Tk::Dash | Tk::To)) {
         p.i += 1;
         let (a2, v2) = p.hedges();
-        if v2 {
-            return Err(Fail::Unreadable);
-        }
         approx |= a2;
+        vague2 = v2;
         second = Some(p.piece(ctx)?);
     }
     let mut time = None;
@@ -1133,8 +1132,13 @@ fn parse_date_inner(t: &str, ctx: &DateContext) -> Res<DateRead> {
     if let Some(e) = &second {
         let (end, end_precision) = resolve(*e, None)?;
         check_weekday(e, end, &mut warnings);
-        if end < start {
-            return Err(Fail::Invalid);
+        if period_end(end, end_precision) < start || (vague2 && end_precision == Precision::Day) {
+            // An end wholly before the start; `late 5 May` is no period.
+            return Err(if vague2 {
+                Fail::Unreadable
+            } else {
+                Fail::Invalid
+            });
         }
         if end != start || end_precision != precision {
             value.end = Some(end);

@@ -449,6 +449,16 @@ fn hand_written() -> Vec<Case> {
         inv("10-3 May 2019"),
         inv("June - May 2019"),
         inv("2019 - 2018"),
+        inv("May 2019 - 2018"),
+        inv("May 2019 - April 2019"),
+        okm("May 2019 - 2019", 2019, 5).end_p(2019, 1, 1, Precision::Year),
+        oky("early 2019 - late 2020", 2019)
+            .end_p(2020, 1, 1, Precision::Year)
+            .approx(),
+        okm("early May - late June 2019", 2019, 5)
+            .end_p(2019, 6, 1, Precision::Month)
+            .approx(),
+        bad("early May - late 5 June 2019"),
         inv("Dec - Jan 2019"),
         inv("3-32 May 2019"),
         inv("31/04 - 02/05/2019"),
