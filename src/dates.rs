@@ -452,6 +452,9 @@ enum Tk {
     Colon,
     Comma,
     Question,
+    Apos,
+    LParen,
+    RParen,
     At,
     IsoT,
     Am,
@@ -629,6 +632,18 @@ fn tokenize(s: &str) -> Option<Toks> {
                 push!(punct(Tk::Comma, sp));
                 i += 1;
             }
+            b'\'' => {
+                push!(punct(Tk::Apos, sp));
+                i += 1;
+            }
+            b'(' | b'[' => {
+                push!(punct(Tk::LParen, sp));
+                i += 1;
+            }
+            b')' | b']' => {
+                push!(punct(Tk::RParen, sp));
+                i += 1;
+            }
             b'?' => {
                 push!(punct(Tk::Question, sp));
                 i += 1;
@@ -652,6 +667,8 @@ fn tokenize(s: &str) -> Option<Toks> {
                     Some(0x80..=0x8B) | Some(0xAF) => sp = true,
                     // hyphens and dashes
                     Some(0x90..=0x95) => push!(punct(Tk::Dash, sp)),
+                    // curly apostrophes
+                    Some(0x98 | 0x99) => push!(punct(Tk::Apos, sp)),
                     _ => return None,
                 }
                 i += 3;
@@ -743,7 +760,9 @@ impl<'a> Parser<'a> {
             None => true,
             Some(x) => match x.k {
                 Tk::Month(_) | Tk::Of => false,
-                Tk::Slash | Tk::Dot | Tk::Colon => x.sp,
+                // A full stop may end the text: `5th March 2019.`
+                Tk::Dot => x.sp || self.at(n + 2).is_none(),
+                Tk::Slash | Tk::Colon => x.sp,
                 Tk::Am | Tk::Pm | Tk::Hrs | Tk::LetterA | Tk::LetterP => false,
                 _ => true,
             },
@@ -874,6 +893,13 @@ impl<'a> Parser<'a> {
         if self.date_sep_at(0) || self.kind(0) == Some(Tk::Comma) {
             dash = self.kind(0) == Some(Tk::Dash) && !self.at(0).expect("checked").sp;
             self.i += 1;
+        }
+        if self.kind(0) == Some(Tk::Apos) && self.num_at(1, 2..=2).is_some() && self.year_at(1) {
+            // March '19
+            let t = *self.at(1).expect("checked");
+            pc.y = Some(self.year_value(&t, ctx));
+            self.i += 2;
+            return;
         }
         if self.year_at(0) {
             let t = *self.at(0).expect("checked");
@@ -1077,8 +1103,10 @@ fn parse_date_inner(t: &str, ctx: &DateContext) -> Res<DateRead> {
         t: &toks.t[..toks.n],
         i: 0,
     };
+    // A leading apostrophe is a spreadsheet's mark for text.
+    p.eat(Tk::Apos);
     let (mut approx, vague) = p.hedges();
-    let first = p.piece(ctx)?;
+    let mut first = p.piece(ctx)?;
     let mut second = None;
     let mut vague2 = false;
     if matches!(p.kind(0), Some(Tk::Dash | Tk::To)) {
@@ -1091,24 +1119,48 @@ fn parse_date_inner(t: &str, ctx: &DateContext) -> Res<DateRead> {
     let mut time = None;
     if second.is_none() && !p.done() {
         let sep = matches!(p.kind(0), Some(Tk::Comma | Tk::At | Tk::IsoT));
-        if sep {
-            p.i += 1;
-        }
-        if sep || matches!(p.kind(0), Some(Tk::Num | Tk::Noon | Tk::Midnight)) {
+        let j = usize::from(sep);
+        if matches!(p.kind(j), Some(Tk::Num | Tk::Noon | Tk::Midnight)) {
+            p.i += j;
             time = Some(p.time()?);
         }
     }
-    // A trailing `?` or `approx`.
-    while let Some(k) = p.kind(0) {
-        match k {
-            Tk::Question => p.i += 1,
-            Tk::Approx => {
-                p.i += 1;
-                p.eat(Tk::Dot);
+    // Trailing: `?`, `approx`, `(approx)`, `(?)`, `, Tuesday`, `(Tue)`.
+    loop {
+        let paren = p.kind(0) == Some(Tk::LParen);
+        let j = usize::from(paren || p.kind(0) == Some(Tk::Comma));
+        let mut k = j;
+        match p.kind(k) {
+            Some(Tk::Question) => {
+                approx = true;
+                k += 1;
+            }
+            Some(Tk::Approx) => {
+                approx = true;
+                k += 1;
+                if p.kind(k) == Some(Tk::Dot) {
+                    k += 1;
+                }
+            }
+            Some(Tk::Weekday(w)) if second.is_none() && first.wd.is_none() => {
+                first.wd = Some(w);
+                k += 1;
+                if p.kind(k) == Some(Tk::Dot) {
+                    k += 1;
+                }
             }
             _ => break,
         }
-        approx = true;
+        if paren {
+            if p.kind(k) != Some(Tk::RParen) {
+                return Err(Fail::Unreadable);
+            }
+            k += 1;
+        }
+        p.i += k;
+    }
+    if p.kind(0) == Some(Tk::Dot) && p.at(1).is_none() {
+        p.i += 1;
     }
     if !p.done() {
         return Err(Fail::Unreadable);
