@@ -65,7 +65,14 @@ pub fn normalise(s: &str) -> String {
 /// Other names agencies give the template's columns.
 fn aliases(col: Column) -> &'static [&'static str] {
     match col {
-        Column::Date => &["date of event", "event date", "date of contact", "dates"],
+        Column::Date => &[
+            "date of event",
+            "event date",
+            "date of contact",
+            "dates",
+            "date time",
+            "date and time",
+        ],
         Column::Time => &["time of event", "event time"],
         Column::Sequence => &["seq", "sequence number", "order", "no", "number"],
         Column::Source => &["source", "information source", "source of info", "record"],
@@ -110,9 +117,17 @@ fn aliases(col: Column) -> &'static [&'static str] {
 }
 
 /// Minimum similarity (normalised Levenshtein on normalised text) for a
-/// misspelt heading to be matched. Below it the heading is an error, not a
-/// guess.
+/// misspelt heading to be matched. Below it the heading is not guessed.
 pub const HEADING_SIMILARITY: f64 = 0.8;
+
+/// Similarity from which an unmatched heading is taken to be a damaged
+/// template heading ([`HeadingMatch::Unclear`], an error) rather than an
+/// extra column of the agency's own ([`HeadingMatch::Unknown`], a warning).
+pub const HEADING_UNCLEAR_SIMILARITY: f64 = 0.65;
+
+/// How much better the best template heading must score than the next
+/// before a close spelling is accepted.
+const HEADING_MARGIN: f64 = 0.05;
 
 /// How a heading cell was matched to a template column.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +136,10 @@ pub enum HeadingMatch {
     Exact(Column),
     /// A close spelling, with its similarity.
     Close(Column, f64),
+    /// Looks like a template heading, but not closely enough (or as close
+    /// to two headings) to be matched with confidence: the column it
+    /// resembles most, and the similarity. Never guessed.
+    Unclear(Column, f64),
     /// The optional `Agency` column of a CSV export.
     Agency,
     /// Not a template heading.
@@ -134,10 +153,14 @@ pub enum HeadingMatch {
 /// use chronomerge::model::Column;
 /// assert_eq!(match_heading("DATE"), HeadingMatch::Exact(Column::Date));
 /// assert!(matches!(match_heading("Detials of event"), HeadingMatch::Close(Column::Details, _)));
+/// assert!(matches!(match_heading("Tme"), HeadingMatch::Unclear(Column::Time, _)));
 /// assert_eq!(match_heading("Colour of car"), HeadingMatch::Unknown);
 /// ```
 pub fn match_heading(text: &str) -> HeadingMatch {
     let key = normalise(text);
+    if key.is_empty() {
+        return HeadingMatch::Unknown;
+    }
     if key == "agency" || key == "agency name" || key == "organisation" {
         return HeadingMatch::Agency;
     }
@@ -146,28 +169,25 @@ pub fn match_heading(text: &str) -> HeadingMatch {
             return HeadingMatch::Exact(col);
         }
     }
-    let mut best: Option<(Column, f64)> = None;
-    let mut second = 0.0;
-    for col in Column::ALL {
-        let names = std::iter::once(col.heading()).chain(aliases(col).iter().copied());
-        let s = names
-            .map(|n| strsim::normalized_levenshtein(&key, &normalise(n)))
-            .fold(0.0, f64::max);
-        match best {
-            Some((_, b)) if s <= b => second = f64::max(second, s),
-            _ => {
-                if let Some((_, b)) = best {
-                    second = f64::max(second, b);
-                }
-                best = Some((col, s));
-            }
-        }
-    }
-    match best {
-        Some((col, s)) if s >= HEADING_SIMILARITY && s - second > 0.05 => {
-            HeadingMatch::Close(col, s)
-        }
-        _ => HeadingMatch::Unknown,
+    let mut scores: Vec<(Column, f64)> = Column::ALL
+        .iter()
+        .map(|&col| {
+            let names = std::iter::once(col.heading()).chain(aliases(col).iter().copied());
+            let s = names
+                .map(|n| strsim::normalized_levenshtein(&key, &normalise(n)))
+                .fold(0.0, f64::max);
+            (col, s)
+        })
+        .collect();
+    scores.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let (col, best) = scores[0];
+    let second = scores[1].1;
+    if best >= HEADING_SIMILARITY && best - second > HEADING_MARGIN {
+        HeadingMatch::Close(col, best)
+    } else if best >= HEADING_UNCLEAR_SIMILARITY {
+        HeadingMatch::Unclear(col, best)
+    } else {
+        HeadingMatch::Unknown
     }
 }
 
@@ -178,8 +198,12 @@ pub struct ColumnMap {
     pub cols: [Option<usize>; 10],
     /// The `Agency` column of a CSV export.
     pub agency: Option<usize>,
-    /// Sheet columns whose heading matched nothing.
+    /// Sheet columns whose heading matched nothing (extra columns).
     pub unknown: Vec<usize>,
+    /// Sheet columns whose heading resembles a template column that was
+    /// not otherwise found, but not closely enough to be matched: rows with
+    /// content in them are rejected rather than guessed.
+    pub unclear: Vec<(usize, Column)>,
     /// The 1-based header row.
     pub header_row: u32,
     /// Index of the header row in the sheet's rows.
@@ -237,6 +261,7 @@ pub fn map_columns(sheet: &RawSheet, file: &str, findings: &mut Vec<Finding>) ->
             .at(s, c),
         );
     }
+    let mut unclear = Vec::new();
     let mut map = ColumnMap {
         header_row: header.row,
         header_index: hi,
@@ -300,21 +325,37 @@ pub fn map_columns(sheet: &RawSheet, file: &str, findings: &mut Vec<Finding>) ->
                 );
             }
             HeadingMatch::Agency => map.agency = Some(ci),
+            HeadingMatch::Unclear(col, s) => unclear.push((ci, col, s, text.trim().to_string())),
             HeadingMatch::Unknown => {
-                findings.push(
-                    Finding::new(
-                        Code::HeadingUnknown,
-                        file,
-                        format!(
-                            "the heading '{}' is not one of the template's and could not be matched with confidence; its column is not merged: ask the agency to use the template's headings",
-                            text.trim()
-                        ),
-                    )
-                    .at(sheet.name.as_str(), here),
-                );
+                findings.push(unknown_heading(file, &sheet.name, &here, text.trim()));
                 map.unknown.push(ci);
             }
         }
+    }
+    // A heading that only resembles a template heading is never guessed:
+    // if that column was found elsewhere it is an extra column, else an
+    // error (rows with content under it are rejected by the caller).
+    for (ci, col, s, text) in unclear {
+        let here = cell_ref(ci, header.row);
+        if map.cols[col.index()].is_some() {
+            findings.push(unknown_heading(file, &sheet.name, &here, &text));
+            map.unknown.push(ci);
+            continue;
+        }
+        findings.push(
+            Finding::new(
+                Code::HeadingUnclear,
+                file,
+                format!(
+                    "the heading '{text}' looks like '{}' ({:.0}% similar) but cannot be matched with confidence, so its column is not read: ask the agency to restore the heading '{}' from the template",
+                    col.heading(),
+                    s * 100.0,
+                    col.heading()
+                ),
+            )
+            .at(sheet.name.as_str(), here),
+        );
+        map.unclear.push((ci, col));
     }
     for col in Column::ALL {
         if map.cols[col.index()].is_none() {
@@ -323,12 +364,23 @@ pub fn map_columns(sheet: &RawSheet, file: &str, findings: &mut Vec<Finding>) ->
             } else {
                 Severity::Warning
             };
+            let maybe = map
+                .unclear
+                .iter()
+                .find(|(_, c)| *c == col)
+                .map(|(ci, _)| {
+                    format!(
+                        " (the heading in {} may be meant)",
+                        cell_ref(*ci, header.row)
+                    )
+                })
+                .unwrap_or_default();
             findings.push(
                 Finding::new(
                     Code::HeadingMissing,
                     file,
                     format!(
-                        "the column '{}' is missing{}: ask the agency to restore it from the template",
+                        "the column '{}' is missing{}{maybe}: ask the agency to restore it from the template",
                         col.heading(),
                         if col.required() { " and is required" } else { "" }
                     ),
@@ -350,6 +402,17 @@ pub fn map_columns(sheet: &RawSheet, file: &str, findings: &mut Vec<Finding>) ->
         );
     }
     Some(map)
+}
+
+fn unknown_heading(file: &str, sheet: &str, cell: &str, text: &str) -> Finding {
+    Finding::new(
+        Code::HeadingUnknown,
+        file,
+        format!(
+            "the heading '{text}' is not one of the template's; its column is not merged: ask the agency to move its content into the template's columns"
+        ),
+    )
+    .at(sheet, cell)
 }
 
 fn is_note_marker(source: &str) -> bool {
@@ -386,6 +449,10 @@ pub struct AgencyDetails {
     pub period_from: String,
     /// Period to, as written.
     pub period_to: String,
+    /// The 1-based row of the `Agency` label, if there is one.
+    pub agency_row: Option<u32>,
+    /// The 1-based row of the `Review reference` label, if there is one.
+    pub review_row: Option<u32>,
 }
 
 /// Reads the labels of the `Agency details` sheet (column A labels, column
@@ -404,8 +471,14 @@ pub fn read_details(sheet: &RawSheet) -> AgencyDetails {
             .map(|c| c.to_text().trim().to_string())
             .unwrap_or_default();
         let slot = match label.as_str() {
-            "agency" | "agency name" | "organisation" => &mut d.agency,
-            "review reference" | "review ref" | "review" => &mut d.review,
+            "agency" | "agency name" | "organisation" => {
+                d.agency_row.get_or_insert(row.row);
+                &mut d.agency
+            }
+            "review reference" | "review ref" | "review" => {
+                d.review_row.get_or_insert(row.row);
+                &mut d.review
+            }
             "completed by role" | "completed by" => &mut d.completed_by,
             "date completed" => &mut d.date_completed,
             "period from" => &mut d.period_from,
@@ -432,11 +505,217 @@ pub fn agency_from_file_name(name: &str) -> String {
         .join(" ")
 }
 
+/// True for text that is a spreadsheet error value as Excel or LibreOffice
+/// shows it (`#REF!`, `#N/A`, `Err:502` …): what a CSV export or a
+/// copy-and-paste of values leaves where a formula broke.
+///
+/// ```
+/// use chronomerge::validate::is_error_text;
+/// assert!(is_error_text(" #REF! "));
+/// assert!(is_error_text("Err:502"));
+/// assert!(!is_error_text("#1 priority"));
+/// ```
+pub fn is_error_text(s: &str) -> bool {
+    let t = s.trim();
+    if let Some(n) = t.strip_prefix("Err:") {
+        return !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    }
+    matches!(
+        t.to_ascii_uppercase().as_str(),
+        "#NULL!"
+            | "#DIV/0!"
+            | "#VALUE!"
+            | "#REF!"
+            | "#NAME?"
+            | "#NUM!"
+            | "#N/A"
+            | "#GETTING_DATA"
+            | "#SPILL!"
+            | "#CALC!"
+            | "#FIELD!"
+            | "#BLOCKED!"
+            | "#CONNECT!"
+            | "#BUSY!"
+            | "#UNKNOWN!"
+    )
+}
+
+/// Content found under one column that is not read (an extra or unclear
+/// heading): how many rows, first and last.
+#[derive(Debug, Clone, Copy)]
+struct ColumnContent {
+    col: usize,
+    count: usize,
+    first: u32,
+    last: u32,
+}
+
+impl ColumnContent {
+    fn new(col: usize) -> Self {
+        ColumnContent {
+            col,
+            count: 0,
+            first: 0,
+            last: 0,
+        }
+    }
+
+    fn add(&mut self, row: u32) {
+        if self.count == 0 {
+            self.first = row;
+        }
+        self.count += 1;
+        self.last = row;
+    }
+
+    fn range(&self) -> String {
+        if self.first == self.last {
+            cell_ref(self.col, self.first)
+        } else {
+            format!(
+                "{}:{}",
+                cell_ref(self.col, self.first),
+                cell_ref(self.col, self.last)
+            )
+        }
+    }
+}
+
+/// One step between consecutive dated rows that goes against the order.
+#[derive(Debug, Clone)]
+struct Step {
+    cell: String,
+    written: String,
+    prev: NaiveDate,
+    date: NaiveDate,
+}
+
+/// Watches the order of the return's full dates, so that a return that is
+/// mostly newest-first gives one finding, not one per row.
+#[derive(Debug, Default)]
+struct OrderTracker {
+    prev: Option<NaiveDate>,
+    back: Vec<Step>,
+    forward: Vec<Step>,
+}
+
+/// At most this many rows out of order are listed one by one; more (or
+/// more than a fifth of the steps) give one finding for the return.
+const ORDER_LIST_MAX: usize = 5;
+
+impl OrderTracker {
+    fn see(&mut self, date: NaiveDate, cell: String, written: &str) {
+        if let Some(prev) = self.prev {
+            let step = || Step {
+                cell,
+                written: written.trim().to_string(),
+                prev,
+                date,
+            };
+            if date < prev {
+                self.back.push(step());
+            } else if date > prev {
+                self.forward.push(step());
+            }
+        }
+        self.prev = Some(date);
+    }
+
+    fn finish(self, file: &str, sheet: &str, first_cell: &str, findings: &mut Vec<Finding>) {
+        let steps = self.back.len() + self.forward.len();
+        let reversed = self.back.len() >= 2 && self.back.len() > self.forward.len();
+        if reversed {
+            findings.push(
+                Finding::new(
+                    Code::DateOrderReversed,
+                    file,
+                    format!(
+                        "the return lists its events newest first ({} of {steps} steps from one row to the next go back in time); events are merged by date, so nothing is lost: ask the agency to list events oldest first next time",
+                        self.back.len()
+                    ),
+                )
+                .at(sheet, first_cell),
+            );
+        }
+        let (against, word, order) = if reversed {
+            (self.forward, "later", "newest first")
+        } else {
+            (self.back, "earlier", "oldest first")
+        };
+        if against.is_empty() {
+            return;
+        }
+        let limit = ORDER_LIST_MAX.max(steps / 5);
+        if against.len() > limit {
+            let s = &against[0];
+            findings.push(
+                Finding::new(
+                    Code::DateOrder,
+                    file,
+                    format!(
+                        "the return is not in date order: {} rows are {word} than the row above (first at {}: '{}' after {}); check the dates, a row out of order is a common sign of a mistyped year",
+                        against.len(),
+                        s.cell,
+                        s.written,
+                        s.prev.format("%d/%m/%Y")
+                    ),
+                )
+                .at(sheet, s.cell.as_str()),
+            );
+            return;
+        }
+        for s in against {
+            let hint = if s.prev.year() != s.date.year() {
+                " (a mistyped year?)"
+            } else {
+                ""
+            };
+            findings.push(
+                Finding::new(
+                    Code::DateOrder,
+                    file,
+                    format!(
+                        "the date '{}' is {word} than the row above ({}) in a return listed {order}{hint}: check the date with the agency",
+                        s.written,
+                        s.prev.format("%d/%m/%Y")
+                    ),
+                )
+                .at(sheet, s.cell.as_str()),
+            );
+        }
+    }
+}
+
 /// Checks a return and turns it into events and findings.
+///
+/// Every row with content is counted once in `rows_read` and ends as
+/// merged (an [`Event`]) or rejected (with at least one error finding
+/// naming it), so `rows_read = rows_merged + rows_rejected`.
 pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
     let file = raw.file.to_string();
     let mut findings = raw.findings;
     let details = raw.details.as_ref().map(read_details).unwrap_or_default();
+    let details_sheet = raw
+        .details
+        .as_ref()
+        .map(|d| d.name.clone())
+        .unwrap_or_else(|| crate::ingest::DETAILS_SHEET.to_string());
+    if raw
+        .details
+        .as_ref()
+        .is_some_and(|d| d.name != crate::ingest::DETAILS_SHEET)
+    {
+        findings.push(
+            Finding::new(
+                Code::SheetRenamed,
+                &file,
+                format!(
+                    "the sheet 'Agency details' was not found; the sheet '{details_sheet}' was read as the agency details"
+                ),
+            )
+            .at(details_sheet.as_str(), ""),
+        );
+    }
 
     let mut summary = ReturnSummary {
         file: file.clone(),
@@ -493,15 +772,31 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
     if agency.is_empty() {
         agency = agency_fallback(&details, ctx, &file);
         if raw.format != Format::Csv || ctx.agency.is_none() {
-            let (sheet_name, why) = if raw.details.is_some() {
-                (
-                    crate::ingest::DETAILS_SHEET,
-                    "the 'Agency details' sheet gives no agency",
-                )
+            let (sheet_name, cell, why) = if raw.details.is_some() {
+                match details.agency_row {
+                    Some(r) => (
+                        details_sheet.clone(),
+                        cell_ref(1, r),
+                        "the Agency cell of 'Agency details' is empty",
+                    ),
+                    None => (
+                        details_sheet.clone(),
+                        "A1".to_string(),
+                        "the 'Agency details' sheet has no 'Agency' row",
+                    ),
+                }
             } else if raw.format == Format::Csv {
-                ("", "the CSV has no 'Agency' column")
+                (
+                    sheet.name.clone(),
+                    String::new(),
+                    "the CSV has no 'Agency' column",
+                )
             } else {
-                ("", "there is no 'Agency details' sheet")
+                (
+                    String::new(),
+                    String::new(),
+                    "there is no 'Agency details' sheet",
+                )
             };
             findings.push(
                 Finding::new(
@@ -509,7 +804,7 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                     &file,
                     format!("{why}; the agency was taken as '{agency}': ask the agency to fill in its name"),
                 )
-                .at(sheet_name, if sheet_name.is_empty() { "" } else { "B1" }),
+                .at(sheet_name, cell),
             );
         }
     }
@@ -517,6 +812,10 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
 
     if let Some(want) = &ctx.review {
         if raw.format != Format::Csv || !details.review.is_empty() {
+            let cell = details
+                .review_row
+                .map(|r| cell_ref(1, r))
+                .unwrap_or_default();
             if details.review.is_empty() {
                 findings.push(
                     Finding::new(
@@ -524,7 +823,7 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                         &file,
                         format!("the return gives no review reference (expected '{want}'): ask the agency to fill it in"),
                     )
-                    .at(crate::ingest::DETAILS_SHEET, ""),
+                    .at(details_sheet.as_str(), cell),
                 );
             } else if normalise(&details.review) != normalise(want) {
                 findings.push(
@@ -536,7 +835,7 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                             details.review
                         ),
                     )
-                    .at(crate::ingest::DETAILS_SHEET, ""),
+                    .at(details_sheet.as_str(), cell),
                 );
             }
         }
@@ -591,7 +890,20 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
             let formulas = sheet.formulas;
             let mut rows = sheet.rows;
             let data: Vec<RawRow> = rows.drain(map.header_index + 1..).collect();
-            let mut prev_date: Option<NaiveDate> = None;
+            let header = rows.pop().map(|r| r.cells).unwrap_or_default();
+            let heading_of = |ci: usize| header.get(ci).map(|c| c.to_text()).unwrap_or_default();
+            let mut order = OrderTracker::default();
+            let mut unknown: Vec<ColumnContent> =
+                map.unknown.iter().map(|&c| ColumnContent::new(c)).collect();
+            let mut unclear: Vec<ColumnContent> = map
+                .unclear
+                .iter()
+                .map(|&(c, _)| ColumnContent::new(c))
+                .collect();
+            let first_cell = data
+                .first()
+                .map(|r| cell_ref(map.cols[0].unwrap_or(0), r.row))
+                .unwrap_or_default();
             for (i, row) in data.into_iter().enumerate() {
                 let origin = Origin {
                     file: file_arc.clone(),
@@ -599,6 +911,19 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                     row: row.row,
                 };
                 summary.rows_read += 1;
+                let has = |ci: usize| row.cells.get(ci).is_some_and(|c| !c.is_blank());
+                for u in unknown.iter_mut() {
+                    if has(u.col) {
+                        u.add(row.row);
+                    }
+                }
+                let mut unclear_hit = false;
+                for u in unclear.iter_mut() {
+                    if has(u.col) {
+                        u.add(row.row);
+                        unclear_hit = true;
+                    }
+                }
                 if required_missing {
                     summary.rows_rejected += 1;
                     continue;
@@ -613,9 +938,9 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                     ctx,
                     &mut findings,
                     &row_formulas,
-                    &mut prev_date,
+                    &mut order,
                 ) {
-                    Some(ev) => {
+                    Some(ev) if !unclear_hit => {
                         summary.rows_merged += 1;
                         let d = ev.date.start;
                         summary.first = Some(summary.first.map_or(d, |f| f.min(d)));
@@ -623,8 +948,39 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                         summary.last = Some(summary.last.map_or(l, |x| x.max(l)));
                         events.push(ev);
                     }
-                    None => summary.rows_rejected += 1,
+                    _ => summary.rows_rejected += 1,
                 }
+            }
+            order.finish(&file, &sheet_name, &first_cell, &mut findings);
+            for u in unknown.iter().filter(|u| u.count > 0) {
+                findings.push(
+                    Finding::new(
+                        Code::CellOutsideTemplate,
+                        &file,
+                        format!(
+                            "{} cell(s) under the heading '{}' ({}) are not merged because that column is not the template's: ask the agency to move their content into the template's columns",
+                            u.count,
+                            heading_of(u.col).trim(),
+                            cell_ref(u.col, map.header_row)
+                        ),
+                    )
+                    .at(sheet_name.as_ref(), u.range()),
+                );
+            }
+            for u in unclear.iter().filter(|u| u.count > 0) {
+                findings.push(
+                    Finding::new(
+                        Code::HeadingUnclear,
+                        &file,
+                        format!(
+                            "{} row(s) with content under the heading '{}' ({}) were not merged: the engine does not guess which column is meant; ask the agency to restore the template's heading",
+                            u.count,
+                            heading_of(u.col).trim(),
+                            cell_ref(u.col, map.header_row)
+                        ),
+                    )
+                    .at(sheet_name.as_ref(), u.range()),
+                );
             }
             if required_missing {
                 summary.status = ReturnStatus::Rejected;
@@ -645,9 +1001,6 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
             }
         }
     }
-    for e in &mut events {
-        e.agency = 0;
-    }
     if summary.status != ReturnStatus::Rejected
         && (summary.rows_rejected > 0 || !findings.is_empty())
     {
@@ -659,6 +1012,10 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
         findings,
         summary,
     }
+}
+
+fn take_cell(vals: &mut [(Cell, usize)], c: Column) -> Cell {
+    std::mem::take(&mut vals[c.index()].0)
 }
 
 fn agency_fallback(details: &AgencyDetails, ctx: &CheckContext, file: &str) -> String {
@@ -679,30 +1036,36 @@ fn check_row(
     ctx: &CheckContext,
     findings: &mut Vec<Finding>,
     formulas: &[&(usize, u32, String)],
-    prev_date: &mut Option<NaiveDate>,
+    order: &mut OrderTracker,
 ) -> Option<Event> {
     let file = origin.file.to_string();
     let sheet = origin.sheet.to_string();
     let r = origin.row;
     let mut cells = row.cells;
-    let col_of = |c: Column| map.cols[c.index()];
-    let mut take = |c: Column| -> (Cell, usize) {
-        match col_of(c) {
+    // Each template column's cell and its 0-based column in the sheet.
+    let mut vals: Vec<(Cell, usize)> = Column::ALL
+        .iter()
+        .map(|&c| match map.cols[c.index()] {
             Some(i) if i < cells.len() => (std::mem::take(&mut cells[i]), i),
             Some(i) => (Cell::Empty, i),
             None => (Cell::Empty, c.index()),
-        }
-    };
-    let (date_cell, date_col) = take(Column::Date);
-    let (time_cell, time_col) = take(Column::Time);
-    let (seq_cell, seq_col) = take(Column::Sequence);
-    let (source_cell, source_col) = take(Column::Source);
-    let (role, _) = take(Column::Role);
-    let (subject, _) = take(Column::Subject);
-    let (etype, etype_col) = take(Column::EventType);
-    let (details_cell, details_col) = take(Column::Details);
-    let (action, _) = take(Column::Action);
-    let (analysis, _) = take(Column::Analysis);
+        })
+        .collect();
+    let col_at = |c: Column| map.cols[c.index()].unwrap_or(c.index());
+    let (date_col, time_col, seq_col) = (
+        col_at(Column::Date),
+        col_at(Column::Time),
+        col_at(Column::Sequence),
+    );
+    let (source_col, etype_col, details_col) = (
+        col_at(Column::Source),
+        col_at(Column::EventType),
+        col_at(Column::Details),
+    );
+    let source = take_cell(&mut vals, Column::Source);
+    let source_text = source.to_text().trim().to_string();
+    // An author's note passes every check but its date and time.
+    let is_note = is_note_marker(&source_text);
     let mut row_errors = 0usize;
     let mut push = |f: Finding, errs: &mut usize| {
         if f.is_error() {
@@ -711,31 +1074,45 @@ fn check_row(
         findings.push(f);
     };
 
-    // Error values and formulas anywhere in the row.
-    let all = [
-        (&date_cell, date_col),
-        (&time_cell, time_col),
-        (&seq_cell, seq_col),
-        (&source_cell, source_col),
-        (&etype, etype_col),
-        (&details_cell, details_col),
-    ];
-    for (cell, col) in all {
-        if let Cell::Error(e) = cell {
+    // Error values and formulas in the template's columns.
+    let checked_cols: &[Column] = if is_note {
+        &[Column::Date, Column::Time]
+    } else {
+        &Column::ALL
+    };
+    for &c in checked_cols {
+        let (cell, ci) = if c == Column::Source {
+            (&source, source_col)
+        } else {
+            (&vals[c.index()].0, vals[c.index()].1)
+        };
+        let err = match cell {
+            Cell::Error(e) => Some(e.clone()),
+            Cell::Text(t) if is_error_text(t) => Some(t.trim().to_string()),
+            _ => None,
+        };
+        if let Some(e) = err {
             push(
                 Finding::new(
                     Code::CellError,
                     &file,
                     format!(
-                        "the cell holds the error value {e}: ask the agency to type what was meant"
+                        "the '{}' cell holds the error value {e}: ask the agency to type what was meant",
+                        c.heading()
                     ),
                 )
-                .at(sheet.as_str(), cell_ref(col, r)),
+                .at(sheet.as_str(), cell_ref(ci, r)),
                 &mut row_errors,
             );
         }
     }
     for (col, _, f) in formulas {
+        if map.unknown.contains(col) || map.unclear.iter().any(|(c, _)| c == col) {
+            continue;
+        }
+        if is_note && *col != date_col && *col != time_col {
+            continue;
+        }
         push(
             Finding::new(
                 Code::CellFormula,
@@ -746,22 +1123,15 @@ fn check_row(
             &mut row_errors,
         );
     }
-    // Content under unknown headings is reported once per cell.
-    for &ci in &map.unknown {
-        if cells.get(ci).is_some_and(|c| !c.is_blank()) {
-            push(
-                Finding::new(
-                    Code::CellOutsideTemplate,
-                    &file,
-                    "this cell is under a heading that is not the template's and is not merged: ask the agency to move its content into the template's columns",
-                )
-                .at(sheet.as_str(), cell_ref(ci, r)),
-                &mut row_errors,
-            );
-        }
-    }
-    let source = source_cell.into_text().trim().to_string();
-    let is_note = is_note_marker(&source);
+    let date_cell = take_cell(&mut vals, Column::Date);
+    let time_cell = take_cell(&mut vals, Column::Time);
+    let seq_cell = take_cell(&mut vals, Column::Sequence);
+    let role = take_cell(&mut vals, Column::Role);
+    let subject = take_cell(&mut vals, Column::Subject);
+    let etype = take_cell(&mut vals, Column::EventType);
+    let details_cell = take_cell(&mut vals, Column::Details);
+    let action = take_cell(&mut vals, Column::Action);
+    let analysis = take_cell(&mut vals, Column::Analysis);
     let date_written = date_cell.to_text();
 
     let date = match read_date_cell(&date_cell, &ctx.dates) {
@@ -824,15 +1194,20 @@ fn check_row(
                 &mut row_errors,
             );
         } else if let Some((from, to)) = ctx.period {
-            let margin = chrono::Duration::days(ctx.margin_days);
+            let margin = chrono::Duration::days(ctx.margin_days.max(0));
             if d.last_day() < from - margin || d.start > to + margin {
                 outside_period = true;
+                let margin_note = if ctx.margin_days > 0 {
+                    format!(" (allowing {} days either side)", ctx.margin_days)
+                } else {
+                    String::new()
+                };
                 push(
                     Finding::new(
                         Code::DateOutsidePeriod,
                         &file,
                         format!(
-                            "the date '{}' is outside the review period {} – {}: the event is kept and marked; check with the agency that it belongs",
+                            "the date '{}' is outside the review period {} – {}{margin_note}: the event is kept and marked; check with the agency that it belongs",
                             date_written.trim(),
                             from.format("%d/%m/%Y"),
                             to.format("%d/%m/%Y")
@@ -844,29 +1219,7 @@ fn check_row(
             }
         }
         if d.precision == crate::dates::Precision::Day {
-            if let Some(p) = *prev_date {
-                if d.start < p && (p - d.start).num_days() > 0 {
-                    let hint = if p.year() != d.start.year() {
-                        " (a mistyped year?)"
-                    } else {
-                        ""
-                    };
-                    push(
-                        Finding::new(
-                            Code::DateOrder,
-                            &file,
-                            format!(
-                                "the date '{}' is earlier than the row above ({}){hint}: check it",
-                                date_written.trim(),
-                                p.format("%d/%m/%Y")
-                            ),
-                        )
-                        .at(sheet.as_str(), cell_ref(date_col, r)),
-                        &mut row_errors,
-                    );
-                }
-            }
-            *prev_date = Some(d.start);
+            order.see(d.start, cell_ref(date_col, r), &date_written);
         }
     }
 
@@ -893,7 +1246,7 @@ fn check_row(
         Cell::Number(n) => Some(*n),
         other => match other.to_text().trim().parse::<f64>() {
             Ok(n) if n.is_finite() => Some(n),
-            _ if other.is_blank() => None,
+            _ if other.is_blank() || is_note => None,
             _ => {
                 push(
                     Finding::new(
@@ -915,7 +1268,7 @@ fn check_row(
     let event_type = etype.into_text().trim().to_string();
     let mut event_type_known = None;
     if !is_note {
-        if source.is_empty() {
+        if source_text.is_empty() {
             push(
                 Finding::new(
                     Code::SourceMissing,
@@ -976,7 +1329,7 @@ fn check_row(
         date,
         time,
         sequence,
-        source,
+        source: source_text,
         role: role.into_text().trim().to_string(),
         subject: subject.into_text().trim().to_string(),
         event_type,
