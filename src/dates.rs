@@ -3,6 +3,15 @@
 //! Day first, always. The entry points are [`read_date_cell`] and
 //! [`read_time_cell`] (for a [`Cell`] of any kind) and [`parse_date`] /
 //! [`parse_time`] for text.
+//!
+//! Text is split by a byte-level tokenizer into at most 24 tokens held on
+//! the stack (numbers with their digit count, month and weekday names,
+//! separators, and the few words dates use: `to`, `of`, `c.`, `am`…), and
+//! a small hand-written grammar reads the tokens. Nothing is allocated
+//! unless there is a problem or a warning to report. The rule throughout:
+//! read what is plain, refuse what could mean two things (`March 19`,
+//! `03/19`, `5/3` with no year) and never guess. Whether a date is in the
+//! future or outside the review period is the caller's business.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::Serialize;
@@ -467,6 +476,7 @@ enum Tk {
     Midnight,
     To,
     Of,
+    The,
     Approx,
     Vague,
 }
@@ -535,6 +545,7 @@ fn word_kind(w: &[u8]) -> Option<Tk> {
         b"midnight" => Tk::Midnight,
         b"to" | b"until" | b"till" => Tk::To,
         b"of" => Tk::Of,
+        b"the" => Tk::The,
         b"at" => Tk::At,
         b"t" => Tk::IsoT,
         b"c" | b"ca" | b"circa" | b"approx" | b"approximately" | b"about" | b"around" => Tk::Approx,
@@ -785,6 +796,10 @@ impl<'a> Parser<'a> {
             if !self.eat(Tk::Comma) {
                 self.eat(Tk::Dot);
             }
+        }
+        // `the 5th of March 2019`
+        if self.eat(Tk::The) && self.num_at(0, 1..=2).is_none() {
+            return Err(Fail::Unreadable);
         }
         let t = *self.at(0).ok_or(Fail::Unreadable)?;
         match t.k {
