@@ -2,11 +2,13 @@
 //! practice review into one colour-coded multi-agency chronology.
 #![warn(missing_docs)]
 
+pub mod batch;
 pub mod cli;
 pub mod config;
 pub mod dates;
 pub mod discover;
 pub mod episodes;
+pub mod export;
 pub mod findings;
 pub mod generate;
 pub mod ingest;
@@ -16,4 +18,5 @@ pub mod palette;
 pub mod pipeline;
 pub mod synth;
 pub mod validate;
+pub mod watch;
 pub mod write;

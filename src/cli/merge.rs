@@ -30,6 +30,12 @@ pub struct MergeArgs {
     /// Print only errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also write the merged events, findings and episodes as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Also write the merged chronology as CSV (formula-like text neutralised).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
 }
 
 /// The default output of a review folder.
@@ -65,6 +71,7 @@ pub fn run(args: MergeArgs) -> i32 {
     opts.min_agencies = args.min_agencies;
     opts.window_days = args.window_days;
     opts.exclude = vec![output.clone()];
+    opts.exclude.extend(args.json.iter().chain(args.csv.iter()).cloned());
     let review = match merge_dir(&args.review_dir, &opts) {
         Ok(r) => r,
         Err(e) => {
@@ -73,6 +80,12 @@ pub fn run(args: MergeArgs) -> i32 {
         }
     };
     if let Err(e) = crate::write::write_workbook(&review, &output) {
+        eprintln!("chronomerge: {e}");
+        return EXIT_FAILED;
+    }
+    if let Err(e) =
+        crate::export::write_exports(&review, args.json.as_deref(), args.csv.as_deref())
+    {
         eprintln!("chronomerge: {e}");
         return EXIT_FAILED;
     }

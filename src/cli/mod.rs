@@ -7,8 +7,10 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::pipeline::MergeOptions;
 
+pub mod batch;
 pub mod check;
 pub mod merge;
+pub mod watch;
 
 /// Exit code: everything merged or checked with no errors.
 pub const EXIT_OK: i32 = 0;
@@ -44,6 +46,21 @@ pub enum Command {
     /// message`. Exit code 0: no errors; 1: errors; 2: a file could not be
     /// read at all.
     Check(check::CheckArgs),
+    /// Keep the merged chronology of a review folder current as returns arrive.
+    ///
+    /// Merges once, then again whenever a return is added, replaced or
+    /// removed or review.toml changes, printing one line per merge. A file
+    /// still being copied in is read once its size and time have settled.
+    /// If the workbook is open in a program that locks it, the new one is
+    /// written beside it. Ctrl-C stops.
+    Watch(watch::WatchArgs),
+    /// Merge every review in an archive, in parallel.
+    ///
+    /// Each folder under ARCHIVE_DIR that holds returns is a review; each
+    /// gets a workbook at the same relative path under OUT_DIR, and
+    /// batch-summary.xlsx / .csv list every review. Exit code 0: all merged
+    /// with no errors; 1: some reviews have errors; 2: some reviews failed.
+    Batch(batch::BatchArgs),
 }
 
 /// Review settings shared by `merge` and `check`. Each overrides the
@@ -94,5 +111,7 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Merge(a) => merge::run(a),
         Command::Check(a) => check::run(a),
+        Command::Watch(a) => watch::run(a),
+        Command::Batch(a) => batch::run(a),
     }
 }

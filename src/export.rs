@@ -1,0 +1,520 @@
+//! Machine-readable results beside the workbook: the merged review as JSON
+//! (`--json`) and the merged chronology as CSV (`--csv`).
+//!
+//! The CSV opens in Excel too, so every field that Excel would take for a
+//! formula (text starting `=`, `+`, `-`, `@`, a tab or a carriage return) is
+//! written with a leading `'` (see [`neutralise`]). The file starts with a
+//! UTF-8 byte order mark so that Excel reads accented names correctly.
+//!
+//! Both files are written through a temporary file in the target's folder
+//! and renamed over the target, like the workbook.
+
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::dates::render_partial;
+use crate::findings::Finding;
+use crate::model::ReturnSummary;
+use crate::pipeline::MergedReview;
+
+/// Why an export could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The file or its folder cannot be written.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The target.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The JSON could not be made.
+    #[error("cannot write {path}: {source}")]
+    Json {
+        /// The target.
+        path: PathBuf,
+        /// Why.
+        source: serde_json::Error,
+    },
+    /// The CSV could not be made.
+    #[error("cannot write {path}: {source}")]
+    Csv {
+        /// The target.
+        path: PathBuf,
+        /// Why.
+        source: csv::Error,
+    },
+}
+
+/// Makes text safe to open in a spreadsheet: text starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return gets a leading `'`, so Excel and
+/// LibreOffice show it as text instead of running it as a formula.
+///
+/// ```
+/// use chronomerge::export::neutralise;
+/// assert_eq!(neutralise("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+/// assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+/// assert_eq!(neutralise("\tx"), "'\tx");
+/// assert_eq!(neutralise("Child A seen"), "Child A seen");
+/// assert_eq!(neutralise(""), "");
+/// ```
+pub fn neutralise(s: &str) -> Cow<'_, str> {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{s}")),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+/// The headings of the CSV chronology: those of the workbook's
+/// `Chronology` sheet.
+pub const CSV_HEADINGS: [&str; 16] = crate::write::CHRONOLOGY_HEADINGS;
+
+/// One merged event in the JSON, with agencies and episodes by name.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonEvent {
+    /// Position in the merged chronology, from 1.
+    pub number: usize,
+    /// The day it sorts by (`YYYY-MM-DD`; the first day of a partial date).
+    pub date: NaiveDate,
+    /// `day`, `month` or `year`: how much of the date the agency gave.
+    pub date_precision: &'static str,
+    /// The date as the workbook shows it (`05/03/2019`, `Mar 2019`, `2019`).
+    pub date_shown: String,
+    /// The end of a date range, if any.
+    pub date_end: Option<NaiveDate>,
+    /// The date was marked uncertain (`?`, `c.`, `approx`).
+    pub approximate: bool,
+    /// Time of day `HH:MM`, if known.
+    pub time: Option<String>,
+    /// The agency's name.
+    pub agency: String,
+    /// Source of information.
+    pub source: String,
+    /// Practitioner role.
+    pub role: String,
+    /// Child or family member.
+    pub subject: String,
+    /// Event type as written.
+    pub event_type: String,
+    /// Details of event.
+    pub details: String,
+    /// Action / outcome.
+    pub action: String,
+    /// Analysis / comment.
+    pub analysis: String,
+    /// The Date cell as written.
+    pub date_written: String,
+    /// The `Date note` column of the workbook.
+    pub date_note: String,
+    /// An author's note rather than an event.
+    pub is_note: bool,
+    /// Outside the review period (kept, marked).
+    pub outside_period: bool,
+    /// The id of its candidate key practice episode (`KPE 3`).
+    pub episode: Option<String>,
+    /// Numbers of other agencies' events that report the same thing.
+    pub also_reported_by: Vec<usize>,
+    /// Where it came from.
+    pub origin: JsonOrigin,
+}
+
+/// Where an event came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonOrigin {
+    /// File name in the review folder.
+    pub file: String,
+    /// Sheet name (the file name for a CSV).
+    pub sheet: String,
+    /// Row as the agency sees it.
+    pub row: u32,
+}
+
+/// One candidate key practice episode in the JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonEpisode {
+    /// `KPE 1` is the strongest.
+    pub id: String,
+    /// 1 = strongest.
+    pub rank: usize,
+    /// First day.
+    pub first: NaiveDate,
+    /// Last day.
+    pub last: NaiveDate,
+    /// Agencies involved, by name.
+    pub agencies: Vec<String>,
+    /// Numbers of its events in the merged chronology.
+    pub events: Vec<usize>,
+    /// Joint events inside it.
+    pub joint_events: usize,
+    /// Strength.
+    pub score: f64,
+    /// Why it was flagged.
+    pub reason: String,
+}
+
+/// Two or more agencies' events that report the same thing.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonJointLink {
+    /// Event numbers (from 1), sorted.
+    pub events: Vec<usize>,
+    /// The agencies that reported it.
+    pub agencies: Vec<String>,
+}
+
+/// A stretch with no event.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonGap {
+    /// Number of the last event before the gap.
+    pub after_event: usize,
+    /// Day of that event.
+    pub from: NaiveDate,
+    /// Day of the next event.
+    pub to: NaiveDate,
+    /// Days between them.
+    pub days: i64,
+}
+
+/// An agency of the merged chronology.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonAgency {
+    /// Name.
+    pub name: String,
+    /// Fill colour `#RRGGBB`.
+    pub colour: String,
+    /// Return files it came from.
+    pub files: Vec<String>,
+    /// Events merged.
+    pub events: usize,
+    /// Rows rejected.
+    pub rejected: usize,
+}
+
+/// The whole review as `--json` writes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonReview {
+    /// `chronomerge`.
+    pub tool: &'static str,
+    /// The engine's version.
+    pub version: &'static str,
+    /// When the merge ran (RFC 3339, local time).
+    pub made_at: String,
+    /// Review reference, if known.
+    pub review: Option<String>,
+    /// Review period start.
+    pub period_from: Option<NaiveDate>,
+    /// Review period end.
+    pub period_to: Option<NaiveDate>,
+    /// Agencies, in the order of the chronology's legend.
+    pub agencies: Vec<JsonAgency>,
+    /// Agencies the review configuration expects but that sent no return.
+    pub missing_agencies: Vec<String>,
+    /// Merged events in order.
+    pub events: Vec<JsonEvent>,
+    /// Every finding.
+    pub findings: Vec<Finding>,
+    /// One line per file found.
+    pub returns: Vec<ReturnSummary>,
+    /// Candidate key practice episodes, strongest first.
+    pub episodes: Vec<JsonEpisode>,
+    /// Events reported by more than one agency.
+    pub joint_links: Vec<JsonJointLink>,
+    /// Long stretches with no event, longest first.
+    pub gaps: Vec<JsonGap>,
+}
+
+/// Agencies the configuration expects that have no merged return.
+pub fn missing_agencies(review: &MergedReview) -> Vec<String> {
+    review
+        .config
+        .agencies
+        .iter()
+        .filter(|exp| {
+            !review
+                .chronology
+                .agencies
+                .iter()
+                .any(|a| a.name == exp.name)
+        })
+        .map(|exp| exp.name.clone())
+        .collect()
+}
+
+fn date_note(ev: &crate::model::Event) -> String {
+    let mut note = ev.date.note();
+    if ev.outside_period {
+        if !note.is_empty() {
+            note.push_str("; ");
+        }
+        note.push_str("outside review period");
+    }
+    note
+}
+
+fn precision_word(p: crate::dates::Precision) -> &'static str {
+    match p {
+        crate::dates::Precision::Day => "day",
+        crate::dates::Precision::Month => "month",
+        crate::dates::Precision::Year => "year",
+    }
+}
+
+/// Builds the JSON view of a merged review.
+pub fn json_review(review: &MergedReview) -> JsonReview {
+    let chron = &review.chronology;
+    let analysis = &review.analysis;
+    let name = |i: usize| chron.agencies[i].name.clone();
+    let events = chron
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, ev)| JsonEvent {
+            number: i + 1,
+            date: ev.date.start,
+            date_precision: precision_word(ev.date.precision),
+            date_shown: render_partial(ev.date.start, ev.date.precision),
+            date_end: ev.date.end,
+            approximate: ev.date.approximate,
+            time: ev.time.map(|t| t.format("%H:%M").to_string()),
+            agency: name(ev.agency),
+            source: ev.source.clone(),
+            role: ev.role.clone(),
+            subject: ev.subject.clone(),
+            event_type: ev.event_type.clone(),
+            details: ev.details.clone(),
+            action: ev.action.clone(),
+            analysis: ev.analysis.clone(),
+            date_written: ev.date_written.clone(),
+            date_note: date_note(ev),
+            is_note: ev.is_note,
+            outside_period: ev.outside_period,
+            episode: analysis
+                .episode_of
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|e| analysis.episodes[e].id()),
+            also_reported_by: analysis
+                .also_reported_by
+                .get(i)
+                .map(|v| v.iter().map(|j| j + 1).collect())
+                .unwrap_or_default(),
+            origin: JsonOrigin {
+                file: ev.origin.file.to_string(),
+                sheet: ev.origin.sheet.to_string(),
+                row: ev.origin.row,
+            },
+        })
+        .collect();
+    // Joint links: each group of events reporting the same thing, once.
+    let mut joint_links: Vec<JsonJointLink> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, others) in analysis.also_reported_by.iter().enumerate() {
+        if others.is_empty() {
+            continue;
+        }
+        let mut group: Vec<usize> = others.iter().copied().chain([i]).collect();
+        group.sort_unstable();
+        group.dedup();
+        if !seen.insert(group.clone()) {
+            continue;
+        }
+        let mut agencies: Vec<String> = group
+            .iter()
+            .filter_map(|&j| chron.events.get(j).map(|e| name(e.agency)))
+            .collect();
+        agencies.sort();
+        agencies.dedup();
+        joint_links.push(JsonJointLink {
+            events: group.iter().map(|j| j + 1).collect(),
+            agencies,
+        });
+    }
+    JsonReview {
+        tool: "chronomerge",
+        version: env!("CARGO_PKG_VERSION"),
+        made_at: review.made_at.to_rfc3339(),
+        review: review.config.review.clone(),
+        period_from: review.config.period_from,
+        period_to: review.config.period_to,
+        agencies: chron
+            .agencies
+            .iter()
+            .map(|a| JsonAgency {
+                name: a.name.clone(),
+                colour: format!("#{:06X}", a.colour),
+                files: a.files.clone(),
+                events: a.events,
+                rejected: a.rejected,
+            })
+            .collect(),
+        missing_agencies: missing_agencies(review),
+        events,
+        findings: chron.findings.clone(),
+        returns: chron.returns.clone(),
+        episodes: analysis
+            .episodes
+            .iter()
+            .map(|e| JsonEpisode {
+                id: e.id(),
+                rank: e.rank,
+                first: e.first,
+                last: e.last,
+                agencies: e.agencies.iter().map(|&a| name(a)).collect(),
+                events: e.events.iter().map(|j| j + 1).collect(),
+                joint_events: e.joint_events,
+                score: e.score,
+                reason: e.reason.clone(),
+            })
+            .collect(),
+        joint_links,
+        gaps: analysis
+            .gaps
+            .iter()
+            .map(|g| JsonGap {
+                after_event: g.after_event + 1,
+                from: g.from,
+                to: g.to,
+                days: g.days,
+            })
+            .collect(),
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in its folder.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), std::io::Error> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".chronomerge-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Writes the merged review as pretty-printed JSON.
+pub fn write_json(review: &MergedReview, path: &Path) -> Result<(), ExportError> {
+    let bytes =
+        serde_json::to_vec_pretty(&json_review(review)).map_err(|source| ExportError::Json {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    write_atomically(path, &bytes).map_err(|source| ExportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The merged chronology as CSV text (UTF-8 with a byte order mark, CRLF
+/// line ends, every text field neutralised).
+pub fn chronology_csv(review: &MergedReview) -> Result<Vec<u8>, csv::Error> {
+    let chron = &review.chronology;
+    let analysis = &review.analysis;
+    let mut out = vec![0xEF, 0xBB, 0xBF];
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        w.write_record(CSV_HEADINGS)?;
+        for (i, ev) in chron.events.iter().enumerate() {
+            let episode = analysis
+                .episode_of
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|e| analysis.episodes[e].id())
+                .unwrap_or_default();
+            let also = analysis
+                .also_reported_by
+                .get(i)
+                .map(|v| {
+                    let mut names: Vec<&str> = v
+                        .iter()
+                        .map(|&j| chron.agencies[chron.events[j].agency].name.as_str())
+                        .collect();
+                    names.sort();
+                    names.dedup();
+                    names.join(", ")
+                })
+                .unwrap_or_default();
+            let event_type = if ev.event_type.is_empty() && ev.is_note {
+                "Author's note"
+            } else {
+                ev.event_type.as_str()
+            };
+            let fields: [String; 16] = [
+                (i + 1).to_string(),
+                render_partial(ev.date.start, ev.date.precision),
+                ev.time
+                    .map(|t| t.format("%H:%M").to_string())
+                    .unwrap_or_default(),
+                chron.agencies[ev.agency].name.clone(),
+                ev.source.clone(),
+                ev.role.clone(),
+                ev.subject.clone(),
+                event_type.to_string(),
+                ev.details.clone(),
+                ev.action.clone(),
+                ev.analysis.clone(),
+                ev.date_written.trim().to_string(),
+                date_note(ev),
+                episode,
+                also,
+                ev.origin.to_string(),
+            ];
+            w.write_record(fields.iter().map(|f| neutralise(f).into_owned()))?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+/// Writes the merged chronology as CSV.
+pub fn write_csv(review: &MergedReview, path: &Path) -> Result<(), ExportError> {
+    let bytes = chronology_csv(review).map_err(|source| ExportError::Csv {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    write_atomically(path, &bytes).map_err(|source| ExportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Writes whichever of the JSON and CSV exports are asked for.
+pub fn write_exports(
+    review: &MergedReview,
+    json: Option<&Path>,
+    csv: Option<&Path>,
+) -> Result<(), ExportError> {
+    if let Some(p) = json {
+        write_json(review, p)?;
+    }
+    if let Some(p) = csv {
+        write_csv(review, p)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neutralises_every_formula_start() {
+        for s in ["=1+1", "+1", "-1", "@A1", "\t=1", "\r=1"] {
+            assert!(neutralise(s).starts_with('\''), "{s:?}");
+        }
+        for s in ["1", "a=b", " =1", "'=1", "Child A"] {
+            assert_eq!(neutralise(s), s);
+        }
+    }
+}
