@@ -91,8 +91,18 @@ fn main() -> ExitCode {
             ReturnFormat::ConvertTo(ext) => format!("{ext} (via LibreOffice)"),
         };
         println!(
-            "  {:<24} {:<24} {:>5} rows ({} planted; {} date cells, {} text dates, {} blank dates)",
-            r.stem, format, g.rows, g.planted_rows, g.date_cells, g.text_dates, g.blank_dates
+            "  {:<22} {:<24} {:>5} rows: {} planted; dates {} cells, {} text ({} partial, {} approx.), {} blank; {} timed; {} blank event types",
+            r.stem,
+            format,
+            g.rows,
+            g.planted_rows,
+            g.date_cells,
+            g.text_dates,
+            g.partial_dates,
+            g.approx_dates,
+            g.blank_dates,
+            g.timed,
+            g.blank_event_types
         );
     }
     println!("  total {total} rows");
