@@ -7,7 +7,7 @@
 //! Windows-1252. Files are opened read-only and never written.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::BufReader;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -16,6 +16,8 @@ use calamine::{Data, DataRef, ExcelDateTime, ExcelDateTimeType, Reader};
 use crate::dates::EPOCH_1904_OFFSET;
 use crate::findings::{Code, Finding};
 use crate::model::{cell_ref, Cell, Format, RawReturn, RawRow, RawSheet};
+
+pub mod guard;
 
 /// Columns kept per row. The template has 10 (A–J) and a CSV may add an
 /// `Agency` column; a little more is kept so content typed beyond the
@@ -51,13 +53,13 @@ pub fn read_return(path: &Path, name: &str, format: Format) -> Result<RawReturn,
     match format {
         Format::Csv => read_csv(path, name),
         _ => {
-            sniff_workbook(path, name, format)?;
-            read_workbook(path, name, format)
+            let actual = guard::inspect(path, name, format)?;
+            read_workbook(path, name, format, actual)
         }
     }
 }
 
-fn io_finding(name: &str, e: &std::io::Error) -> Finding {
+pub(crate) fn io_finding(name: &str, e: &std::io::Error) -> Finding {
     let hint = if e.kind() == std::io::ErrorKind::PermissionDenied {
         "the file cannot be opened (it may be open and locked in another program): close it and run again"
     } else {
@@ -66,36 +68,7 @@ fn io_finding(name: &str, e: &std::io::Error) -> Finding {
     Finding::new(Code::FileUnreadable, name, format!("{hint} ({e})"))
 }
 
-/// Looks at the first bytes to tell an encrypted or mislabelled file from
-/// a real workbook before calamine sees it.
-fn sniff_workbook(path: &Path, name: &str, format: Format) -> Result<(), Finding> {
-    let mut head = [0u8; 8];
-    let n = File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .map_err(|e| io_finding(name, &e))?;
-    let head = &head[..n];
-    let is_zip = head.starts_with(b"PK\x03\x04");
-    let is_ole = head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
-    match format {
-        Format::Xlsx | Format::Xlsb | Format::Ods if is_ole => Err(Finding::new(
-            Code::FileEncrypted,
-            name,
-            "the file is password protected (encrypted): ask the agency to send it again without a password",
-        )),
-        Format::Xlsx | Format::Xlsb | Format::Ods if !is_zip => Err(not_workbook(name, head)),
-        Format::Xls if !is_ole => {
-            if is_zip {
-                // An .xlsx saved with the wrong extension: still readable.
-                Ok(())
-            } else {
-                Err(not_workbook(name, head))
-            }
-        }
-        _ => Ok(()),
-    }
-}
-
-fn not_workbook(name: &str, head: &[u8]) -> Finding {
+pub(crate) fn not_workbook(name: &str, head: &[u8]) -> Finding {
     let what = if head.is_empty() {
         "the file is empty"
     } else if head.starts_with(b"%PDF") {
@@ -153,14 +126,32 @@ pub fn find_sheet(names: &[String], wanted: &str) -> Option<(String, bool)> {
         .map(|(n, _)| (n.clone(), false))
 }
 
-fn read_workbook(path: &Path, name: &str, format: Format) -> Result<RawReturn, Finding> {
+/// Opens a workbook as what its content is (the guard looked), whatever
+/// its extension says.
+fn open_as(
+    path: &Path,
+    actual: guard::Actual,
+) -> Result<calamine::Sheets<BufReader<File>>, calamine::Error> {
+    use calamine::{open_workbook, Ods, Sheets, Xls, Xlsb, Xlsx};
+    Ok(match actual {
+        guard::Actual::Xlsx => Sheets::Xlsx(open_workbook::<Xlsx<_>, _>(path)?),
+        guard::Actual::Xlsb => Sheets::Xlsb(open_workbook::<Xlsb<_>, _>(path)?),
+        guard::Actual::Ods => Sheets::Ods(open_workbook::<Ods<_>, _>(path)?),
+        guard::Actual::Xls => Sheets::Xls(open_workbook::<Xls<_>, _>(path)?),
+    })
+}
+
+fn read_workbook(
+    path: &Path,
+    name: &str,
+    format: Format,
+    actual: guard::Actual,
+) -> Result<RawReturn, Finding> {
     let file: Arc<str> = name.into();
     let mut findings = Vec::new();
-    match format {
+    match actual.format() {
         Format::Xlsx | Format::Xlsb => {
-            // Sniffing said zip; let the content decide xlsx vs xlsb.
-            let mut wb =
-                calamine::open_workbook_auto(path).map_err(|e| calamine_finding(name, &e))?;
+            let mut wb = open_as(path, actual).map_err(|e| calamine_finding(name, &e))?;
             let names = wb.sheet_names();
             let (chron, details) = pick_sheets(&names, name, &mut findings);
             let mut read = |sheet: &str| -> Result<RawSheet, Finding> {
@@ -182,8 +173,7 @@ fn read_workbook(path: &Path, name: &str, format: Format) -> Result<RawReturn, F
             })
         }
         Format::Xls | Format::Ods => {
-            let mut wb =
-                calamine::open_workbook_auto(path).map_err(|e| calamine_finding(name, &e))?;
+            let mut wb = open_as(path, actual).map_err(|e| calamine_finding(name, &e))?;
             let names = wb.sheet_names();
             let (chron, details) = pick_sheets(&names, name, &mut findings);
             let chronology = chron.map(|s| range_sheet(&mut wb, &s, name)).transpose()?;

@@ -141,28 +141,92 @@ pub fn settle_config(
 }
 
 /// Reads and checks one return. Never panics: a failure to read is a
-/// finding and a `rejected` summary, and so is a panic inside a reader.
+/// finding and a `rejected` summary, and so is a panic inside a reader
+/// (its message and place go into the finding, not to the terminal).
 pub fn check_file(path: &Path, name: &str, format: Format, ctx: &CheckContext) -> CheckedReturn {
-    let result = catch_unwind(AssertUnwindSafe(|| {
+    let result = quietly(|| {
         crate::ingest::read_return(path, name, format).map(|raw| check_return(raw, ctx))
-    }));
+    });
     let finding = match result {
         Ok(Ok(checked)) => return checked,
         Ok(Err(f)) => f,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown".into());
-            Finding::new(
-                Code::FileInternal,
-                name,
-                format!("the engine failed while reading this file ({what}): ask the agency to re-save it as .xlsx, and report the file to the chronomerge maintainers"),
-            )
-        }
+        Err(what) => Finding::new(
+            Code::FileInternal,
+            name,
+            format!("the engine failed while reading this file ({what}): ask the agency to re-save it as .xlsx, and report the file to the chronomerge maintainers"),
+        ),
     };
     rejected(name, Some(format), ctx, finding)
+}
+
+/// Reads and checks one return given as bytes (for fuzzing and for
+/// callers that hold the file in memory): the bytes are written to a
+/// private temporary file and read like any return.
+pub fn check_bytes(bytes: &[u8], name: &str, format: Format, ctx: &CheckContext) -> CheckedReturn {
+    let tmp = tempfile::Builder::new()
+        .prefix(".chronomerge-check-")
+        .tempfile()
+        .and_then(|mut t| {
+            std::io::Write::write_all(&mut t, bytes)?;
+            Ok(t)
+        });
+    match tmp {
+        Ok(t) => check_file(t.path(), name, format, ctx),
+        Err(e) => rejected(
+            name,
+            Some(format),
+            ctx,
+            Finding::new(
+                Code::FileUnreadable,
+                name,
+                format!("the file could not be staged for reading ({e}): check the temporary folder has space"),
+            ),
+        ),
+    }
+}
+
+thread_local! {
+    /// Set while this thread reads a return: a panic is caught and reported
+    /// as a finding, so the default hook's message is not printed.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The last panic caught on this thread while quiet: message and place.
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f`, turning a panic into `Err(message at place)` without printing
+/// it. Other threads' panics still reach the previous hook.
+fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if QUIET.with(|q| q.get()) {
+                let msg = info
+                    .payload()
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                let place = info
+                    .location()
+                    .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                    .unwrap_or_default();
+                LAST_PANIC.with(|p| *p.borrow_mut() = Some(format!("{msg}{place}")));
+            } else {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    result.map_err(|panic| {
+        LAST_PANIC
+            .with(|p| p.borrow_mut().take())
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into())
+    })
 }
 
 fn rejected(
