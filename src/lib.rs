@@ -17,6 +17,7 @@ pub mod model;
 pub mod palette;
 pub mod pipeline;
 pub mod synth;
+pub mod template;
 pub mod validate;
 pub mod watch;
 pub mod write;

@@ -10,6 +10,7 @@ use crate::pipeline::MergeOptions;
 pub mod batch;
 pub mod check;
 pub mod merge;
+pub mod template;
 pub mod watch;
 
 /// Exit code: everything merged or checked with no errors.
@@ -46,6 +47,14 @@ pub enum Command {
     /// message`. Exit code 0: no errors; 1: errors; 2: a file could not be
     /// read at all.
     Check(check::CheckArgs),
+    /// Write the blank return to send to the agencies.
+    ///
+    /// The workbook has the Guidance, Agency details and Chronology sheets,
+    /// with the review reference and period filled in when given (--review,
+    /// --from, --to or --config). The headings are locked, the Date and
+    /// Event type columns are checked as the agency types, and a return
+    /// filled in correctly passes `check` with no findings.
+    Template(template::TemplateArgs),
     /// Keep the merged chronology of a review folder current as returns arrive.
     ///
     /// Merges once, then again whenever a return is added, replaced or
@@ -111,6 +120,7 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Merge(a) => merge::run(a),
         Command::Check(a) => check::run(a),
+        Command::Template(a) => template::run(a),
         Command::Watch(a) => watch::run(a),
         Command::Batch(a) => batch::run(a),
     }

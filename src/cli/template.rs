@@ -1,0 +1,105 @@
+//! `chronomerge template -o return.xlsx`
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{EXIT_FAILED, EXIT_OK};
+use crate::config::ReviewConfig;
+use crate::template::{write_template, TemplateOptions};
+
+/// Arguments of `template`.
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Where to write the blank return (.xlsx).
+    #[arg(
+        short,
+        long,
+        value_name = "FILE",
+        default_value = "chronology-return.xlsx"
+    )]
+    pub output: PathBuf,
+    /// The review reference to fill in, e.g. LCSPR-2024-03.
+    #[arg(long, value_name = "REF")]
+    pub review: Option<String>,
+    /// First day of the review period to fill in (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = crate::config::parse_cli_date)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day of the review period to fill in (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = crate::config::parse_cli_date)]
+    pub to: Option<chrono::NaiveDate>,
+    /// Take the review reference and period from a review configuration
+    /// file (review.toml); --review, --from and --to override it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Fill in the agency's name, for a template made for one agency.
+    #[arg(long, value_name = "NAME")]
+    pub agency: Option<String>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl TemplateArgs {
+    /// The template options these arguments give (the configuration file
+    /// first, then the command line).
+    pub fn options(&self) -> Result<TemplateOptions, String> {
+        let mut opts = match &self.config {
+            Some(p) => TemplateOptions::from_config(&ReviewConfig::load(p)?),
+            None => TemplateOptions::default(),
+        };
+        if self.review.is_some() {
+            opts.review = self.review.clone();
+        }
+        if self.from.is_some() {
+            opts.from = self.from;
+        }
+        if self.to.is_some() {
+            opts.to = self.to;
+        }
+        if let (Some(f), Some(t)) = (opts.from, opts.to) {
+            if f > t {
+                return Err(format!(
+                    "the review period starts ({f}) after it ends ({t})"
+                ));
+            }
+        }
+        opts.agency = self.agency.clone();
+        Ok(opts)
+    }
+}
+
+/// Runs `template`.
+pub fn run(args: TemplateArgs) -> i32 {
+    if args
+        .output
+        .extension()
+        .is_none_or(|e| !e.eq_ignore_ascii_case("xlsx"))
+    {
+        eprintln!(
+            "chronomerge: the template {} must end in .xlsx",
+            args.output.display()
+        );
+        return EXIT_FAILED;
+    }
+    if args.output.exists() && !args.force {
+        eprintln!(
+            "chronomerge: {} already exists (it may be a return): choose another name, or add --force to replace it",
+            args.output.display()
+        );
+        return EXIT_FAILED;
+    }
+    let opts = match args.options() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("chronomerge: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    if let Err(e) = write_template(&args.output, &opts) {
+        eprintln!("chronomerge: {e}");
+        return EXIT_FAILED;
+    }
+    println!("Wrote the blank return {}", args.output.display());
+    EXIT_OK
+}

@@ -1,0 +1,646 @@
+//! The blank return the business unit sends to every agency
+//! (`chronomerge template`), written from the same column list and event
+//! types the checks use ([`Column`], [`EVENT_TYPES`]), so the template that
+//! goes out and the checks that come back can never drift apart.
+//!
+//! The workbook has the three sheets of `TEMPLATE.md`:
+//!
+//! - `Guidance`: how to fill in the return (date forms, a good entry, the
+//!   columns, "use roles, not names", author's notes) and the list of event
+//!   types, which is also the source of the Event type dropdown.
+//! - `Agency details`: labels in column A, values in column B, with the
+//!   review reference and period filled in when known.
+//! - `Chronology`: the headings in row 1 (frozen and locked), data
+//!   validation with an input message on every heading and column, a date
+//!   check on Date and a dropdown on Event type. Both only warn (an agency
+//!   may type a partial date such as `March 2019`, or an event type of its
+//!   own), because the engine reads and checks those itself. The sheet is
+//!   protected without a password so the headings stay as they are, while
+//!   agencies can type, paste, insert and delete rows in the data area.
+//!
+//! ```no_run
+//! use chronomerge::template::{write_template, TemplateOptions};
+//! let opts = TemplateOptions {
+//!     review: Some("LCSPR-2024-03".into()),
+//!     ..TemplateOptions::default()
+//! };
+//! write_template(std::path::Path::new("return.xlsx"), &opts).unwrap();
+//! ```
+
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
+use rust_xlsxwriter::{
+    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format,
+    FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook, Worksheet, XlsxError,
+};
+
+use crate::config::ReviewConfig;
+use crate::ingest::{CHRONOLOGY_SHEET, DETAILS_SHEET, GUIDANCE_SHEET};
+use crate::model::{Column, EVENT_TYPES};
+
+/// What to fill in on a blank template.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TemplateOptions {
+    /// Review reference, written on `Agency details`.
+    pub review: Option<String>,
+    /// First day of the review period.
+    pub from: Option<NaiveDate>,
+    /// Last day of the review period.
+    pub to: Option<NaiveDate>,
+    /// The agency the template is for, when it is made for one.
+    pub agency: Option<String>,
+}
+
+impl TemplateOptions {
+    /// The options a review configuration gives (reference and period).
+    ///
+    /// ```
+    /// use chronomerge::config::ReviewConfig;
+    /// use chronomerge::template::TemplateOptions;
+    /// let cfg = ReviewConfig { review: Some("LCSPR-1".into()), ..Default::default() };
+    /// assert_eq!(TemplateOptions::from_config(&cfg).review.as_deref(), Some("LCSPR-1"));
+    /// ```
+    pub fn from_config(config: &ReviewConfig) -> Self {
+        TemplateOptions {
+            review: config.review.clone(),
+            from: config.period_from,
+            to: config.period_to,
+            agency: None,
+        }
+    }
+}
+
+/// A value to put in a data row of a filled-in copy (see [`write_filled`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TemplateValue {
+    /// Nothing.
+    Empty,
+    /// Text as typed.
+    Text(String),
+    /// A real date cell.
+    Date(NaiveDate),
+    /// A real time cell.
+    Time(NaiveTime),
+    /// A number.
+    Number(f64),
+}
+
+impl From<&str> for TemplateValue {
+    fn from(s: &str) -> Self {
+        if s.is_empty() {
+            TemplateValue::Empty
+        } else {
+            TemplateValue::Text(s.to_string())
+        }
+    }
+}
+
+impl From<NaiveDate> for TemplateValue {
+    fn from(d: NaiveDate) -> Self {
+        TemplateValue::Date(d)
+    }
+}
+
+impl From<NaiveTime> for TemplateValue {
+    fn from(t: NaiveTime) -> Self {
+        TemplateValue::Time(t)
+    }
+}
+
+impl From<f64> for TemplateValue {
+    fn from(n: f64) -> Self {
+        TemplateValue::Number(n)
+    }
+}
+
+/// The help for one column: a title (at most 32 characters, Excel's limit
+/// for an input title), the input message (at most 255), whether the
+/// template asks for it, and the column width.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ColumnHelp {
+    /// Title of the input message.
+    pub title: &'static str,
+    /// The input message shown when a cell of the column is selected.
+    pub message: &'static str,
+    /// Width in characters.
+    pub width: f64,
+}
+
+/// The help shown for a column of `Chronology`. Every column has one (the
+/// match is exhaustive, so a new column cannot be added without its help).
+///
+/// ```
+/// use chronomerge::model::Column;
+/// let h = chronomerge::template::column_help(Column::Date);
+/// assert!(h.title.len() <= 32 && h.message.chars().count() <= 255);
+/// ```
+pub fn column_help(col: Column) -> ColumnHelp {
+    let (title, message, width) = match col {
+        Column::Date => (
+            "Date (required)",
+            "Day first: 05/03/2019. Also read: 5 March 2019, 2019-03-05, 05/03/2019 14:30. Partial: type 'March 2019 or '2019 (with ' first). Uncertain: ?22/05/2016 or c. May 2016. Range: 03/05/2019 - 10/05/2019.",
+            14.0,
+        ),
+        Column::Time => (
+            "Time (optional)",
+            "24-hour HH:MM, e.g. 14:30. Leave blank if the time is not known. 2.30pm and 1430 are also read.",
+            9.0,
+        ),
+        Column::Sequence => (
+            "Sequence (optional)",
+            "A number that orders events on the same day when the time is not known: 1, 2, 3. 1.5 sits between 1 and 2.",
+            10.0,
+        ),
+        Column::Source => (
+            "Source (required)",
+            "Where the entry comes from, e.g. GP record, Police incident log. Start it with # for an author's note (only its date and time are checked).",
+            24.0,
+        ),
+        Column::Role => (
+            "Practitioner role",
+            "The practitioner's role, not their name, e.g. Health visitor, Social worker, Police constable.",
+            22.0,
+        ),
+        Column::Subject => (
+            "Child or family member",
+            "Who the event is about, by role, never by name: Child A, Mother, Father, Mother's partner.",
+            20.0,
+        ),
+        Column::EventType => (
+            "Event type",
+            "Choose from the list (see Guidance). Other text is kept but queried.",
+            32.0,
+        ),
+        Column::Details => (
+            "Details (required)",
+            "What happened, plainly and factually: who (by role), what, where. One event a row. Keep your reflection for Analysis / comment.",
+            60.0,
+        ),
+        Column::Action => (
+            "Action / outcome",
+            "What was done as a result, e.g. referral made, advice given, no further action.",
+            34.0,
+        ),
+        Column::Analysis => (
+            "Analysis / comment",
+            "Your agency's reflection on the event: was practice as expected, what was known at the time?",
+            34.0,
+        ),
+    };
+    ColumnHelp {
+        title,
+        message,
+        width,
+    }
+}
+
+/// The last row (0-based) the data validations cover: the whole sheet, so
+/// rows typed or inserted anywhere are covered.
+const LAST_ROW: u32 = 1_048_575;
+
+/// Writes the blank return.
+pub fn write_template(path: &Path, opts: &TemplateOptions) -> Result<(), String> {
+    write_filled(path, opts, &[])
+}
+
+/// Writes the template with `rows` already typed into `Chronology` from
+/// row 2 (each row's values in [`Column::ALL`] order): what an agency sends
+/// back after filling it in. Used by the tests to show that a correctly
+/// filled template passes `check` with no findings.
+///
+/// The file is written to a temporary file next to `path` and then moved
+/// into place, so a failed write never leaves half a workbook.
+pub fn write_filled(
+    path: &Path,
+    opts: &TemplateOptions,
+    rows: &[Vec<TemplateValue>],
+) -> Result<(), String> {
+    let mut wb = build(opts, rows).map_err(|e| format!("the template cannot be made ({e})"))?;
+    let bytes = wb
+        .save_to_buffer()
+        .map_err(|e| format!("the template cannot be made ({e})"))?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| format!("{}: cannot write in this folder ({e})", dir.display()))?;
+    std::io::Write::write_all(&mut tmp, &bytes)
+        .map_err(|e| format!("{}: cannot be written ({e})", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| format!("{}: cannot be written ({})", path.display(), e.error))?;
+    Ok(())
+}
+
+fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+}
+
+fn excel_time(t: NaiveTime) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_hms(t.hour() as u16, t.minute() as u8, t.second())
+}
+
+/// Builds the template workbook in memory.
+pub fn build(opts: &TemplateOptions, rows: &[Vec<TemplateValue>]) -> Result<Workbook, XlsxError> {
+    let mut wb = Workbook::new();
+    let title = Format::new().set_bold().set_font_size(14);
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let hint = Format::new()
+        .set_italic()
+        .set_font_color(Color::RGB(0x595959))
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    let date_fmt = "dd/mm/yyyy";
+
+    // Guidance. The event types listed at its end are the source of the
+    // Event type dropdown (a list typed into the validation itself would
+    // pass Excel's 255-character limit).
+    let types_row;
+    {
+        let g = wb.add_worksheet();
+        g.set_name(GUIDANCE_SHEET)?;
+        g.set_column_width(0, 110)?;
+        let mut r = 0u32;
+        g.write_string_with_format(r, 0, "Agency chronology return: guidance", &title)?;
+        r += 1;
+        if let Some(rev) = &opts.review {
+            let period = match (opts.from, opts.to) {
+                (Some(f), Some(t)) => format!(
+                    "; review period {} to {}",
+                    f.format("%d/%m/%Y"),
+                    t.format("%d/%m/%Y")
+                ),
+                _ => String::new(),
+            };
+            g.write_string_with_format(r, 0, format!("Review {rev}{period}."), &bold)?;
+            r += 1;
+        }
+        r += 1;
+        for (heading, lines) in guidance_text() {
+            g.write_string_with_format(r, 0, heading, &bold)?;
+            r += 1;
+            for line in lines {
+                g.write_string_with_format(r, 0, line, &wrap)?;
+                r += 1;
+            }
+            r += 1;
+        }
+        g.write_string_with_format(r, 0, "The columns of 'Chronology'", &bold)?;
+        r += 1;
+        for col in Column::ALL {
+            let h = column_help(col);
+            let need = if col.required() {
+                "required"
+            } else {
+                "optional"
+            };
+            g.write_string_with_format(
+                r,
+                0,
+                format!("{} ({need}): {}", col.heading(), h.message),
+                &wrap,
+            )?;
+            r += 1;
+        }
+        r += 1;
+        g.write_string_with_format(
+            r,
+            0,
+            "Event types (choose one for each event from the dropdown in 'Event type')",
+            &bold,
+        )?;
+        types_row = r + 1;
+        for (i, t) in EVENT_TYPES.iter().enumerate() {
+            g.write_string(types_row + i as u32, 0, *t)?;
+        }
+        g.protect();
+    }
+
+    // Agency details.
+    {
+        let d = wb.add_worksheet();
+        d.set_name(DETAILS_SHEET)?;
+        d.set_column_width(0, 22)?;
+        d.set_column_width(2, 60)?;
+        let value = Format::new()
+            .set_unlocked()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::Top);
+        let value_date = value.clone().set_num_format(date_fmt);
+        d.set_column_format(1, &value)?;
+        d.set_column_width(1, 40)?;
+        let labels: [(&str, &str, bool); 6] = [
+            (
+                "Agency",
+                "Your agency's name as the partnership knows it, e.g. West Yorkshire Police.",
+                false,
+            ),
+            (
+                "Review reference",
+                "The reference of this review, as given by the business unit.",
+                false,
+            ),
+            (
+                "Completed by (role)",
+                "Your role, not your name, e.g. Named nurse for safeguarding.",
+                false,
+            ),
+            (
+                "Date completed",
+                "The date you completed the return (dd/mm/yyyy).",
+                true,
+            ),
+            (
+                "Period from",
+                "The first date your return covers (dd/mm/yyyy).",
+                true,
+            ),
+            (
+                "Period to",
+                "The last date your return covers (dd/mm/yyyy).",
+                true,
+            ),
+        ];
+        for (i, (label, help, is_date)) in labels.iter().enumerate() {
+            let r = i as u32;
+            d.write_string_with_format(r, 0, *label, &bold)?;
+            d.write_string_with_format(r, 2, *help, &hint)?;
+            let fmt = if *is_date { &value_date } else { &value };
+            d.write_blank(r, 1, fmt)?;
+            let mut dv = DataValidation::new();
+            if *is_date {
+                dv = dv
+                    .allow_date(DataValidationRule::Between(
+                        ExcelDateTime::from_ymd(1900, 1, 1)?,
+                        ExcelDateTime::from_ymd(2099, 12, 31)?,
+                    ))
+                    .set_error_style(DataValidationErrorStyle::Information)
+                    .set_error_title("Not a date")?
+                    .set_error_message("Type the date as dd/mm/yyyy, e.g. 05/03/2019.")?;
+            } else {
+                dv = dv.allow_any_value();
+            }
+            let dv = dv.set_input_title(*label)?.set_input_message(*help)?;
+            d.add_data_validation(r, 1, r, 1, &dv)?;
+        }
+        if let Some(a) = &opts.agency {
+            d.write_string_with_format(0, 1, a, &value)?;
+        }
+        if let Some(rev) = &opts.review {
+            d.write_string_with_format(1, 1, rev, &value)?;
+        }
+        if let Some(f) = opts.from {
+            d.write_datetime_with_format(4, 1, excel_date(f)?, &value_date)?;
+        }
+        if let Some(t) = opts.to {
+            d.write_datetime_with_format(5, 1, excel_date(t)?, &value_date)?;
+        }
+        d.protect_with_options(&ProtectionOptions {
+            format_columns: true,
+            format_rows: true,
+            ..ProtectionOptions::default()
+        });
+    }
+
+    // Chronology.
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name(CHRONOLOGY_SHEET)?;
+        chronology_sheet(ws, rows, date_fmt, types_row)?;
+        ws.set_active(true);
+    }
+    Ok(wb)
+}
+
+fn chronology_sheet(
+    ws: &mut Worksheet,
+    rows: &[Vec<TemplateValue>],
+    date_fmt: &str,
+    types_row: u32,
+) -> Result<(), XlsxError> {
+    let heading = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_background_color(Color::RGB(0xD9E1F2))
+        .set_border(FormatBorder::Thin);
+    // The data area is unlocked through the column formats, so agencies can
+    // type and insert rows under sheet protection; the headings keep their
+    // own (locked) format.
+    let data = Format::new()
+        .set_unlocked()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    let data_date = data.clone().set_num_format(date_fmt);
+    let data_time = data.clone().set_num_format("hh:mm");
+    for col in Column::ALL {
+        let c = col.index() as u16;
+        let help = column_help(col);
+        let fmt = match col {
+            Column::Date => &data_date,
+            _ => &data,
+        };
+        ws.set_column_format(c, fmt)?;
+        ws.set_column_width(c, help.width)?;
+        ws.write_string_with_format(0, c, col.heading(), &heading)?;
+        // The heading's own input message.
+        let head_dv = DataValidation::new()
+            .allow_any_value()
+            .set_input_title(help.title)?
+            .set_input_message(help.message)?;
+        ws.add_data_validation(0, c, 0, c, &head_dv)?;
+        // The data cells: a check where one helps, always the message.
+        let dv = match col {
+            Column::Date => DataValidation::new()
+                .allow_date(DataValidationRule::Between(
+                    ExcelDateTime::from_ymd(1900, 1, 1)?,
+                    ExcelDateTime::from_ymd(2099, 12, 31)?,
+                ))
+                .set_error_style(DataValidationErrorStyle::Information)
+                .set_error_title("Not a date Excel recognises")?
+                .set_error_message(
+                    "Partial dates (March 2019), uncertain dates (?22/05/2016) and ranges (03/05/2019 - 10/05/2019) are allowed: click OK to keep what you typed. Otherwise click Cancel and type the date as dd/mm/yyyy.",
+                )?,
+            Column::Time => DataValidation::new()
+                .allow_time(DataValidationRule::Between(
+                    ExcelDateTime::from_hms(0, 0, 0)?,
+                    ExcelDateTime::from_hms(23, 59, 59)?,
+                ))
+                .set_error_style(DataValidationErrorStyle::Information)
+                .set_error_title("Not a time")?
+                .set_error_message(
+                    "Type the time as HH:MM (24-hour), e.g. 14:30, or leave it blank. Click OK to keep what you typed.",
+                )?,
+            Column::Sequence => DataValidation::new()
+                .allow_decimal_number(DataValidationRule::Between(0.0, 1.0e9))
+                .set_error_style(DataValidationErrorStyle::Information)
+                .set_error_title("Not a number")?
+                .set_error_message(
+                    "Sequence is a number (1, 2, 1.5). Click OK to keep what you typed.",
+                )?,
+            Column::EventType => {
+                let last = types_row + EVENT_TYPES.len() as u32;
+                DataValidation::new()
+                    .allow_list_formula(Formula::new(format!(
+                        "={GUIDANCE_SHEET}!$A${}:$A${last}",
+                        types_row + 1
+                    )))
+                    .set_error_style(DataValidationErrorStyle::Warning)
+                    .set_error_title("Not one of the event types")?
+                    .set_error_message(
+                        "Please choose an event type from the list. Click Yes to keep your own text (it will be queried), No to choose again.",
+                    )?
+            }
+            _ => DataValidation::new().allow_any_value(),
+        };
+        let dv = dv
+            .set_input_title(help.title)?
+            .set_input_message(help.message)?;
+        ws.add_data_validation(1, c, LAST_ROW, c, &dv)?;
+    }
+    ws.set_row_height(0, 30)?;
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_landscape();
+    ws.set_repeat_rows(0, 0)?;
+    ws.protect_with_options(&ProtectionOptions {
+        format_columns: true,
+        format_rows: true,
+        insert_rows: true,
+        delete_rows: true,
+        ..ProtectionOptions::default()
+    });
+    for (i, row) in rows.iter().enumerate() {
+        let r = 1 + i as u32;
+        for (c, v) in row.iter().enumerate() {
+            let c = c as u16;
+            match v {
+                TemplateValue::Empty => {}
+                TemplateValue::Text(s) => {
+                    ws.write_string_with_format(r, c, s, &data)?;
+                }
+                TemplateValue::Date(d) => {
+                    ws.write_datetime_with_format(r, c, excel_date(*d)?, &data_date)?;
+                }
+                TemplateValue::Time(t) => {
+                    ws.write_datetime_with_format(r, c, excel_time(*t)?, &data_time)?;
+                }
+                TemplateValue::Number(n) => {
+                    ws.write_number_with_format(r, c, *n, &data)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The guidance sections: a heading and its lines.
+fn guidance_text() -> Vec<(&'static str, Vec<String>)> {
+    vec![
+        (
+            "How to fill in this return",
+            vec![
+                "1. Fill in 'Agency details': your agency's name, the review reference and the period your return covers.".into(),
+                "2. In 'Chronology', write one event a row, from row 2 down, oldest first. You can insert and delete rows; leave the headings in row 1 as they are.".into(),
+                "3. Do not rename the sheets, add rows above the headings, or add, remove or reorder columns: the returns of every agency are merged by these headings.".into(),
+                "4. Save the return as .xlsx, without a password, and send it to the business unit. You can check it first with 'chronomerge check'.".into(),
+            ],
+        ),
+        (
+            "Use roles, not names",
+            vec![
+                "Refer to people by their role, never by name: 'Child A', 'Mother', 'Father', 'Mother's partner', 'Health visitor', 'Social worker', 'Police constable'.".into(),
+                "This applies to every column, including Details of event and Analysis / comment.".into(),
+            ],
+        ),
+        (
+            "Dates",
+            vec![
+                "Write dates day first: 05/03/2019. These are all read as 5 March 2019: 05/03/2019, 5/3/19, 5.3.2019, 2019-03-05, 5 March 2019, 5th Mar 2019, 05-Mar-19.".into(),
+                "A date and time may share the Date cell: 05/03/2019 14:30.".into(),
+                "Partial dates are allowed when the day is not known: March 2019, 03/2019, 2019. Type an apostrophe first ('March 2019) so the spreadsheet keeps it as written.".into(),
+                "An uncertain date starts with ? or c.: ?22/05/2016, c. May 2016. A date range is written 03/05/2019 - 10/05/2019.".into(),
+                "A date that does not exist (31/02/2019) or lies in the future is rejected until corrected. A date outside the review period is kept but queried.".into(),
+            ],
+        ),
+        (
+            "Time and sequence",
+            vec![
+                "Time: 24-hour HH:MM (14:30). Leave it blank when not known.".into(),
+                "Sequence: when several events happen on one day and the times are not known, number them 1, 2, 3 in the order they happened.".into(),
+            ],
+        ),
+        (
+            "What a good entry looks like",
+            vec![
+                "Date 05/03/2019 | Time 14:30 | Source of information: GP record | Practitioner role: GP | Child or family member: Child A | Event type: Appointment attended | Details of event: Child A brought by Mother with a bruise to the left forearm; Mother said Child A fell at nursery. | Action / outcome: Safeguarding lead informed; referral made to children's social care. | Analysis / comment: The explanation was accepted without checking with the nursery.".into(),
+                "Every event needs a Date, a Source of information and Details of event: a row without them is returned to you to complete.".into(),
+                "Keep facts in Details of event and your agency's reflection in Analysis / comment.".into(),
+            ],
+        ),
+        (
+            "Author's notes",
+            vec![
+                "To add a note of your own (context, a gap in the records), start Source of information with #, ^, ¬ or ~, e.g. '# Author's note'. Only its date and time are checked, and it is shown as a note in the merged chronology.".into(),
+            ],
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Data, Reader};
+
+    #[test]
+    fn every_column_has_help_within_excel_limits() {
+        for col in Column::ALL {
+            let h = column_help(col);
+            assert!(h.title.chars().count() <= 32, "{:?} title", col);
+            assert!(h.message.encode_utf16().count() <= 255, "{:?} message", col);
+        }
+    }
+
+    #[test]
+    fn the_template_has_the_contract_headings_and_event_types() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.xlsx");
+        let opts = TemplateOptions {
+            review: Some("LCSPR-2024-03".into()),
+            from: NaiveDate::from_ymd_opt(2022, 1, 1),
+            to: NaiveDate::from_ymd_opt(2024, 6, 30),
+            agency: None,
+        };
+        write_template(&p, &opts).unwrap();
+        let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&p).unwrap();
+        assert_eq!(
+            wb.sheet_names(),
+            [GUIDANCE_SHEET, DETAILS_SHEET, CHRONOLOGY_SHEET]
+        );
+        let chron = wb.worksheet_range(CHRONOLOGY_SHEET).unwrap();
+        let heads: Vec<String> = chron
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        let want: Vec<&str> = Column::ALL.iter().map(|c| c.heading()).collect();
+        assert_eq!(heads, want);
+        let g = wb.worksheet_range(GUIDANCE_SHEET).unwrap();
+        let col_a: Vec<String> = g.rows().map(|r| r[0].to_string()).collect();
+        let at = col_a
+            .iter()
+            .position(|s| s.starts_with("Event types"))
+            .unwrap();
+        let types = &col_a[at + 1..];
+        assert_eq!(types, EVENT_TYPES);
+        let d = wb.worksheet_range(DETAILS_SHEET).unwrap();
+        assert_eq!(
+            d.get_value((1, 1)),
+            Some(&Data::String("LCSPR-2024-03".into()))
+        );
+        assert!(matches!(d.get_value((4, 1)), Some(Data::DateTime(_))));
+    }
+}
