@@ -1,46 +1,97 @@
-//! `chronomerge check FILE…`
+//! `chronomerge check FILE…`: reads each return exactly as `merge` would
+//! and prints its findings, one a line:
+//! `file › sheet › cell: severity code: message`.
+//!
+//! Each file is checked against the `review.toml` of the folder it sits in
+//! (unless `--config` names one), with `--review`, `--from` and `--to`
+//! overriding it. A folder given instead of a file checks every return in
+//! it. Exit code 0: no errors; 1: errors; 2: a file could not be read at
+//! all (or is not a return).
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::{ReviewArgs, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK};
-use crate::findings::Code;
-use crate::model::{FileKind, ReturnStatus};
+use crate::config::ReviewConfig;
+use crate::findings::{Code, Finding};
+use crate::model::{CheckedReturn, FileKind, ReturnStatus};
+use crate::validate::CheckContext;
 
 /// Arguments of `check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The return(s) to check.
+    /// The return(s) to check; a folder checks every return in it.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Review settings.
     #[command(flatten)]
     pub review: ReviewArgs,
-    /// Print the findings as JSON.
+    /// Print the findings as JSON: a list with one entry per file, each
+    /// with its `summary` (the `Returns` line) and its `findings`.
     #[arg(long)]
     pub json: bool,
+}
+
+/// True for the findings that mean a file could not be read at all.
+pub fn is_unreadable(code: Code) -> bool {
+    matches!(
+        code,
+        Code::FileUnreadable
+            | Code::FileEncrypted
+            | Code::FileNotWorkbook
+            | Code::FileInternal
+            | Code::FileTooLarge
+    )
+}
+
+/// The folder whose `review.toml` applies to a file: the file's own
+/// folder (`.` for a bare file name).
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The files to check: the files given, and the returns in the folders
+/// given.
+fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let found = crate::discover::scan(p)
+                .map_err(|e| format!("{}: the folder cannot be read ({e})", p.display()))?;
+            out.extend(
+                found
+                    .into_iter()
+                    .filter(|f| matches!(f.kind, FileKind::Return(_)))
+                    .map(|f| f.path),
+            );
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> i32 {
     let opts = args.review.options();
-    let dir = args
-        .files
-        .first()
-        .and_then(|f| f.parent())
-        .filter(|d| !d.as_os_str().is_empty());
-    let (_, ctx, _) = match crate::pipeline::settle_config(dir, &opts) {
-        Ok(x) => x,
+    let files = match expand(&args.files) {
+        Ok(f) => f,
         Err(e) => {
             eprintln!("chronomerge: {e}");
             return EXIT_FAILED;
         }
     };
-    let mut all = Vec::new();
+    // One configuration per folder, read once.
+    let mut configs: HashMap<PathBuf, (ReviewConfig, CheckContext)> = HashMap::new();
+    let mut checked: Vec<(CheckedReturn, ReviewConfig)> = Vec::new();
     let mut unreadable = false;
-    let mut errors = false;
-    for path in &args.files {
+    let mut not_returns = Vec::new();
+    for path in &files {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -49,33 +100,52 @@ pub fn run(args: CheckArgs) -> i32 {
             FileKind::Return(f) => f,
             FileKind::Ignored(why) => {
                 eprintln!("chronomerge: {name}: not a return ({why})");
+                not_returns.push(serde_json::json!({ "file": name, "not_a_return": why }));
                 unreadable = true;
                 continue;
             }
         };
-        let checked = crate::pipeline::check_file(path, &name, format, &ctx);
-        if checked.summary.status == ReturnStatus::Rejected
-            && checked.findings.iter().any(|f| {
-                matches!(
-                    f.code,
-                    Code::FileUnreadable
-                        | Code::FileEncrypted
-                        | Code::FileNotWorkbook
-                        | Code::FileInternal
-                        | Code::FileTooLarge
-                )
-            })
+        let dir = folder_of(path);
+        if !configs.contains_key(&dir) {
+            match crate::pipeline::settle_config(Some(&dir), &opts) {
+                Ok((cfg, ctx, _)) => {
+                    configs.insert(dir.clone(), (cfg, ctx));
+                }
+                Err(e) => {
+                    eprintln!("chronomerge: {e}");
+                    return EXIT_FAILED;
+                }
+            }
+        }
+        let (cfg, ctx) = &configs[&dir];
+        let mut c = crate::pipeline::check_file(path, &name, format, ctx);
+        c.summary.agency = cfg.canonical_agency(&c.agency);
+        checked.push((c, cfg.clone()));
+    }
+    flag_duplicates(&mut checked);
+
+    let mut errors = false;
+    let mut json = Vec::new();
+    for (c, _) in &checked {
+        if c.summary.status == ReturnStatus::Rejected
+            && c.findings.iter().any(|f| is_unreadable(f.code))
         {
             unreadable = true;
         }
-        errors |= checked.findings.iter().any(|f| f.is_error());
-        if !args.json {
-            for f in &checked.findings {
+        errors |= c.findings.iter().any(|f| f.is_error());
+        if args.json {
+            json.push(serde_json::json!({
+                "summary": c.summary,
+                "findings": c.findings,
+            }));
+        } else {
+            for f in &c.findings {
                 println!("{f}");
             }
-            let s = &checked.summary;
+            let s = &c.summary;
+            let (e, w) = count(&c.findings);
             eprintln!(
-                "{}: {} ({}), {} row(s) read, {} would merge, {} rejected",
+                "{}: {} ({}): {} row(s) read, {} would merge, {} rejected; {e} error(s), {w} warning(s)",
                 s.file,
                 s.status.as_str(),
                 s.agency,
@@ -84,13 +154,13 @@ pub fn run(args: CheckArgs) -> i32 {
                 s.rows_rejected
             );
         }
-        all.push(serde_json::json!({
-            "summary": checked.summary,
-            "findings": checked.findings,
-        }));
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+        json.extend(not_returns);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into())
+        );
     }
     if unreadable {
         EXIT_FAILED
@@ -98,5 +168,41 @@ pub fn run(args: CheckArgs) -> i32 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+fn count(findings: &[Finding]) -> (usize, usize) {
+    let e = findings.iter().filter(|f| f.is_error()).count();
+    (e, findings.len() - e)
+}
+
+/// Two of the files checked together from the same agency (after folding
+/// the aliases of the review configuration): the later ones are warned
+/// about, as `merge` does.
+fn flag_duplicates(checked: &mut [(CheckedReturn, ReviewConfig)]) {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for (c, _) in checked.iter_mut() {
+        if c.summary.status == ReturnStatus::Rejected {
+            continue;
+        }
+        let key = crate::validate::normalise(&c.summary.agency);
+        match seen.get(&key) {
+            Some(first) => {
+                c.findings.push(Finding::new(
+                    Code::AgencyDuplicate,
+                    &c.summary.file,
+                    format!(
+                        "this is a second return from '{}' (also in {first}): both would be merged; remove the older one from the review folder if this one replaces it",
+                        c.summary.agency
+                    ),
+                ));
+                if c.summary.status == ReturnStatus::Merged {
+                    c.summary.status = ReturnStatus::MergedWithWarnings;
+                }
+            }
+            None => {
+                seen.insert(key, c.summary.file.clone());
+            }
+        }
     }
 }
