@@ -1,5 +1,6 @@
 //! The review configuration: `review.toml` in the review folder, overridden
-//! by the command line.
+//! by the command line. Every setting is documented in
+//! `fixtures/review.example.toml`; a short one:
 //!
 //! ```toml
 //! review = "LCSPR-2024-03"
@@ -180,5 +181,38 @@ impl ReviewConfig {
             .find(|a| a.name == name)
             .and_then(|a| a.colour.as_deref())
             .and_then(crate::palette::parse_colour)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The documented example must stay a valid configuration.
+    #[test]
+    fn the_example_configuration_loads() {
+        let p = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/review.example.toml"
+        ));
+        let cfg = ReviewConfig::load(p).unwrap();
+        assert_eq!(cfg.review.as_deref(), Some("LCSPR-2024-03"));
+        assert_eq!(cfg.period_from, NaiveDate::from_ymd_opt(2022, 1, 1));
+        assert_eq!(cfg.margin_days, Some(30));
+        assert_eq!(cfg.canonical_agency("wy police"), "West Yorkshire Police");
+        assert_eq!(cfg.canonical_agency("WYP"), "West Yorkshire Police");
+        assert_eq!(cfg.colour_of("West Yorkshire Police"), Some(0xBFD9F2));
+        let ep: crate::episodes::EpisodeConfig = cfg.episodes.clone().unwrap().try_into().unwrap();
+        assert_eq!(ep.window_days, 14);
+    }
+
+    #[test]
+    fn a_mistake_in_the_file_says_where() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("review.toml");
+        std::fs::write(&p, "review = \"X\"\nperiod_from = 2022-02-30\n").unwrap();
+        assert!(ReviewConfig::load(&p).unwrap_err().contains("review.toml"));
+        std::fs::write(&p, "reveiw = \"X\"\n").unwrap();
+        assert!(ReviewConfig::load(&p).unwrap_err().contains("reveiw"));
     }
 }
