@@ -11,6 +11,7 @@ pub mod episodes;
 pub mod export;
 pub mod findings;
 pub mod generate;
+pub mod glossary;
 pub mod ingest;
 pub mod merge;
 pub mod model;
