@@ -83,25 +83,28 @@ pub fn contrast_with_black(rgb: u32) -> f64 {
 /// The least contrast ratio of black text on a fill (WCAG AA, normal text).
 pub const MIN_CONTRAST: f64 = 4.5;
 
-/// The contrast a configured colour too dark for black text is lightened
-/// to: a pale tint of the same hue, like the palette's own fills.
-pub const LIGHTENED_CONTRAST: f64 = 10.0;
+/// The contrast every fill keeps with black text: a colour from
+/// `review.toml` below it is lightened to it. Well above [`MIN_CONTRAST`],
+/// so that rows read like a hand-made chronology's pale fills, and print
+/// without heavy ink.
+pub const LIGHTENED_CONTRAST: f64 = 13.0;
 
-/// The fill to use for a colour: the colour itself when black text on it
-/// reads at [`MIN_CONTRAST`] or better, else the colour mixed with white
-/// until black text reads at [`LIGHTENED_CONTRAST`] (so a strong colour
-/// from `review.toml`, such as a police blue `#1F3A93`, becomes a pale
-/// blue that keeps the agency recognisable).
+/// The fill to use for a colour: the colour itself when it is already pale
+/// (black text on it reads at [`LIGHTENED_CONTRAST`] or better), else the
+/// colour mixed with white until it is (so a strong colour from
+/// `review.toml`, such as a police blue `#1F3A93`, becomes a pale blue
+/// that keeps the agency recognisable). Either way black text on the fill
+/// reads at well over [`MIN_CONTRAST`] (WCAG AA).
 ///
 /// ```
 /// use chronomerge::palette::{legible, contrast_with_black};
 /// assert_eq!(legible(0xBFD9F2), 0xBFD9F2);
 /// let pale = legible(0x1F3A93);
-/// assert!(contrast_with_black(pale) >= 10.0);
+/// assert!(contrast_with_black(pale) >= 13.0);
 /// assert!((pale & 0xFF) > (pale >> 16)); // still blue
 /// ```
 pub fn legible(rgb: u32) -> u32 {
-    if contrast_with_black(rgb) >= MIN_CONTRAST {
+    if contrast_with_black(rgb) >= LIGHTENED_CONTRAST {
         return rgb;
     }
     let mix = |t: f64| {
@@ -199,9 +202,9 @@ mod tests {
             assert!(d >= 20.0, "colours {n} #{a:06X} and #{b:06X}: ΔE {d:.1}");
         }
         // And no two palette entries are near twins.
-        for i in 0..PALETTE.len() {
-            for j in i + 1..PALETTE.len() {
-                let d = delta_e(PALETTE[i], PALETTE[j]);
+        for (i, &a) in PALETTE.iter().enumerate() {
+            for (j, &b) in PALETTE.iter().enumerate().skip(i + 1) {
+                let d = delta_e(a, b);
                 assert!(d >= 7.0, "palette {i} and {j}: ΔE {d:.1}");
             }
         }
@@ -219,10 +222,16 @@ mod tests {
                 "#{c:06X} → #{l:06X}"
             );
         }
+        // The sample review's seven colours, lightened, stay apart.
         for i in 0..strong.len() - 1 {
             for j in i + 1..strong.len() - 1 {
                 let d = delta_e(legible(strong[i]), legible(strong[j]));
-                assert!(d >= 5.0, "#{:06X} #{:06X}: ΔE {d:.1}", strong[i], strong[j]);
+                assert!(
+                    d >= 10.0,
+                    "#{:06X} #{:06X}: ΔE {d:.1}",
+                    strong[i],
+                    strong[j]
+                );
             }
         }
     }

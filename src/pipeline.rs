@@ -42,6 +42,10 @@ pub struct MergeOptions {
     pub config_file: Option<PathBuf>,
     /// Files in the folder that are the engine's own output.
     pub exclude: Vec<PathBuf>,
+    /// A glossary CSV (real text, replacement) to anonymise the workbook.
+    pub glossary: Option<PathBuf>,
+    /// Protective marking (overrides the configuration file).
+    pub marking: Option<String>,
 }
 
 /// A merged review: everything the writers need.
@@ -99,6 +103,9 @@ pub fn settle_config(
     }
     if opts.margin_days.is_some() {
         config.margin_days = opts.margin_days;
+    }
+    if opts.marking.is_some() {
+        config.marking = opts.marking.clone();
     }
     let today = opts
         .today

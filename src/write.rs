@@ -1,26 +1,51 @@
 //! Write: the merged workbook that the reviewer opens (see `OUTPUT.md`).
 //!
+//! Sheets, in order: `Chronology` (one event a row, filled with its
+//! agency's colour, headings and the `#` and `Date` columns frozen, a
+//! filter on every column), `Timeline` (native Excel charts of events per
+//! month by agency and of the candidate key practice episodes, with their
+//! data), `Key practice episodes`, `Findings`, `Returns`, `Agencies` (the
+//! colour legend, with each agency's counts, dates and returns) and `About`
+//! (when, how and from which files the workbook was made, and whether it
+//! was anonymised).
+//!
 //! Every cell that comes from a return is written as a string or a number,
 //! never as a formula, link or rich text, so nothing an agency typed can run
-//! on the reviewer's machine. The file is written to a temporary file in the
-//! output folder and renamed over the target, so a reader never sees half a
-//! workbook and a failed write leaves the previous one in place.
+//! on the reviewer's machine. With a [`Glossary`] every such string is
+//! anonymised on the way out. Every sheet prints landscape, fitted to the
+//! page width, with its heading row repeated, the review reference and the
+//! protective marking in the header and `Page x of y` in the footer.
+//!
+//! The file is written to a temporary file in the output folder and renamed
+//! over the target, so a reader never sees half a workbook and a failed
+//! write leaves the previous one in place.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use chrono::{Datelike, NaiveDate, NaiveTime};
 use rust_xlsxwriter::{
-    Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Chart, ChartFormat, ChartLegendPosition, ChartLine, ChartSolidFill, ChartType, Color,
+    DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use crate::dates::{datetime_to_serial, render_partial, Precision};
-use crate::pipeline::MergedReview;
+use crate::config::ReviewConfig;
+use crate::dates::{datetime_to_serial, DateValue, Precision};
+use crate::glossary::Glossary;
+use crate::pipeline::{MergeOptions, MergedReview};
 
 /// Excel's limit on the characters of one cell.
 pub const CELL_LIMIT: usize = 32_767;
 /// Rows on one sheet, heading included.
 pub const SHEET_ROWS: u32 = 1_048_576;
 
-/// The headings of the `Chronology` sheet, in order.
+/// The protective marking printed when the review sets none.
+pub const DEFAULT_MARKING: &str = "OFFICIAL-SENSITIVE";
+
+/// The headings of the `Chronology` sheet that `OUTPUT.md` and the CSV
+/// export share, in order. The sheet adds [`INTERVAL`] and, when the
+/// review gives dates of birth, [`AGE_AT_EVENT`] after `Time`.
 pub const CHRONOLOGY_HEADINGS: [&str; 16] = [
     "#",
     "Date",
@@ -40,8 +65,15 @@ pub const CHRONOLOGY_HEADINGS: [&str; 16] = [
     "Origin",
 ];
 
+/// Heading of the column giving the child's age at each event.
+pub const AGE_AT_EVENT: &str = "Age at event";
+/// Heading of the column giving the days since the previous dated event.
+pub const INTERVAL: &str = "Interval";
+
+/// Column widths of [`CHRONOLOGY_HEADINGS`], set for reading: the text
+/// columns wide, codes and numbers narrow.
 const WIDTHS: [f64; 16] = [
-    7.0, 11.0, 7.0, 18.0, 18.0, 16.0, 14.0, 18.0, 60.0, 30.0, 30.0, 14.0, 16.0, 10.0, 18.0, 28.0,
+    6.0, 10.5, 7.0, 16.0, 16.0, 14.0, 12.0, 16.0, 55.0, 28.0, 28.0, 12.0, 14.0, 9.0, 16.0, 24.0,
 ];
 
 /// Why the workbook could not be written.
@@ -66,6 +98,250 @@ pub enum WriteError {
         /// Why.
         source: std::io::Error,
     },
+    /// The review configuration cannot be used for the workbook.
+    #[error("review.toml: {0}")]
+    Config(String),
+}
+
+/// What the workbook needs besides the merged review.
+#[derive(Debug, Clone, Default)]
+pub struct WriteOptions {
+    /// Anonymise every text written from the returns with this glossary.
+    pub glossary: Option<Glossary>,
+    /// The glossary's file name, for the `About` sheet.
+    pub glossary_file: Option<String>,
+}
+
+impl WriteOptions {
+    /// The write options that merge options ask for: loads the glossary
+    /// (`--glossary`). The error says what to fix.
+    pub fn from_merge_options(opts: &MergeOptions) -> Result<WriteOptions, String> {
+        match &opts.glossary {
+            None => Ok(WriteOptions::default()),
+            Some(p) => Ok(WriteOptions {
+                glossary: Some(Glossary::load(p)?),
+                glossary_file: Some(
+                    p.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| p.display().to_string()),
+                ),
+            }),
+        }
+    }
+}
+
+/// A child whose age the chronology shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Child {
+    /// The label the returns use, e.g. `Child A`.
+    pub label: String,
+    /// Date of birth.
+    pub born: NaiveDate,
+}
+
+/// The children of `review.toml`'s `[children]` table, eldest first:
+///
+/// ```toml
+/// [children]
+/// "Child A" = 2019-05-01
+/// "Child B" = "2021-11-30"
+/// ```
+///
+/// ```
+/// let cfg: chronomerge::config::ReviewConfig =
+///     toml::from_str("[children]\n\"Child B\" = 2021-11-30\n\"Child A\" = 2019-05-01\n").unwrap();
+/// let kids = chronomerge::write::children(&cfg).unwrap();
+/// assert_eq!(kids[0].label, "Child A");
+/// assert_eq!(kids.len(), 2);
+/// ```
+pub fn children(config: &ReviewConfig) -> Result<Vec<Child>, String> {
+    let Some(table) = &config.children else {
+        return Ok(vec![]);
+    };
+    let mut out = Vec::with_capacity(table.len());
+    for (label, v) in table {
+        let bad = || {
+            format!("[children] \"{label}\" must be a date of birth such as 2020-05-01, not {v}")
+        };
+        let born = match v {
+            toml::Value::Datetime(dt) => dt
+                .date
+                .and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32))
+                .ok_or_else(bad)?,
+            toml::Value::String(s) => crate::config::parse_cli_date(s).map_err(|_| bad())?,
+            _ => return Err(bad()),
+        };
+        if label.trim().is_empty() {
+            return Err(
+                "[children] has an entry with no label: write \"Child A\" = 2020-05-01".into(),
+            );
+        }
+        out.push(Child {
+            label: label.trim().to_string(),
+            born,
+        });
+    }
+    out.sort_by(|a, b| a.born.cmp(&b.born).then_with(|| a.label.cmp(&b.label)));
+    Ok(out)
+}
+
+/// A child's age on a day in years and months, as the chronology shows
+/// it: `unborn` before the birth, days in the first month.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use chronomerge::write::age_at;
+/// let born = NaiveDate::from_ymd_opt(2020, 5, 31).unwrap();
+/// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// assert_eq!(age_at(born, d(2020, 5, 1)), "unborn");
+/// assert_eq!(age_at(born, d(2020, 5, 31)), "0 days");
+/// assert_eq!(age_at(born, d(2020, 6, 1)), "1 day");
+/// assert_eq!(age_at(born, d(2020, 6, 30)), "1 month");
+/// assert_eq!(age_at(born, d(2021, 5, 30)), "11 months");
+/// assert_eq!(age_at(born, d(2021, 5, 31)), "1 year");
+/// assert_eq!(age_at(born, d(2023, 8, 2)), "3 years 2 months");
+/// ```
+pub fn age_at(born: NaiveDate, on: NaiveDate) -> String {
+    if on < born {
+        return "unborn".into();
+    }
+    let mut months = (on.year() - born.year()) * 12 + on.month() as i32 - born.month() as i32;
+    // A month is complete on the same day of the month, or on the last
+    // day of a shorter month.
+    let last_of_month = on.succ_opt().is_none_or(|n| n.month() != on.month());
+    if on.day() < born.day() && !last_of_month {
+        months -= 1;
+    }
+    if months <= 0 {
+        let days = (on - born).num_days();
+        return if days == 1 {
+            "1 day".into()
+        } else {
+            format!("{days} days")
+        };
+    }
+    let (y, m) = (months / 12, months % 12);
+    let unit = |n: i32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match (y, m) {
+        (0, m) => unit(m, "month", "months"),
+        (y, 0) => unit(y, "year", "years"),
+        (y, m) => format!(
+            "{} {}",
+            unit(y, "year", "years"),
+            unit(m, "month", "months")
+        ),
+    }
+}
+
+/// True when `needle` occurs in `hay` as whole words, ignoring ASCII case.
+fn contains_words(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() || n.len() > h.len() {
+        return false;
+    }
+    let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+    (0..=h.len() - n.len()).any(|i| {
+        h[i..i + n.len()].eq_ignore_ascii_case(n)
+            && (i == 0 || !word(h[i - 1]) || !word(n[0]))
+            && (i + n.len() == h.len() || !word(h[i + n.len()]) || !word(n[n.len() - 1]))
+    })
+}
+
+/// The `Age at event` cell of an event. One child in the review: its age.
+/// Several: the age of the child the `Child or family member` cell names,
+/// each age labelled when it names more than one, and when it names none
+/// the eldest child's age, labelled.
+fn age_cell(kids: &[Child], subject: &str, on: NaiveDate, buf: &mut String) {
+    buf.clear();
+    if kids.is_empty() {
+        return;
+    }
+    if kids.len() == 1 {
+        buf.push_str(&age_at(kids[0].born, on));
+        return;
+    }
+    let mut named = kids.iter().filter(|k| contains_words(subject, &k.label));
+    match (named.next(), named.next()) {
+        // The cell names one child: its age, as the cell already says whose.
+        (Some(k), None) => buf.push_str(&age_at(k.born, on)),
+        // Several: each child's age, labelled.
+        (Some(a), Some(b)) => {
+            for k in [a, b].into_iter().chain(named) {
+                if !buf.is_empty() {
+                    buf.push_str("; ");
+                }
+                let _ = write!(buf, "{}: {}", k.label, age_at(k.born, on));
+            }
+        }
+        (None, _) => {}
+    }
+    if buf.is_empty() {
+        let _ = write!(buf, "{} ({})", age_at(kids[0].born, on), kids[0].label);
+    }
+}
+
+/// Points per line of 11-point Calibri.
+const LINE_PT: f64 = 15.0;
+/// Excel's tallest row, in points.
+const MAX_ROW_PT: f64 = 409.0;
+
+/// How many lines `text` takes when wrapped in a column `width` characters
+/// wide (Excel's width unit: one `0` of the default font). Words are
+/// wrapped greedily by characters; average prose is a little narrower than
+/// `0`, so the estimate errs towards one line too many, never too few.
+///
+/// ```
+/// use chronomerge::write::wrap_lines;
+/// assert_eq!(wrap_lines("", 10.0), 1);
+/// assert_eq!(wrap_lines("short", 10.0), 1);
+/// assert_eq!(wrap_lines("one\ntwo\nthree", 30.0), 3);
+/// assert!(wrap_lines(&"word ".repeat(100), 20.0) >= 20);
+/// ```
+pub fn wrap_lines(text: &str, width: f64) -> u32 {
+    let cap = (((width * 7.0 + 5.0) / 6.0) as usize).max(1);
+    let mut lines = 0u32;
+    for para in text.split('\n') {
+        let mut n = 1u32;
+        let mut used = 0usize;
+        for word in para.split_whitespace() {
+            let len = word.chars().count();
+            if used > 0 && used + 1 + len <= cap {
+                used += 1 + len;
+                continue;
+            }
+            if used > 0 {
+                n += 1;
+            }
+            // A word longer than a line breaks across lines.
+            n += ((len.max(1) - 1) / cap) as u32;
+            used = len - (len.max(1) - 1) / cap * cap;
+        }
+        lines = lines.saturating_add(n);
+        if lines as f64 * LINE_PT > MAX_ROW_PT {
+            break;
+        }
+    }
+    lines.max(1)
+}
+
+/// Sets the height of a row to show every line of its wrapped cells
+/// (LibreOffice does not fit rows when it opens a workbook, and printing
+/// needs the height).
+fn fit_row(ws: &mut Worksheet, row: u32, lines: u32) -> Result<(), XlsxError> {
+    if lines > 1 {
+        ws.set_row_height(row, (lines as f64 * LINE_PT).min(MAX_ROW_PT))?;
+    }
+    Ok(())
+}
+
+/// The lines a row needs: the most of any of its (text, width) cells.
+fn row_lines<'t>(cells: impl IntoIterator<Item = (&'t str, f64)>) -> u32 {
+    cells
+        .into_iter()
+        .filter(|(t, _)| !t.is_empty())
+        .map(|(t, w)| wrap_lines(t, w))
+        .max()
+        .unwrap_or(1)
 }
 
 /// Text safe to hand to the writer: an empty string stays empty, and a
@@ -73,10 +349,11 @@ pub enum WriteError {
 /// [`split_for_cells`]).
 ///
 /// ```
-/// let parts = chronomerge::write::split_for_cells(&"x".repeat(70_000));
+/// let long = "x".repeat(70_000);
+/// let parts = chronomerge::write::split_for_cells(&long);
 /// assert_eq!(parts.len(), 3);
 /// assert!(parts.iter().all(|p| p.chars().count() <= chronomerge::write::CELL_LIMIT));
-/// assert_eq!(parts.concat(), "x".repeat(70_000));
+/// assert_eq!(parts.concat(), long);
 /// ```
 pub fn split_for_cells(text: &str) -> Vec<&str> {
     // Excel counts UTF-16 units; stay well inside by counting chars and
@@ -100,15 +377,48 @@ pub fn split_for_cells(text: &str) -> Vec<&str> {
     parts
 }
 
-/// Writes a string cell. Text that looks like a formula stays text: the
-/// writer never parses strings, and a string is stored as a string.
-fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
+/// Writes a string cell of the engine's own words. Text that looks like a
+/// formula stays text: the writer never parses strings.
+fn label(ws: &mut Worksheet, row: u32, col: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
     if s.is_empty() {
         ws.write_blank(row, col, f)?;
     } else {
         ws.write_string_with_format(row, col, s, f)?;
     }
     Ok(())
+}
+
+/// Writes text that came from the returns: always as a plain string, and
+/// anonymised when there is a glossary (counting the replacements).
+struct Input<'g> {
+    glossary: Option<&'g Glossary>,
+    replacements: usize,
+}
+
+impl Input<'_> {
+    /// The text as it goes out.
+    fn clean<'s>(&mut self, s: &'s str) -> Cow<'s, str> {
+        match self.glossary {
+            None => Cow::Borrowed(s),
+            Some(g) => {
+                let (out, n) = g.replace(s);
+                self.replacements += n;
+                out
+            }
+        }
+    }
+
+    fn put(
+        &mut self,
+        ws: &mut Worksheet,
+        row: u32,
+        col: u16,
+        s: &str,
+        f: &Format,
+    ) -> Result<(), XlsxError> {
+        let s = self.clean(s);
+        label(ws, row, col, &s, f)
+    }
 }
 
 struct AgencyFormats {
@@ -118,12 +428,24 @@ struct AgencyFormats {
     date_year: Format,
     time: Format,
     number: Format,
+    days: Format,
     note: Format,
+}
+
+impl AgencyFormats {
+    fn date(&self, p: Precision) -> &Format {
+        match p {
+            Precision::Day => &self.date_day,
+            Precision::Month => &self.date_month,
+            Precision::Year => &self.date_year,
+        }
+    }
 }
 
 fn agency_formats(colour: u32) -> AgencyFormats {
     let base = Format::new()
         .set_background_color(Color::RGB(colour))
+        .set_font_color(Color::Black)
         .set_border(FormatBorder::Thin)
         .set_border_color(Color::RGB(0xA6A6A6))
         .set_align(FormatAlign::Top);
@@ -134,6 +456,10 @@ fn agency_formats(colour: u32) -> AgencyFormats {
         date_year: base.clone().set_num_format("yyyy"),
         time: base.clone().set_num_format("hh:mm"),
         number: base.clone(),
+        days: base
+            .clone()
+            .set_num_format("[=1]\"1 day\";0\" days\"")
+            .set_align(FormatAlign::Right),
         note: base.set_text_wrap().set_italic(),
     }
 }
@@ -156,13 +482,83 @@ fn write_headings(ws: &mut Worksheet, headings: &[&str], widths: &[f64]) -> Resu
             ws.set_column_width(i as u16, *w)?;
         }
     }
+    // Bold headings are a little wider than prose.
+    let lines = row_lines(
+        headings
+            .iter()
+            .zip(widths.iter().chain(std::iter::repeat(&8.43)))
+            .map(|(h, w)| (*h, w * 0.85)),
+    );
+    fit_row(ws, 0, lines)?;
     ws.set_freeze_panes(1, 0)?;
     Ok(())
 }
 
+/// What every printed page carries.
+struct Page {
+    reference: String,
+    marking: String,
+    made: String,
+}
+
+impl Page {
+    /// Landscape A4, fitted to the page width, the heading rows repeated,
+    /// the review reference and marking in the header, page x of y below.
+    fn setup(&self, ws: &mut Worksheet, title: &str, heading_rows: u32) -> Result<(), XlsxError> {
+        ws.set_landscape();
+        ws.set_paper_size(9);
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_margins(0.4, 0.4, 0.75, 0.6, 0.3, 0.3);
+        ws.set_print_center_horizontally(true);
+        if heading_rows > 0 {
+            ws.set_repeat_rows(0, heading_rows - 1)?;
+        }
+        let reference = if self.reference.is_empty() {
+            "Multi-agency chronology".to_string()
+        } else {
+            format!("Review {}", escape_hf(&self.reference))
+        };
+        ws.set_header(format!(
+            "&L{}&C&\"-,Bold\"{}&R{}",
+            clip(&reference, 60),
+            clip(&escape_hf(&self.marking), 60),
+            clip(&escape_hf(title), 60)
+        ));
+        ws.set_footer(format!(
+            "&L{}&CPage &P of &N&RMade {} by chronomerge",
+            clip(&escape_hf(&self.marking), 60),
+            self.made
+        ));
+        Ok(())
+    }
+}
+
+/// At most `n` characters (headers and footers are limited to 255).
+fn clip(s: &str, n: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => Cow::Owned(format!("{}…", &s[..i])),
+        None => Cow::Borrowed(s),
+    }
+}
+
+/// Escapes `&` for an Excel header or footer.
+fn escape_hf(s: &str) -> String {
+    s.replace('&', "&&")
+}
+
 /// Writes the merged workbook to `path`, atomically.
 pub fn write_workbook(review: &MergedReview, path: &Path) -> Result<(), WriteError> {
-    let mut wb = build_workbook(review)?;
+    write_workbook_with(review, path, &WriteOptions::default())
+}
+
+/// Writes the merged workbook to `path` with options (a glossary),
+/// atomically.
+pub fn write_workbook_with(
+    review: &MergedReview,
+    path: &Path,
+    opts: &WriteOptions,
+) -> Result<(), WriteError> {
+    let mut wb = build_workbook_with(review, opts)?;
     save_atomically(&mut wb, path)
 }
 
@@ -203,44 +599,187 @@ pub fn save_atomically(wb: &mut Workbook, path: &Path) -> Result<(), WriteError>
     Ok(())
 }
 
+/// Builds the workbook in memory, without anonymising.
+pub fn build_workbook(review: &MergedReview) -> Result<Workbook, WriteError> {
+    build_workbook_with(review, &WriteOptions::default())
+}
+
+/// Everything the sheets share.
+struct Ctx<'a> {
+    review: &'a MergedReview,
+    page: Page,
+    kids: Vec<Child>,
+    /// The fill of each agency (configured colours lightened if needed).
+    fills: Vec<u32>,
+    /// Each agency's name as it goes out, and the replacements made in it.
+    names: Vec<(String, usize)>,
+    input: Input<'a>,
+}
+
+impl Ctx<'_> {
+    /// Writes an agency's name (anonymised once, counted per cell).
+    fn agency(
+        &mut self,
+        ws: &mut Worksheet,
+        row: u32,
+        col: u16,
+        a: usize,
+        f: &Format,
+    ) -> Result<(), XlsxError> {
+        let (name, n) = &self.names[a];
+        self.input.replacements += n;
+        label(ws, row, col, name, f)
+    }
+}
+
 /// Builds the workbook in memory.
-pub fn build_workbook(review: &MergedReview) -> Result<Workbook, XlsxError> {
+pub fn build_workbook_with(
+    review: &MergedReview,
+    opts: &WriteOptions,
+) -> Result<Workbook, WriteError> {
+    let kids = children(&review.config).map_err(WriteError::Config)?;
     let mut wb = Workbook::new();
     let reference = review.config.review.clone().unwrap_or_default();
+    let marking = marking(&review.config);
+    let version = env!("CARGO_PKG_VERSION");
+    let title = if reference.is_empty() {
+        "Multi-agency chronology".to_string()
+    } else {
+        format!("Multi-agency chronology {reference}")
+    };
     wb.set_properties(
         &DocProperties::new()
-            .set_title(if reference.is_empty() {
-                "Multi-agency chronology".to_string()
+            .set_title(&title)
+            .set_subject(if reference.is_empty() {
+                "Child safeguarding practice review".to_string()
             } else {
-                format!("Multi-agency chronology {reference}")
+                format!("Child safeguarding practice review {reference}")
             })
-            .set_author("chronomerge")
-            .set_comment(format!("Made by chronomerge {}", env!("CARGO_PKG_VERSION"))),
+            .set_author(format!("chronomerge {version}"))
+            .set_category("Child safeguarding practice review chronology")
+            .set_keywords(format!("{reference}, {marking}, chronology"))
+            .set_status(marking.clone())
+            .set_comment(format!(
+                "Made by chronomerge {version} on {}. Protective marking: {marking}.",
+                review.made_at.format("%d/%m/%Y %H:%M")
+            ))
+            .set_custom_property("Review reference", reference.as_str())
+            .set_custom_property("Protective marking", marking.as_str())
+            .set_custom_property("Created by", format!("chronomerge {version}").as_str())
+            .set_custom_property("Anonymised", opts.glossary.is_some()),
     );
-    write_chronology(&mut wb, review)?;
-    write_episodes(&mut wb, review)?;
-    write_findings(&mut wb, review)?;
-    write_returns(&mut wb, review)?;
-    write_agencies(&mut wb, review)?;
+    let mut input = Input {
+        glossary: opts.glossary.as_ref(),
+        replacements: 0,
+    };
+    let chron = &review.chronology;
+    let fills = chron
+        .agencies
+        .iter()
+        .map(|a| crate::palette::legible(a.colour))
+        .collect();
+    let names = chron
+        .agencies
+        .iter()
+        .map(|a| {
+            let before = input.replacements;
+            let name = input.clean(&a.name).into_owned();
+            let n = input.replacements - before;
+            input.replacements = before;
+            (name, n)
+        })
+        .collect();
+    let mut cx = Ctx {
+        review,
+        page: Page {
+            reference,
+            marking,
+            made: review.made_at.format("%d/%m/%Y %H:%M").to_string(),
+        },
+        kids,
+        fills,
+        names,
+        input,
+    };
+    write_chronology(&mut wb, &mut cx)?;
+    write_timeline(&mut wb, &mut cx)?;
+    write_episodes(&mut wb, &mut cx)?;
+    write_findings(&mut wb, &mut cx)?;
+    write_returns(&mut wb, &mut cx)?;
+    write_agencies(&mut wb, &mut cx)?;
+    write_about(&mut wb, &mut cx, opts)?;
     Ok(wb)
 }
 
-fn write_chronology(wb: &mut Workbook, review: &MergedReview) -> Result<(), XlsxError> {
+/// The protective marking of a review: `review.toml`'s `marking` (or the
+/// `--marking` flag), else [`DEFAULT_MARKING`].
+pub fn marking(config: &ReviewConfig) -> String {
+    config
+        .marking
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .unwrap_or(DEFAULT_MARKING)
+        .to_string()
+}
+
+/// The columns of the `Chronology` sheet, as written.
+struct Cols {
+    headings: Vec<&'static str>,
+    widths: Vec<f64>,
+    age: Option<u16>,
+    interval: u16,
+    /// Column of each of [`CHRONOLOGY_HEADINGS`] from `Agency` on.
+    shift: u16,
+}
+
+impl Cols {
+    fn new(with_age: bool) -> Cols {
+        let mut headings: Vec<&'static str> = CHRONOLOGY_HEADINGS[..3].to_vec();
+        let mut widths: Vec<f64> = WIDTHS[..3].to_vec();
+        let age = with_age.then(|| {
+            headings.push(AGE_AT_EVENT);
+            widths.push(11.0);
+            (headings.len() - 1) as u16
+        });
+        headings.push(INTERVAL);
+        widths.push(9.0);
+        let interval = (headings.len() - 1) as u16;
+        let shift = headings.len() as u16 - 3;
+        headings.extend_from_slice(&CHRONOLOGY_HEADINGS[3..]);
+        widths.extend_from_slice(&WIDTHS[3..]);
+        Cols {
+            headings,
+            widths,
+            age,
+            interval,
+            shift,
+        }
+    }
+
+    /// The sheet column of `CHRONOLOGY_HEADINGS[i]` (i ≥ 3).
+    fn at(&self, i: u16) -> u16 {
+        i + self.shift
+    }
+
+    fn last(&self) -> u16 {
+        self.headings.len() as u16 - 1
+    }
+}
+
+fn write_chronology(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
+    let review = cx.review;
     let chron = &review.chronology;
     let analysis = &review.analysis;
-    let formats: Vec<AgencyFormats> = chron
-        .agencies
-        .iter()
-        .map(|a| agency_formats(a.colour))
-        .collect();
-    let marking = review
-        .config
-        .marking
-        .clone()
-        .unwrap_or_else(|| "OFFICIAL-SENSITIVE".into());
+    let formats: Vec<AgencyFormats> = cx.fills.iter().map(|&c| agency_formats(c)).collect();
+    let cols = Cols::new(!cx.kids.is_empty());
+    let episode_ids: Vec<String> = analysis.episodes.iter().map(|e| e.id()).collect();
     let mut sheet_no = 1;
-    let mut ws = new_chronology_sheet(wb, sheet_no, &marking, review)?;
+    let mut ws = new_chronology_sheet(wb, sheet_no, &cols, &cx.page)?;
     let mut row: u32 = 1;
+    let mut buf = String::new();
+    let mut age = String::new();
+    let mut prev_day: Option<NaiveDate> = None;
     for (i, ev) in chron.events.iter().enumerate() {
         let f = &formats[ev.agency];
         let parts = split_for_cells(&ev.details);
@@ -250,22 +789,51 @@ fn write_chronology(wb: &mut Workbook, review: &MergedReview) -> Result<(), Xlsx
             .len()
             .max(action_parts.len())
             .max(analysis_parts.len());
+        // Days since the previous event with a full date; none for a
+        // partial date, which has no day to count from.
+        let interval = match ev.date.precision {
+            Precision::Day => {
+                let d = prev_day.map(|p| (ev.date.start - p).num_days());
+                prev_day = Some(ev.date.start);
+                d
+            }
+            _ => None,
+        };
+        if cols.age.is_some() {
+            age_cell(&cx.kids, &ev.subject, ev.date.start, &mut age);
+        }
+        let serial = datetime_to_serial(ev.date.start.and_time(NaiveTime::MIN));
+        let w = |i: u16| cols.widths[cols.at(i) as usize];
+        let first_lines = row_lines([
+            (cx.names[ev.agency].0.as_str(), w(3)),
+            (ev.source.as_str(), w(4)),
+            (ev.role.as_str(), w(5)),
+            (ev.subject.as_str(), w(6)),
+            (ev.event_type.as_str(), w(7)),
+            (ev.date_written.as_str(), w(11)),
+        ]);
         for part in 0..n_parts {
             if row >= SHEET_ROWS {
-                ws.autofilter(0, 0, SHEET_ROWS - 1, (CHRONOLOGY_HEADINGS.len() - 1) as u16)?;
+                ws.autofilter(0, 0, SHEET_ROWS - 1, cols.last())?;
                 sheet_no += 1;
-                ws = new_chronology_sheet(wb, sheet_no, &marking, review)?;
+                ws = new_chronology_sheet(wb, sheet_no, &cols, &cx.page)?;
                 row = 1;
             }
             let tf = if ev.is_note { &f.note } else { &f.text };
-            ws.write_number_with_format(row, 0, (i + 1) as f64, &f.number)?;
-            let serial = datetime_to_serial(ev.date.start.and_time(chrono::NaiveTime::MIN));
-            let df = match ev.date.precision {
-                Precision::Day => &f.date_day,
-                Precision::Month => &f.date_month,
-                Precision::Year => &f.date_year,
+            let text_lines = row_lines([
+                (parts.get(part).copied().unwrap_or(""), w(8)),
+                (action_parts.get(part).copied().unwrap_or(""), w(9)),
+                (analysis_parts.get(part).copied().unwrap_or(""), w(10)),
+            ]);
+            let age_lines = match cols.age {
+                Some(c) => wrap_lines(&age, cols.widths[c as usize]),
+                None => 1,
             };
-            ws.write_number_with_format(row, 1, serial, df)?;
+            let mut lines = text_lines
+                .max(age_lines)
+                .max(if part == 0 { first_lines } else { 1 });
+            ws.write_number_with_format(row, 0, (i + 1) as f64, &f.number)?;
+            ws.write_number_with_format(row, 1, serial, f.date(ev.date.precision))?;
             match ev.time {
                 Some(t) => {
                     use chrono::Timelike;
@@ -280,40 +848,43 @@ fn write_chronology(wb: &mut Workbook, review: &MergedReview) -> Result<(), Xlsx
                     ws.write_blank(row, 2, &f.text)?;
                 }
             }
-            text(ws, row, 3, &chron.agencies[ev.agency].name, tf)?;
-            if part == 0 {
-                text(ws, row, 4, &ev.source, tf)?;
-                text(ws, row, 5, &ev.role, tf)?;
-                text(ws, row, 6, &ev.subject, tf)?;
-                let et = if ev.event_type.is_empty() && ev.is_note {
-                    "Author's note"
-                } else {
-                    &ev.event_type
-                };
-                text(ws, row, 7, et, tf)?;
-            } else {
-                let cont = format!("(continued, part {} of {n_parts})", part + 1);
-                text(ws, row, 4, &cont, tf)?;
-                for c in 5..=7 {
-                    ws.write_blank(row, c, tf)?;
+            if let Some(c) = cols.age {
+                label(ws, row, c, &age, tf)?;
+            }
+            match interval {
+                Some(d) if part == 0 => {
+                    ws.write_number_with_format(row, cols.interval, d as f64, &f.days)?;
+                }
+                _ => {
+                    ws.write_blank(row, cols.interval, &f.text)?;
                 }
             }
-            text(ws, row, 8, parts.get(part).copied().unwrap_or(""), tf)?;
-            text(
-                ws,
-                row,
-                9,
-                action_parts.get(part).copied().unwrap_or(""),
-                tf,
-            )?;
-            text(
-                ws,
-                row,
-                10,
-                analysis_parts.get(part).copied().unwrap_or(""),
-                tf,
-            )?;
-            text(ws, row, 11, ev.date_written.trim(), tf)?;
+            let (name, n) = &cx.names[ev.agency];
+            cx.input.replacements += n;
+            label(ws, row, cols.at(3), name, tf)?;
+            if part == 0 {
+                cx.input.put(ws, row, cols.at(4), &ev.source, tf)?;
+                cx.input.put(ws, row, cols.at(5), &ev.role, tf)?;
+                cx.input.put(ws, row, cols.at(6), &ev.subject, tf)?;
+                if ev.event_type.is_empty() && ev.is_note {
+                    label(ws, row, cols.at(7), "Author's note", tf)?;
+                } else {
+                    cx.input.put(ws, row, cols.at(7), &ev.event_type, tf)?;
+                }
+            } else {
+                buf.clear();
+                let _ = write!(buf, "(continued, part {} of {n_parts})", part + 1);
+                label(ws, row, cols.at(4), &buf, tf)?;
+                for c in 5..=7 {
+                    ws.write_blank(row, cols.at(c), tf)?;
+                }
+            }
+            for (c, p) in [(8, &parts), (9, &action_parts), (10, &analysis_parts)] {
+                cx.input
+                    .put(ws, row, cols.at(c), p.get(part).copied().unwrap_or(""), tf)?;
+            }
+            cx.input
+                .put(ws, row, cols.at(11), ev.date_written.trim(), tf)?;
             let mut note = ev.date.note();
             if ev.outside_period {
                 if !note.is_empty() {
@@ -325,58 +896,55 @@ fn write_chronology(wb: &mut Workbook, review: &MergedReview) -> Result<(), Xlsx
                 if !note.is_empty() {
                     note.push_str("; ");
                 }
-                note.push_str(&format!("long text: part {} of {n_parts}", part + 1));
+                let _ = write!(note, "long text: part {} of {n_parts}", part + 1);
             }
-            text(ws, row, 12, &note, tf)?;
+            lines = lines.max(wrap_lines(&note, w(12)));
+            label(ws, row, cols.at(12), &note, tf)?;
             let kpe = analysis
                 .episode_of
                 .get(i)
                 .copied()
                 .flatten()
-                .map(|e| analysis.episodes[e].id())
-                .unwrap_or_default();
-            text(ws, row, 13, &kpe, tf)?;
-            let also = analysis
-                .also_reported_by
-                .get(i)
-                .map(|v| {
-                    let mut names: Vec<&str> = v
-                        .iter()
-                        .map(|&j| chron.agencies[chron.events[j].agency].name.as_str())
-                        .collect();
-                    names.sort();
-                    names.dedup();
-                    names.join(", ")
-                })
-                .unwrap_or_default();
-            text(ws, row, 14, &also, tf)?;
-            text(
-                ws,
-                row,
-                15,
-                &format!(
-                    "{} › {} › {}",
-                    ev.origin.file, ev.origin.sheet, ev.origin.row
-                ),
-                tf,
-            )?;
+                .map(|e| episode_ids[e].as_str())
+                .unwrap_or("");
+            label(ws, row, cols.at(13), kpe, tf)?;
+            buf.clear();
+            if let Some(v) = analysis.also_reported_by.get(i).filter(|v| !v.is_empty()) {
+                let mut idx: Vec<usize> = v.iter().map(|&j| chron.events[j].agency).collect();
+                idx.sort_unstable();
+                idx.dedup();
+                let mut names: Vec<&str> = idx.iter().map(|&a| cx.names[a].0.as_str()).collect();
+                names.sort_unstable();
+                for (k, n) in names.iter().enumerate() {
+                    if k > 0 {
+                        buf.push_str(", ");
+                    }
+                    buf.push_str(n);
+                }
+            }
+            lines = lines.max(wrap_lines(&buf, w(14)));
+            label(ws, row, cols.at(14), &buf, tf)?;
+            buf.clear();
+            let _ = write!(
+                buf,
+                "{} › {} › {}",
+                ev.origin.file, ev.origin.sheet, ev.origin.row
+            );
+            lines = lines.max(wrap_lines(&buf, w(15)));
+            cx.input.put(ws, row, cols.at(15), &buf, tf)?;
+            fit_row(ws, row, lines)?;
             row += 1;
         }
     }
-    ws.autofilter(
-        0,
-        0,
-        row.saturating_sub(1).max(1),
-        (CHRONOLOGY_HEADINGS.len() - 1) as u16,
-    )?;
+    ws.autofilter(0, 0, row.saturating_sub(1).max(1), cols.last())?;
     Ok(())
 }
 
 fn new_chronology_sheet<'a>(
     wb: &'a mut Workbook,
     n: u32,
-    marking: &str,
-    review: &MergedReview,
+    cols: &Cols,
+    page: &Page,
 ) -> Result<&'a mut Worksheet, XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name(if n == 1 {
@@ -384,30 +952,299 @@ fn new_chronology_sheet<'a>(
     } else {
         format!("Chronology ({n})")
     })?;
-    write_headings(ws, &CHRONOLOGY_HEADINGS, &WIDTHS)?;
+    write_headings(ws, &cols.headings, &cols.widths)?;
+    // The headings and the `#` and `Date` columns stay in view.
     ws.set_freeze_panes(1, 2)?;
-    ws.set_landscape();
-    ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, 0)?;
-    let reference = review.config.review.clone().unwrap_or_default();
-    ws.set_header(format!(
-        "&L{}&C&\"-,Bold\"{}&RMulti-agency chronology",
-        escape_hf(&reference),
-        escape_hf(marking)
-    ));
-    ws.set_footer("&LMade by chronomerge&CPage &P of &N");
+    page.setup(ws, "Chronology", 1)?;
     Ok(ws)
 }
 
-/// Escapes `&` for an Excel header or footer.
-fn escape_hf(s: &str) -> String {
-    s.replace('&', "&&")
+/// Month number (year × 12 + month − 1) of a day.
+fn month_no(d: NaiveDate) -> i32 {
+    d.year() * 12 + d.month0() as i32
 }
 
-fn write_episodes(wb: &mut Workbook, review: &MergedReview) -> Result<(), XlsxError> {
+fn month_start(m: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1)
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// Most months the timeline shows (a century).
+const MAX_MONTHS: i32 = 1200;
+/// Most series one chart holds (Excel allows 255).
+const MAX_SERIES: usize = 250;
+/// Colours of the episodes in the second chart: strong, so that episodes
+/// stand out from the pale agency fills.
+const EPISODE_COLOURS: [u32; 8] = [
+    0x1F3864, 0xC00000, 0x7030A0, 0x00704A, 0xB35900, 0x005F87, 0x7F6000, 0x595959,
+];
+
+fn write_timeline(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
+    let review = cx.review;
+    let chron = &review.chronology;
+    let analysis = &review.analysis;
+    let ws = wb.add_worksheet();
+    ws.set_name("Timeline")?;
+    cx.page.setup(ws, "Timeline", 0)?;
+    let bold = Format::new().set_bold().set_font_size(14);
+    let plain = Format::new();
+    let italic = Format::new().set_italic();
+    // The months shown: the review period, else the events' span.
+    let dated = chron
+        .events
+        .iter()
+        .filter(|e| e.date.precision != Precision::Year);
+    let span = match (review.config.period_from, review.config.period_to) {
+        (Some(f), Some(t)) => Some((month_no(f), month_no(t))),
+        _ => {
+            let first = dated.clone().map(|e| month_no(e.date.start)).min();
+            let last = dated.clone().map(|e| month_no(e.date.start)).max();
+            match (
+                first,
+                last,
+                review.config.period_from,
+                review.config.period_to,
+            ) {
+                (Some(_), Some(b), Some(f), None) => Some((month_no(f), b.max(month_no(f)))),
+                (Some(a), Some(_), None, Some(t)) => Some((a.min(month_no(t)), month_no(t))),
+                (Some(a), Some(b), _, _) => Some((a, b)),
+                _ => None,
+            }
+        }
+    };
+    let Some((m0, mut m1)) = span else {
+        label(ws, 0, 0, "Timeline", &bold)?;
+        label(ws, 2, 0, "No dated events to chart.", &plain)?;
+        return Ok(());
+    };
+    if m1 - m0 + 1 > MAX_MONTHS {
+        m1 = m0 + MAX_MONTHS - 1;
+    }
+    let months = (m1 - m0 + 1) as usize;
+    let n_ag = chron.agencies.len().min(MAX_SERIES);
+    let n_ep = analysis.episodes.len().min(MAX_SERIES);
+    let mut by_agency = vec![vec![0u32; n_ag]; months];
+    let mut by_episode = vec![vec![0u32; n_ep]; months];
+    let (mut outside, mut year_only) = (0usize, 0usize);
+    for (i, ev) in chron.events.iter().enumerate() {
+        if ev.date.precision == Precision::Year {
+            year_only += 1;
+            continue;
+        }
+        let m = month_no(ev.date.start);
+        if m < m0 || m > m1 {
+            outside += 1;
+            continue;
+        }
+        let k = (m - m0) as usize;
+        if ev.agency < n_ag {
+            by_agency[k][ev.agency] += 1;
+        }
+        if let Some(e) = analysis.episode_of.get(i).copied().flatten() {
+            if e < n_ep {
+                by_episode[k][e] += 1;
+            }
+        }
+    }
+    let from = month_start(m0).format("%B %Y");
+    let to = month_start(m1).format("%B %Y");
+    label(
+        ws,
+        0,
+        0,
+        &format!("Timeline: events per month by agency, {from} to {to}"),
+        &bold,
+    )?;
+    let mut note = String::from(
+        "Top: each agency's events per month, stacked. Below: the same months, with the events of each candidate key practice episode in colour and all other events in grey. The charts' data is in the table under them.",
+    );
+    if outside > 0 {
+        let _ = write!(
+            note,
+            " {outside} event(s) outside these months are not charted."
+        );
+    }
+    if year_only > 0 {
+        let _ = write!(
+            note,
+            " {year_only} event(s) dated by year only are not charted."
+        );
+    }
+    label(ws, 1, 0, &note, &italic)?;
+
+    // The data table, under the charts.
+    let t0: u32 = 44;
+    let head = heading_format();
+    let month_fmt = Format::new()
+        .set_num_format("mmm yyyy")
+        .set_align(FormatAlign::Left);
+    label(
+        ws,
+        t0 - 1,
+        0,
+        "Events per month (the data of the charts above)",
+        &Format::new().set_bold(),
+    )?;
+    label(ws, t0, 0, "Month", &head)?;
+    ws.set_column_width(0, 10)?;
+    let formats: Vec<Format> = cx
+        .fills
+        .iter()
+        .take(n_ag)
+        .map(|&c| {
+            Format::new()
+                .set_background_color(Color::RGB(c))
+                .set_font_color(Color::Black)
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_border(FormatBorder::Thin)
+        })
+        .collect();
+    for (a, f) in formats.iter().enumerate() {
+        cx.agency(ws, t0, 1 + a as u16, a, f)?;
+        ws.set_column_width(1 + a as u16, 12)?;
+    }
+    let total_col = 1 + n_ag as u16;
+    label(ws, t0, total_col, "All agencies", &head)?;
+    ws.set_column_width(total_col, 10)?;
+    let other_col = total_col + 1;
+    label(ws, t0, other_col, "Not in an episode", &head)?;
+    ws.set_column_width(other_col, 10)?;
+    let ep_col0 = other_col + 1;
+    for (e, ep) in analysis.episodes.iter().take(n_ep).enumerate() {
+        label(ws, t0, ep_col0 + e as u16, &ep.id(), &head)?;
+        ws.set_column_width(ep_col0 + e as u16, 8)?;
+    }
+    for k in 0..months {
+        let r = t0 + 1 + k as u32;
+        let d = month_start(m0 + k as i32);
+        ws.write_number_with_format(
+            r,
+            0,
+            datetime_to_serial(d.and_time(NaiveTime::MIN)),
+            &month_fmt,
+        )?;
+        let mut total = 0;
+        for (a, &n) in by_agency[k].iter().enumerate() {
+            ws.write_number(r, 1 + a as u16, n)?;
+            total += n;
+        }
+        ws.write_number(r, total_col, total)?;
+        let mut in_episodes = 0;
+        for (e, &n) in by_episode[k].iter().enumerate() {
+            ws.write_number(r, ep_col0 + e as u16, n)?;
+            in_episodes += n;
+        }
+        ws.write_number(r, other_col, total.saturating_sub(in_episodes))?;
+    }
+    let head_lines = row_lines(
+        cx.names
+            .iter()
+            .take(n_ag)
+            .map(|(n, _)| (n.as_str(), 12.0 * 0.85))
+            .chain([("Not in an episode", 10.0 * 0.85)]),
+    );
+    fit_row(ws, t0, head_lines)?;
+    let (first, last) = (t0 + 1, t0 + months as u32);
+    let width = 1100;
+
+    let mut chart = Chart::new(ChartType::ColumnStacked);
+    chart.title().set_name("Events per month, by agency");
+    chart.set_alt_text(
+        "Stacked columns: the number of events each agency recorded in each month of the review period.",
+    );
+    for a in 0..n_ag {
+        let col = 1 + a as u16;
+        chart
+            .add_series()
+            .set_name(("Timeline", t0, col))
+            .set_categories(("Timeline", first, 0, last, 0))
+            .set_values(("Timeline", first, col, last, col))
+            .set_format(
+                ChartFormat::new()
+                    .set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(cx.fills[a])))
+                    .set_border(
+                        ChartLine::new()
+                            .set_color(Color::RGB(0x595959))
+                            .set_width(0.5),
+                    ),
+            )
+            .set_gap(20);
+    }
+    chart
+        .x_axis()
+        .set_text_axis(true)
+        .set_num_format("mmm yyyy");
+    chart.y_axis().set_name("Events").set_min(0);
+    chart.legend().set_position(ChartLegendPosition::Bottom);
+    chart.set_width(width).set_height(380);
+    ws.insert_chart(2, 0, &chart)?;
+
+    let mut chart = Chart::new(ChartType::ColumnStacked);
+    chart
+        .title()
+        .set_name("Candidate key practice episodes among all events, per month");
+    chart.set_alt_text(
+        "Stacked columns: the events of each candidate key practice episode in each month, on the same months as the chart above.",
+    );
+    if n_ep == 0 {
+        chart
+            .title()
+            .set_name("No candidate key practice episodes: all events per month");
+    }
+    for e in 0..n_ep {
+        let col = ep_col0 + e as u16;
+        chart
+            .add_series()
+            .set_name(("Timeline", t0, col))
+            .set_categories(("Timeline", first, 0, last, 0))
+            .set_values(("Timeline", first, col, last, col))
+            .set_format(
+                ChartFormat::new().set_solid_fill(
+                    ChartSolidFill::new()
+                        .set_color(Color::RGB(EPISODE_COLOURS[e % EPISODE_COLOURS.len()])),
+                ),
+            )
+            .set_gap(20);
+    }
+    // The other events in pale grey, so the episodes show against the
+    // whole of the case.
+    chart
+        .add_series()
+        .set_name(("Timeline", t0, other_col))
+        .set_categories(("Timeline", first, 0, last, 0))
+        .set_values(("Timeline", first, other_col, last, other_col))
+        .set_format(
+            ChartFormat::new()
+                .set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(0xD9D9D9)))
+                .set_border(
+                    ChartLine::new()
+                        .set_color(Color::RGB(0xA6A6A6))
+                        .set_width(0.5),
+                ),
+        )
+        .set_gap(20);
+    chart
+        .x_axis()
+        .set_text_axis(true)
+        .set_num_format("mmm yyyy");
+    chart.y_axis().set_name("Events").set_min(0);
+    chart.legend().set_position(ChartLegendPosition::Bottom);
+    chart.set_width(width).set_height(340);
+    ws.insert_chart(23, 0, &chart)?;
+    ws.set_repeat_rows(t0, t0)?;
+    Ok(())
+}
+
+fn serial_of(d: NaiveDate) -> f64 {
+    datetime_to_serial(d.and_time(NaiveTime::MIN))
+}
+
+fn write_episodes(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("Key practice episodes")?;
+    cx.page.setup(ws, "Key practice episodes", 1)?;
     let headings = [
         "Episode",
         "First date",
@@ -431,6 +1268,7 @@ fn write_episodes(wb: &mut Workbook, review: &MergedReview) -> Result<(), XlsxEr
     let score = Format::new()
         .set_num_format("0.0")
         .set_align(FormatAlign::Top);
+    let review = cx.review;
     let chron = &review.chronology;
     let a = &review.analysis;
     // The chronology row of each event (1-based sheet row), for links.
@@ -446,32 +1284,31 @@ fn write_episodes(wb: &mut Workbook, review: &MergedReview) -> Result<(), XlsxEr
     }
     let mut row = 1u32;
     for ep in &a.episodes {
-        text(ws, row, 0, &ep.id(), &wrap)?;
-        ws.write_number_with_format(
-            row,
-            1,
-            datetime_to_serial(ep.first.and_time(chrono::NaiveTime::MIN)),
-            &date,
-        )?;
-        ws.write_number_with_format(
-            row,
-            2,
-            datetime_to_serial(ep.last.and_time(chrono::NaiveTime::MIN)),
-            &date,
-        )?;
+        label(ws, row, 0, &ep.id(), &wrap)?;
+        ws.write_number_with_format(row, 1, serial_of(ep.first), &date)?;
+        ws.write_number_with_format(row, 2, serial_of(ep.last), &date)?;
         let names: Vec<&str> = ep
             .agencies
             .iter()
-            .map(|&i| chron.agencies[i].name.as_str())
+            .map(|&i| cx.names[i].0.as_str())
             .collect();
-        text(ws, row, 3, &names.join(", "), &wrap)?;
+        label(ws, row, 3, &names.join(", "), &wrap)?;
         ws.write_number_with_format(row, 4, ep.events.len() as f64, &wrap)?;
         ws.write_number_with_format(row, 5, ep.joint_events as f64, &wrap)?;
         ws.write_number_with_format(row, 6, ep.score, &score)?;
-        text(ws, row, 7, &ep.reason, &wrap)?;
+        cx.input.put(ws, row, 7, &ep.reason, &wrap)?;
+        fit_row(
+            ws,
+            row,
+            row_lines([
+                (names.join(", ").as_str(), 40.0),
+                (ep.reason.as_str(), 70.0),
+            ]),
+        )?;
         if let Some(&first) = ep.events.iter().min() {
             let r = rows_of[first];
             if r < SHEET_ROWS {
+                // The engine's own link to its own sheet: no input in it.
                 ws.write_url_with_text(
                     row,
                     8,
@@ -483,8 +1320,8 @@ fn write_episodes(wb: &mut Workbook, review: &MergedReview) -> Result<(), XlsxEr
         row += 1;
     }
     if a.episodes.is_empty() {
-        text(ws, row, 0, "", &wrap)?;
-        text(
+        label(ws, row, 0, "", &wrap)?;
+        label(
             ws,
             row,
             7,
@@ -493,6 +1330,7 @@ fn write_episodes(wb: &mut Workbook, review: &MergedReview) -> Result<(), XlsxEr
         )?;
         row += 1;
     }
+    ws.autofilter(0, 0, row.saturating_sub(1).max(1), 8)?;
     row += 1;
     let bold = Format::new().set_bold();
     ws.write_string_with_format(row, 0, "Longest gaps with no recorded event", &bold)?;
@@ -503,28 +1341,19 @@ fn write_episodes(wb: &mut Workbook, review: &MergedReview) -> Result<(), XlsxEr
     }
     row += 1;
     for (i, g) in a.gaps.iter().enumerate() {
-        text(ws, row, 0, &format!("Gap {}", i + 1), &wrap)?;
-        ws.write_number_with_format(
-            row,
-            1,
-            datetime_to_serial(g.from.and_time(chrono::NaiveTime::MIN)),
-            &date,
-        )?;
-        ws.write_number_with_format(
-            row,
-            2,
-            datetime_to_serial(g.to.and_time(chrono::NaiveTime::MIN)),
-            &date,
-        )?;
+        label(ws, row, 0, &format!("Gap {}", i + 1), &wrap)?;
+        ws.write_number_with_format(row, 1, serial_of(g.from), &date)?;
+        ws.write_number_with_format(row, 2, serial_of(g.to), &date)?;
         ws.write_number(row, 3, g.days as f64)?;
         row += 1;
     }
     Ok(())
 }
 
-fn write_findings(wb: &mut Workbook, review: &MergedReview) -> Result<(), XlsxError> {
+fn write_findings(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("Findings")?;
+    cx.page.setup(ws, "Findings", 1)?;
     let headings = ["Severity", "File", "Sheet", "Cell", "Code", "Message"];
     write_headings(ws, &headings, &[9.0, 28.0, 16.0, 9.0, 24.0, 90.0])?;
     let err = Format::new()
@@ -536,18 +1365,27 @@ fn write_findings(wb: &mut Workbook, review: &MergedReview) -> Result<(), XlsxEr
         .set_text_wrap()
         .set_align(FormatAlign::Top);
     let mut row = 1u32;
-    for f in &review.chronology.findings {
+    for f in &cx.review.chronology.findings {
         let fmt = if f.is_error() { &err } else { &warn };
-        text(ws, row, 0, f.severity.as_str(), fmt)?;
-        text(ws, row, 1, &f.file, fmt)?;
-        text(ws, row, 2, &f.sheet, fmt)?;
-        text(ws, row, 3, &f.cell, fmt)?;
-        text(ws, row, 4, f.code.as_str(), fmt)?;
+        label(ws, row, 0, f.severity.as_str(), fmt)?;
+        cx.input.put(ws, row, 1, &f.file, fmt)?;
+        cx.input.put(ws, row, 2, &f.sheet, fmt)?;
+        label(ws, row, 3, &f.cell, fmt)?;
+        label(ws, row, 4, f.code.as_str(), fmt)?;
         for (k, part) in split_for_cells(&f.message).into_iter().enumerate() {
             if k > 0 {
                 row += 1;
             }
-            text(ws, row, 5, part, fmt)?;
+            cx.input.put(ws, row, 5, part, fmt)?;
+            fit_row(
+                ws,
+                row,
+                row_lines([
+                    (part, 90.0),
+                    (f.file.as_str(), 28.0),
+                    (f.sheet.as_str(), 16.0),
+                ]),
+            )?;
         }
         row += 1;
         if row >= SHEET_ROWS {
@@ -558,9 +1396,10 @@ fn write_findings(wb: &mut Workbook, review: &MergedReview) -> Result<(), XlsxEr
     Ok(())
 }
 
-fn write_returns(wb: &mut Workbook, review: &MergedReview) -> Result<(), XlsxError> {
+fn write_returns(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("Returns")?;
+    cx.page.setup(ws, "Returns", 1)?;
     let headings = [
         "File",
         "Agency",
@@ -582,61 +1421,72 @@ fn write_returns(wb: &mut Workbook, review: &MergedReview) -> Result<(), XlsxErr
         ],
     )?;
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let num = Format::new().set_align(FormatAlign::Top);
     let date = Format::new()
         .set_num_format("dd/mm/yyyy")
         .set_align(FormatAlign::Top);
-    for (i, r) in review.chronology.returns.iter().enumerate() {
+    let returns = &cx.review.chronology.returns;
+    for (i, r) in returns.iter().enumerate() {
         let row = i as u32 + 1;
-        text(ws, row, 0, &r.file, &wrap)?;
-        text(ws, row, 1, &r.agency, &wrap)?;
-        let fmt = r
-            .format
-            .map(|f| format!("{f:?}").to_lowercase())
-            .unwrap_or_default();
-        text(ws, row, 2, &fmt, &wrap)?;
-        text(ws, row, 3, r.status.as_str(), &wrap)?;
-        ws.write_number(row, 4, r.rows_read as f64)?;
-        ws.write_number(row, 5, r.rows_merged as f64)?;
-        ws.write_number(row, 6, r.rows_rejected as f64)?;
+        cx.input.put(ws, row, 0, &r.file, &wrap)?;
+        cx.input.put(ws, row, 1, &r.agency, &wrap)?;
+        let fmt = match r.format {
+            Some(f) => format!("{f:?}").to_lowercase(),
+            None => String::new(),
+        };
+        label(ws, row, 2, &fmt, &wrap)?;
+        label(ws, row, 3, r.status.as_str(), &wrap)?;
+        ws.write_number_with_format(row, 4, r.rows_read as f64, &num)?;
+        ws.write_number_with_format(row, 5, r.rows_merged as f64, &num)?;
+        ws.write_number_with_format(row, 6, r.rows_rejected as f64, &num)?;
         if let Some(d) = r.first {
-            ws.write_number_with_format(
-                row,
-                7,
-                datetime_to_serial(d.and_time(chrono::NaiveTime::MIN)),
-                &date,
-            )?;
+            ws.write_number_with_format(row, 7, serial_of(d), &date)?;
         }
         if let Some(d) = r.last {
-            ws.write_number_with_format(
-                row,
-                8,
-                datetime_to_serial(d.and_time(chrono::NaiveTime::MIN)),
-                &date,
-            )?;
+            ws.write_number_with_format(row, 8, serial_of(d), &date)?;
         }
-        text(ws, row, 9, &r.review_reference, &wrap)?;
-        text(ws, row, 10, &r.note, &wrap)?;
+        cx.input.put(ws, row, 9, &r.review_reference, &wrap)?;
+        cx.input.put(ws, row, 10, &r.note, &wrap)?;
+        fit_row(
+            ws,
+            row,
+            row_lines([
+                (r.file.as_str(), 30.0),
+                (r.agency.as_str(), 28.0),
+                (r.status.as_str(), 20.0),
+                (r.note.as_str(), 50.0),
+            ]),
+        )?;
     }
-    ws.autofilter(0, 0, (review.chronology.returns.len() as u32).max(1), 10)?;
+    ws.autofilter(0, 0, (returns.len() as u32).max(1), 10)?;
     Ok(())
 }
 
-fn write_agencies(wb: &mut Workbook, review: &MergedReview) -> Result<(), XlsxError> {
+/// The `Agencies` sheet headings.
+pub const AGENCIES_HEADINGS: [&str; 8] = [
+    "Agency",
+    "Colour",
+    "Rows merged",
+    "Rows rejected",
+    "First event",
+    "Last event",
+    "Return file(s)",
+    "Colour note",
+];
+
+fn write_agencies(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("Agencies")?;
-    let headings = [
-        "Agency",
-        "Colour",
-        "Rows merged",
-        "Rows rejected",
-        "First event",
-        "Last event",
-        "Returns",
-    ];
-    write_headings(ws, &headings, &[32.0, 10.0, 12.0, 12.0, 12.0, 12.0, 40.0])?;
+    cx.page.setup(ws, "Agencies (colour legend)", 1)?;
+    write_headings(
+        ws,
+        &AGENCIES_HEADINGS,
+        &[36.0, 10.0, 11.0, 11.0, 12.0, 12.0, 40.0, 40.0],
+    )?;
+    let review = cx.review;
     let chron = &review.chronology;
-    let mut first = vec![None; chron.agencies.len()];
-    let mut last = vec![None; chron.agencies.len()];
+    let mut first: Vec<Option<DateValue>> = vec![None; chron.agencies.len()];
+    let mut last: Vec<Option<DateValue>> = vec![None; chron.agencies.len()];
     for ev in &chron.events {
         let a = ev.agency;
         if first[a].is_none() {
@@ -646,18 +1496,243 @@ fn write_agencies(wb: &mut Workbook, review: &MergedReview) -> Result<(), XlsxEr
     }
     for (i, a) in chron.agencies.iter().enumerate() {
         let row = i as u32 + 1;
-        let f = agency_formats(a.colour);
-        text(ws, row, 0, &a.name, &f.text)?;
-        text(ws, row, 1, &format!("#{:06X}", a.colour), &f.text)?;
+        let fill = cx.fills[i];
+        let f = agency_formats(fill);
+        cx.agency(ws, row, 0, i, &f.text)?;
+        label(ws, row, 1, &format!("#{fill:06X}"), &f.text)?;
         ws.write_number_with_format(row, 2, a.events as f64, &f.number)?;
         ws.write_number_with_format(row, 3, a.rejected as f64, &f.number)?;
-        let show = |d: Option<crate::dates::DateValue>| {
-            d.map(|d| render_partial(d.start, d.precision))
-                .unwrap_or_default()
+        for (c, d) in [(4, first[i]), (5, last[i])] {
+            match d {
+                Some(d) => {
+                    ws.write_number_with_format(row, c, serial_of(d.start), f.date(d.precision))?;
+                }
+                None => {
+                    ws.write_blank(row, c, &f.text)?;
+                }
+            }
+        }
+        cx.input.put(ws, row, 6, &a.files.join(", "), &f.text)?;
+        let note = match review.config.colour_of(&a.name) {
+            Some(c) if c != fill => format!(
+                "review.toml gives #{:06X}; lightened to a pale tint of it so black text reads well (contrast {:.1}:1)",
+                c,
+                crate::palette::contrast_with_black(fill),
+            ),
+            Some(_) => "from review.toml".to_string(),
+            None => "palette".to_string(),
         };
-        text(ws, row, 4, &show(first[i]), &f.text)?;
-        text(ws, row, 5, &show(last[i]), &f.text)?;
-        text(ws, row, 6, &a.files.join(", "), &f.text)?;
+        label(ws, row, 7, &note, &f.text)?;
+        fit_row(
+            ws,
+            row,
+            row_lines([
+                (cx.names[i].0.as_str(), 36.0),
+                (a.files.join(", ").as_str(), 40.0),
+                (note.as_str(), 40.0),
+            ]),
+        )?;
+    }
+    ws.autofilter(0, 0, (chron.agencies.len() as u32).max(1), 7)?;
+    Ok(())
+}
+
+fn write_about(wb: &mut Workbook, cx: &mut Ctx, opts: &WriteOptions) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name("About")?;
+    cx.page.setup(ws, "About this workbook", 1)?;
+    write_headings(ws, &["About this workbook", ""], &[30.0, 100.0])?;
+    let review = cx.review;
+    let chron = &review.chronology;
+    let cfg = &review.config;
+    let key = Format::new()
+        .set_bold()
+        .set_align(FormatAlign::Top)
+        .set_text_wrap();
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    // The files first, so that the count of replacements includes them.
+    let files: Vec<(String, String)> = chron
+        .returns
+        .iter()
+        .map(|r| {
+            let file = cx.input.clean(&r.file).into_owned();
+            let line = if r.agency.is_empty() {
+                format!("{} ({})", r.status.as_str(), cx.input.clean(&r.note))
+            } else {
+                format!(
+                    "{} · {} · {} merged, {} rejected",
+                    cx.input.clean(&r.agency),
+                    r.status.as_str(),
+                    r.rows_merged,
+                    r.rows_rejected
+                )
+            };
+            (file, line)
+        })
+        .collect();
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let mut add = |k: &str, v: String| rows.push((k.to_string(), v));
+    add("Title", "Multi-agency chronology".into());
+    add(
+        "Review reference",
+        if cx.page.reference.is_empty() {
+            "(none given: set review in review.toml or use --review)".into()
+        } else {
+            cx.page.reference.clone()
+        },
+    );
+    add("Protective marking", cx.page.marking.clone());
+    add(
+        "Made",
+        format!(
+            "{} by chronomerge {}",
+            review.made_at.format("%d/%m/%Y at %H:%M (%:z)"),
+            env!("CARGO_PKG_VERSION")
+        ),
+    );
+    let folder = review.dir.display().to_string();
+    let folder = cx.input.clean(&folder).into_owned();
+    add("Review folder", folder);
+    let merged = chron
+        .returns
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.status,
+                crate::model::ReturnStatus::Merged | crate::model::ReturnStatus::MergedWithWarnings
+            )
+        })
+        .count();
+    add(
+        "Contents",
+        format!(
+            "{} event(s) from {} return(s) of {} agencies; {} file(s) found in the folder (see Returns); {} error(s) and {} warning(s) (see Findings); {} candidate key practice episode(s)",
+            chron.events.len(),
+            merged,
+            chron.agencies.len(),
+            chron.returns.len(),
+            review.errors(),
+            review.warnings(),
+            review.analysis.episodes.len()
+        ),
+    );
+    let period = match (cfg.period_from, cfg.period_to) {
+        (Some(f), Some(t)) => format!("{} to {}", f.format("%d/%m/%Y"), t.format("%d/%m/%Y")),
+        (Some(f), None) => format!("from {}", f.format("%d/%m/%Y")),
+        (None, Some(t)) => format!("up to {}", t.format("%d/%m/%Y")),
+        (None, None) => "not set: no event is marked outside the period".into(),
+    };
+    add(
+        "Review period",
+        format!("{period}; margin {} day(s)", cfg.margin_days.unwrap_or(0)),
+    );
+    add(
+        "Day of the merge",
+        review.context.dates.today.format("%d/%m/%Y").to_string(),
+    );
+    add(
+        "Key practice episode settings",
+        match &cfg.episodes {
+            Some(t) => format!(
+                "review.toml [episodes]: {}",
+                toml::to_string(t)
+                    .unwrap_or_default()
+                    .trim()
+                    .replace('\n', "; ")
+            ),
+            None => "the defaults (see chronomerge merge --help for the flags)".into(),
+        },
+    );
+    add(
+        "Order",
+        "Date, then time (untimed events first in their day), then sequence, then agency, then the agency's own row order. Partial dates sort first in their month or year.".into(),
+    );
+    let kids = if cx.kids.is_empty() {
+        "No dates of birth in review.toml, so there is no Age at event column. Add them as [children] \"Child A\" = 2020-05-01.".to_string()
+    } else {
+        let list: Vec<String> = cx
+            .kids
+            .iter()
+            .map(|k| {
+                if opts.glossary.is_some() {
+                    k.label.clone()
+                } else {
+                    format!("{} (born {})", k.label, k.born.format("%d/%m/%Y"))
+                }
+            })
+            .collect();
+        let mut s = format!(
+            "Age at event: years and months on the event's date (its first day for a partial date), 'unborn' before the birth. Children: {}",
+            list.join(", ")
+        );
+        if opts.glossary.is_some() {
+            s.push_str(" (dates of birth left out of the anonymised workbook)");
+        }
+        if cx.kids.len() > 1 {
+            s.push_str(". The age shown is that of the child the 'Child or family member' cell names (each labelled when it names several); when it names none, that of the eldest, labelled.");
+        }
+        s
+    };
+    add("Children", kids);
+    add(
+        "Interval",
+        "Days since the previous event with a full date, in merged order; empty for the first event and for partial dates.".into(),
+    );
+    add(
+        "Colours",
+        "Each agency's rows are filled with its colour (legend: the Agencies sheet). Colours come from review.toml, else the palette; every fill keeps black text at a contrast of 13:1 or more (WCAG AA asks 4.5:1): a colour from review.toml that is darker is lightened to a pale tint of it. Neighbouring palette colours are chosen to be easy to tell apart.".into(),
+    );
+    let anon = match &opts.glossary {
+        Some(g) => format!(
+            "Yes: {} replacement(s) made with the glossary {} ({} entr{}) in the text written from the returns (whole words, ignoring case). The returns themselves are unchanged.",
+            cx.input.replacements,
+            opts.glossary_file.as_deref().unwrap_or("(given)"),
+            g.len(),
+            if g.len() == 1 { "y" } else { "ies" },
+        ),
+        None => "No: names and places appear as the agencies wrote them. Use --glossary FILE to replace them before sharing the workbook beyond the review team.".into(),
+    };
+    add("Anonymised", anon);
+    add(
+        "Safety",
+        "Everything from the returns is stored as plain text or numbers: nothing an agency typed can run as a formula, a link or a macro.".into(),
+    );
+    let mut row = 1u32;
+    for (k, v) in &rows {
+        label(ws, row, 0, k, &key)?;
+        label(ws, row, 1, v, &wrap)?;
+        fit_row(
+            ws,
+            row,
+            row_lines([(k.as_str(), 30.0), (v.as_str(), 100.0)]),
+        )?;
+        row += 1;
+    }
+    row += 1;
+    let head = heading_format();
+    label(ws, row, 0, "Files read", &head)?;
+    label(ws, row, 1, "Agency · status · rows", &head)?;
+    row += 1;
+    for (file, line) in &files {
+        label(ws, row, 0, file, &wrap)?;
+        label(ws, row, 1, line, &wrap)?;
+        fit_row(
+            ws,
+            row,
+            row_lines([(file.as_str(), 30.0), (line.as_str(), 100.0)]),
+        )?;
+        row += 1;
+    }
+    row += 1;
+    label(ws, row, 0, "Legend", &head)?;
+    label(ws, row, 1, "", &head)?;
+    row += 1;
+    for (i, _) in chron.agencies.iter().enumerate() {
+        let f = agency_formats(cx.fills[i]);
+        let (name, _) = &cx.names[i];
+        label(ws, row, 0, name, &f.text)?;
+        label(ws, row, 1, &format!("#{:06X}", cx.fills[i]), &f.text)?;
+        row += 1;
     }
     Ok(())
 }

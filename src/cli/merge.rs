@@ -30,6 +30,15 @@ pub struct MergeArgs {
     /// Print only errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Anonymise the workbook with a glossary: a two-column CSV of real
+    /// text and its replacement (e.g. `Jane Smith,Mother`), matched as whole
+    /// words ignoring case. The returns are not changed.
+    #[arg(long, value_name = "FILE")]
+    pub glossary: Option<PathBuf>,
+    /// The protective marking printed in the header [default: review.toml's
+    /// marking, else OFFICIAL-SENSITIVE].
+    #[arg(long, value_name = "TEXT")]
+    pub marking: Option<String>,
     /// Also write the merged events, findings and episodes as JSON.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -70,8 +79,18 @@ pub fn run(args: MergeArgs) -> i32 {
     opts.episodes = args.episodes;
     opts.min_agencies = args.min_agencies;
     opts.window_days = args.window_days;
+    opts.glossary = args.glossary.clone();
+    opts.marking = args.marking.clone();
+    let write_opts = match crate::write::WriteOptions::from_merge_options(&opts) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("chronomerge: {e}");
+            return EXIT_FAILED;
+        }
+    };
     opts.exclude = vec![output.clone()];
-    opts.exclude.extend(args.json.iter().chain(args.csv.iter()).cloned());
+    opts.exclude
+        .extend(args.json.iter().chain(args.csv.iter()).cloned());
     let review = match merge_dir(&args.review_dir, &opts) {
         Ok(r) => r,
         Err(e) => {
@@ -79,12 +98,11 @@ pub fn run(args: MergeArgs) -> i32 {
             return EXIT_FAILED;
         }
     };
-    if let Err(e) = crate::write::write_workbook(&review, &output) {
+    if let Err(e) = crate::write::write_workbook_with(&review, &output, &write_opts) {
         eprintln!("chronomerge: {e}");
         return EXIT_FAILED;
     }
-    if let Err(e) =
-        crate::export::write_exports(&review, args.json.as_deref(), args.csv.as_deref())
+    if let Err(e) = crate::export::write_exports(&review, args.json.as_deref(), args.csv.as_deref())
     {
         eprintln!("chronomerge: {e}");
         return EXIT_FAILED;
