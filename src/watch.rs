@@ -102,6 +102,8 @@ pub struct Changes {
     pub config: bool,
     /// The day changed (every return is read again).
     pub new_day: bool,
+    /// The workbook had gone from its folder (deleted or moved away).
+    pub output_missing: bool,
     /// Returns left out because they are still being copied in.
     pub still_copying: Vec<String>,
 }
@@ -113,6 +115,7 @@ impl Changes {
             && self.removed.is_empty()
             && !self.config
             && !self.new_day
+            && !self.output_missing
     }
 }
 
@@ -133,6 +136,9 @@ impl fmt::Display for Changes {
         }
         if self.new_day {
             parts.push("new day".into());
+        }
+        if self.output_missing {
+            parts.push("the workbook had gone: written again".into());
         }
         if !self.still_copying.is_empty() {
             parts.push(format!(
@@ -198,6 +204,9 @@ pub enum WatchEvent {
     Merged(Merged),
     /// The merge or the write failed; the previous workbook stays.
     Failed(Failed),
+    /// Something to know that is not a merge (e.g. file notifications are
+    /// not available, so the folder is only looked at now and then).
+    Notice(String),
 }
 
 fn file_name(p: &Path) -> String {
@@ -251,6 +260,7 @@ impl fmt::Display for WatchEvent {
                 }
                 write!(f, " ({:.2} s)", m.took.as_secs_f64())
             }
+            WatchEvent::Notice(n) => f.write_str(n),
             WatchEvent::Failed(x) => {
                 write!(
                     f,
@@ -368,6 +378,8 @@ struct State {
     kept_key: Option<(Option<Vec<u8>>, NaiveDate)>,
     /// The folder could not be read at the last look.
     folder_error: bool,
+    /// The last merge was written.
+    last_ok: bool,
 }
 
 /// What the folder holds right now.
@@ -494,6 +506,7 @@ impl State {
             .as_ref()
             .is_some_and(|c| *c != look.config_text);
         changes.new_day = self.today.is_some_and(|d| d != look.today);
+        changes.output_missing = self.last_ok && !self.opts.output.exists();
         if !first && changes.is_empty() {
             return None;
         }
@@ -509,7 +522,9 @@ impl State {
         self.merged = Some(settled_now.clone());
         self.config_text = Some(look.config_text.clone());
         self.today = Some(look.today);
-        Some(self.merge(look, settled_now, changes))
+        let ev = self.merge(look, settled_now, changes);
+        self.last_ok = matches!(ev, WatchEvent::Merged(_));
+        Some(ev)
     }
 
     fn merge(
@@ -701,6 +716,7 @@ pub fn watch(
         today: None,
         kept_key: None,
         folder_error: false,
+        last_ok: false,
     };
     let started = Instant::now();
     let mut summary = WatchSummary::default();
@@ -724,6 +740,13 @@ pub fn watch(
         }
     };
     summary.polling_only = watcher.is_none();
+    if summary.polling_only {
+        on_event(&WatchEvent::Notice(format!(
+            "file notifications are not available for {}: the folder is looked at every {} s instead",
+            dir.display(),
+            opts.rescan.as_secs_f64()
+        )));
+    }
     let tick = Duration::from_millis(50);
     let mut dirty_since: Option<Instant> = Some(started);
     let mut last_look = started;
@@ -765,6 +788,7 @@ pub fn watch(
             match &ev {
                 WatchEvent::Merged(_) => summary.merges += 1,
                 WatchEvent::Failed(_) => summary.failures += 1,
+                WatchEvent::Notice(_) => {}
             }
             on_event(&ev);
         }

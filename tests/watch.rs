@@ -263,6 +263,12 @@ fn a_failed_merge_keeps_the_previous_workbook() {
     let l = w.next(15);
     assert!(l.contains("merged 2 returns: 4 events"), "{l}");
     assert_eq!(events(&out), 4);
+
+    // The workbook deleted by hand comes back at the next look.
+    std::fs::remove_file(&out).unwrap();
+    let l = w.next(15);
+    assert!(l.contains("the workbook had gone"), "{l}");
+    assert_eq!(events(&out), 4);
 }
 
 #[test]

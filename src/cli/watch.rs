@@ -88,6 +88,10 @@ pub fn run(args: WatchArgs) -> i32 {
         output.display()
     );
     let mut print = |ev: &crate::watch::WatchEvent| {
+        if let crate::watch::WatchEvent::Notice(n) = ev {
+            eprintln!("chronomerge: {n}");
+            return;
+        }
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{ev}");
         let _ = out.flush();
