@@ -647,7 +647,13 @@ pub fn small_cases() -> Vec<(String, Vec<u8>)> {
             ws.write_string(20, 0, "02/05/2019").unwrap();
             ws.write_string(20, 3, "=HYPERLINK(\"http://example.invalid\",\"x\")")
                 .unwrap();
-            ws.write_formula(20, 7, "=\"EVT-injectx-formula\"").unwrap();
+            ws.write_formula(
+                20,
+                7,
+                rust_xlsxwriter::Formula::new("=\"EVT-injectx-formula\"")
+                    .set_result("EVT-injectx-formula"),
+            )
+            .unwrap();
             ws.write_url(21, 7, "http://example.invalid/link").unwrap();
             ws.write_string(21, 0, "03/05/2019").unwrap();
             ws.write_string(21, 3, "Case record").unwrap();

@@ -442,6 +442,7 @@ fn read_csv(path: &Path, name: &str) -> Result<RawReturn, Finding> {
     let bytes = std::fs::read(path).map_err(|e| io_finding(name, &e))?;
     let text = decode_csv(&bytes);
     let mut findings = Vec::new();
+    let text = guard::repair_csv(text, name, &mut findings);
     let delimiter = sniff_delimiter(&text);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -527,14 +528,23 @@ fn read_csv(path: &Path, name: &str) -> Result<RawReturn, Finding> {
     })
 }
 
-/// Decodes CSV bytes: UTF-8 (a BOM is dropped) when they are valid UTF-8,
-/// else Windows-1252 (what Excel and most case systems on Windows write).
+/// Decodes CSV bytes: UTF-16 when they start with its byte order mark
+/// (Excel's "Unicode text"), UTF-8 (a BOM is dropped) when they are valid
+/// UTF-8, else Windows-1252 (what Excel and most case systems on Windows
+/// write).
 ///
 /// ```
 /// assert_eq!(chronomerge::ingest::decode_csv(b"\xEF\xBB\xBFCaf\xC3\xA9"), "Café");
 /// assert_eq!(chronomerge::ingest::decode_csv(b"Caf\xE9 \xA3"), "Café £");
 /// ```
 pub fn decode_csv(bytes: &[u8]) -> String {
+    // Excel's "Unicode text" is UTF-16 with a byte order mark.
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0.into_owned();
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0.into_owned();
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),

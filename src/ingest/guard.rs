@@ -519,3 +519,97 @@ fn check_xls(path: &Path, name: &str, stream: &str) -> Result<(), Finding> {
     }
     Ok(())
 }
+
+/// Repairs what would make a CSV lose events, with a finding for each:
+/// NUL bytes (removed) and a quote opened at the start of a field and never
+/// closed (which would swallow the rest of the file into one cell: the
+/// quote is kept as text and the lines after it read normally).
+pub fn repair_csv(text: String, name: &str, findings: &mut Vec<Finding>) -> String {
+    let sheet = Path::new(name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| name.to_string());
+    let mut text = text;
+    let nuls = text.bytes().filter(|&b| b == 0).count();
+    if nuls > 0 {
+        text.retain(|c| c != '\0');
+        findings.push(
+            Finding::new(
+                Code::CsvBroken,
+                name,
+                format!(
+                    "the file holds {nuls} NUL (zero) byte(s), which a CSV export should not; they were removed and the rest was read: ask the agency to check the export settings (it may not be a plain-text CSV)"
+                ),
+            )
+            .with_severity(crate::findings::Severity::Warning)
+            .at(sheet.as_str(), ""),
+        );
+    }
+    let delimiter = super::sniff_delimiter(&text);
+    if let Some((at, row)) = unterminated_quote(text.as_bytes(), delimiter) {
+        // `""""` is a quoted field holding one quote; what follows joins
+        // the same field, up to the next separator, as the agency typed it.
+        text.replace_range(at..at + 1, "\"\"\"\"");
+        findings.push(
+            Finding::new(
+                Code::CsvBroken,
+                name,
+                format!(
+                    "a quote (\") opened in row {row} is never closed, which would make the rest of the file one cell: the row was read as it stands, with the quote kept as text, and the rows after it were read normally. Check row {row} with the agency and ask them to export the CSV again"
+                ),
+            )
+            .with_severity(crate::findings::Severity::Warning)
+            .at(sheet.as_str(), cell_ref(0, row)),
+        );
+    }
+    text
+}
+
+/// The byte offset of a quote that opens a field and is never closed, and
+/// the 1-based record it starts in, reading as the csv crate does.
+fn unterminated_quote(bytes: &[u8], delimiter: u8) -> Option<(usize, u32)> {
+    #[derive(PartialEq)]
+    enum S {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut s = S::FieldStart;
+    let mut record = 1u32;
+    let mut record_has_content = false;
+    let mut open = (0usize, 1u32);
+    for (i, &b) in bytes.iter().enumerate() {
+        s = match s {
+            S::FieldStart | S::Unquoted | S::QuoteInQuoted => {
+                if b == b'"' && s == S::FieldStart {
+                    open = (i, record);
+                    record_has_content = true;
+                    S::Quoted
+                } else if b == b'"' && s == S::QuoteInQuoted {
+                    S::Quoted
+                } else if b == delimiter {
+                    record_has_content = true;
+                    S::FieldStart
+                } else if b == b'\n' || b == b'\r' {
+                    if record_has_content && b == b'\n' {
+                        record += 1;
+                        record_has_content = false;
+                    }
+                    S::FieldStart
+                } else {
+                    record_has_content = true;
+                    S::Unquoted
+                }
+            }
+            S::Quoted => {
+                if b == b'"' {
+                    S::QuoteInQuoted
+                } else {
+                    S::Quoted
+                }
+            }
+        };
+    }
+    (s == S::Quoted).then_some(open)
+}
