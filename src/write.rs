@@ -459,7 +459,7 @@ fn agency_formats(colour: u32) -> AgencyFormats {
         days: base
             .clone()
             .set_num_format("[=1]\"1 day\";0\" days\"")
-            .set_align(FormatAlign::Right),
+            .set_align(FormatAlign::Center),
         note: base.set_text_wrap().set_italic(),
     }
 }
