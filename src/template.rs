@@ -195,6 +195,17 @@ pub fn column_help(col: Column) -> ColumnHelp {
     }
 }
 
+/// Width of the Guidance column, in characters.
+const GUIDANCE_WIDTH: f64 = 80.0;
+
+/// A row height (points) that shows a wrapped line of guidance in full:
+/// spreadsheets do not grow rows for wrapped text written by a program.
+fn row_height(text: &str) -> f64 {
+    let per_line = (GUIDANCE_WIDTH * 1.05) as usize;
+    let lines = text.chars().count().div_ceil(per_line).max(1);
+    15.0 * lines as f64 + 2.0
+}
+
 /// The last row (0-based) the data validations cover: the whole sheet, so
 /// rows typed or inserted anywhere are covered.
 const LAST_ROW: u32 = 1_048_575;
@@ -261,7 +272,9 @@ pub fn build(opts: &TemplateOptions, rows: &[Vec<TemplateValue>]) -> Result<Work
     {
         let g = wb.add_worksheet();
         g.set_name(GUIDANCE_SHEET)?;
-        g.set_column_width(0, 110)?;
+        g.set_column_width(0, GUIDANCE_WIDTH)?;
+        g.set_paper_size(9); // A4
+        g.set_print_fit_to_pages(1, 0);
         let mut r = 0u32;
         g.write_string_with_format(r, 0, "Agency chronology return: guidance", &title)?;
         r += 1;
@@ -282,7 +295,8 @@ pub fn build(opts: &TemplateOptions, rows: &[Vec<TemplateValue>]) -> Result<Work
             g.write_string_with_format(r, 0, heading, &bold)?;
             r += 1;
             for line in lines {
-                g.write_string_with_format(r, 0, line, &wrap)?;
+                g.write_string_with_format(r, 0, &line, &wrap)?;
+                g.set_row_height(r, row_height(&line))?;
                 r += 1;
             }
             r += 1;
@@ -296,12 +310,9 @@ pub fn build(opts: &TemplateOptions, rows: &[Vec<TemplateValue>]) -> Result<Work
             } else {
                 "optional"
             };
-            g.write_string_with_format(
-                r,
-                0,
-                format!("{} ({need}): {}", col.heading(), h.message),
-                &wrap,
-            )?;
+            let line = format!("{} ({need}): {}", col.heading(), h.message);
+            g.set_row_height(r, row_height(&line))?;
+            g.write_string_with_format(r, 0, line, &wrap)?;
             r += 1;
         }
         r += 1;
@@ -397,6 +408,9 @@ pub fn build(opts: &TemplateOptions, rows: &[Vec<TemplateValue>]) -> Result<Work
         if let Some(t) = opts.to {
             d.write_datetime_with_format(5, 1, excel_date(t)?, &value_date)?;
         }
+        d.set_paper_size(9);
+        d.set_landscape();
+        d.set_print_fit_to_pages(1, 0);
         d.protect_with_options(&ProtectionOptions {
             format_columns: true,
             format_rows: true,
@@ -503,6 +517,8 @@ fn chronology_sheet(
     ws.set_row_height(0, 30)?;
     ws.set_freeze_panes(1, 0)?;
     ws.set_landscape();
+    ws.set_paper_size(9); // A4
+    ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(0, 0)?;
     ws.protect_with_options(&ProtectionOptions {
         format_columns: true,
