@@ -55,6 +55,9 @@ pub struct BatchOptions {
     pub json: bool,
     /// Also write `merged-chronology.csv` beside each workbook.
     pub csv: bool,
+    /// How each workbook is written (a glossary anonymises the workbooks,
+    /// the exports and the summary).
+    pub write: crate::write::WriteOptions,
 }
 
 /// What happened to one review.
@@ -305,18 +308,23 @@ fn merge_one(dir: &Path, out_dir: &Path, folder: String, opts: &BatchOptions) ->
         Ok(r) => r,
         Err(e) => return fail(e),
     };
-    if let Err(e) = crate::write::write_workbook(&review, &workbook) {
+    if let Err(e) = crate::write::write_workbook_with(&review, &workbook, &opts.write) {
         return fail(e.to_string());
     }
     let mut notes = Vec::new();
     if opts.json {
-        if let Err(e) = crate::export::write_json(&review, &out_dir.join("merged-chronology.json"))
+        let g = opts.write.glossary.as_ref();
+        if let Err(e) =
+            crate::export::write_json_with(&review, &out_dir.join("merged-chronology.json"), g)
         {
             notes.push(e.to_string());
         }
     }
     if opts.csv {
-        if let Err(e) = crate::export::write_csv(&review, &out_dir.join("merged-chronology.csv")) {
+        let g = opts.write.glossary.as_ref();
+        if let Err(e) =
+            crate::export::write_csv_with(&review, &out_dir.join("merged-chronology.csv"), g)
+        {
             notes.push(e.to_string());
         }
     }
@@ -465,8 +473,26 @@ pub fn run_batch(
     }
     let summary_xlsx = out.join(SUMMARY_XLSX);
     let summary_csv = out.join(SUMMARY_CSV);
-    write_summary_xlsx(&rows, &summary_xlsx).map_err(|e| e.to_string())?;
-    crate::export::write_atomically(&summary_csv, &summary_csv_bytes(&rows)?)
+    // The summary is shared like the workbooks: anonymised the same way.
+    let shown: Vec<ReviewRow> = match &opts.write.glossary {
+        None => rows.clone(),
+        Some(g) => rows
+            .iter()
+            .map(|r| {
+                let a = |s: &str| g.replace(s).0.into_owned();
+                ReviewRow {
+                    folder: a(&r.folder),
+                    reference: a(&r.reference),
+                    missing_agencies: r.missing_agencies.iter().map(|m| a(m)).collect(),
+                    workbook: a(&r.workbook),
+                    message: a(&r.message),
+                    ..r.clone()
+                }
+            })
+            .collect(),
+    };
+    write_summary_xlsx(&shown, &summary_xlsx).map_err(|e| e.to_string())?;
+    crate::export::write_atomically(&summary_csv, &summary_csv_bytes(&shown)?)
         .map_err(|e| format!("cannot write {}: {e}", summary_csv.display()))?;
     Ok(BatchReport {
         rows,

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::dates::render_partial;
 use crate::findings::Finding;
+use crate::glossary::Glossary;
 use crate::model::ReturnSummary;
 use crate::pipeline::MergedReview;
 
@@ -402,11 +403,43 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), std::io::Error>
 
 /// Writes the merged review as pretty-printed JSON.
 pub fn write_json(review: &MergedReview, path: &Path) -> Result<(), ExportError> {
-    let bytes =
-        serde_json::to_vec_pretty(&json_review(review)).map_err(|source| ExportError::Json {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    write_json_with(review, path, None)
+}
+
+/// Replaces, with the glossary, the text of every string in a JSON value
+/// (the keys stay as they are).
+fn anonymise_value(v: &mut serde_json::Value, g: &Glossary) {
+    match v {
+        serde_json::Value::String(s) => {
+            if let (std::borrow::Cow::Owned(o), _) = g.replace(s) {
+                *s = o;
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| anonymise_value(x, g)),
+        serde_json::Value::Object(m) => m.values_mut().for_each(|x| anonymise_value(x, g)),
+        _ => {}
+    }
+}
+
+/// Writes the merged review as pretty-printed JSON, anonymising every text
+/// with the glossary when there is one (as the workbook does).
+pub fn write_json_with(
+    review: &MergedReview,
+    path: &Path,
+    glossary: Option<&Glossary>,
+) -> Result<(), ExportError> {
+    let json_err = |source| ExportError::Json {
+        path: path.to_path_buf(),
+        source,
+    };
+    let bytes = match glossary {
+        None => serde_json::to_vec_pretty(&json_review(review)).map_err(json_err)?,
+        Some(g) => {
+            let mut v = serde_json::to_value(json_review(review)).map_err(json_err)?;
+            anonymise_value(&mut v, g);
+            serde_json::to_vec_pretty(&v).map_err(json_err)?
+        }
+    };
     write_atomically(path, &bytes).map_err(|source| ExportError::Io {
         path: path.to_path_buf(),
         source,
@@ -414,8 +447,12 @@ pub fn write_json(review: &MergedReview, path: &Path) -> Result<(), ExportError>
 }
 
 /// The merged chronology as CSV text (UTF-8 with a byte order mark, CRLF
-/// line ends, every text field neutralised).
-pub fn chronology_csv(review: &MergedReview) -> Result<Vec<u8>, csv::Error> {
+/// line ends, every text field neutralised; anonymised with the glossary
+/// when there is one).
+pub fn chronology_csv(
+    review: &MergedReview,
+    glossary: Option<&Glossary>,
+) -> Result<Vec<u8>, csv::Error> {
     let chron = &review.chronology;
     let analysis = &review.analysis;
     let mut out = vec![0xEF, 0xBB, 0xBF];
@@ -470,7 +507,10 @@ pub fn chronology_csv(review: &MergedReview) -> Result<Vec<u8>, csv::Error> {
                 also,
                 ev.origin.to_string(),
             ];
-            w.write_record(fields.iter().map(|f| neutralise(f).into_owned()))?;
+            w.write_record(fields.iter().map(|f| match glossary {
+                Some(g) => neutralise(&g.replace(f).0).into_owned(),
+                None => neutralise(f).into_owned(),
+            }))?;
         }
         w.flush()?;
     }
@@ -479,7 +519,17 @@ pub fn chronology_csv(review: &MergedReview) -> Result<Vec<u8>, csv::Error> {
 
 /// Writes the merged chronology as CSV.
 pub fn write_csv(review: &MergedReview, path: &Path) -> Result<(), ExportError> {
-    let bytes = chronology_csv(review).map_err(|source| ExportError::Csv {
+    write_csv_with(review, path, None)
+}
+
+/// Writes the merged chronology as CSV, anonymised with the glossary when
+/// there is one.
+pub fn write_csv_with(
+    review: &MergedReview,
+    path: &Path,
+    glossary: Option<&Glossary>,
+) -> Result<(), ExportError> {
+    let bytes = chronology_csv(review, glossary).map_err(|source| ExportError::Csv {
         path: path.to_path_buf(),
         source,
     })?;
@@ -495,11 +545,24 @@ pub fn write_exports(
     json: Option<&Path>,
     csv: Option<&Path>,
 ) -> Result<(), ExportError> {
+    write_exports_with(review, json, csv, &crate::write::WriteOptions::default())
+}
+
+/// Writes whichever of the JSON and CSV exports are asked for, with the
+/// workbook's options: when the workbook is anonymised with a glossary,
+/// so are the exports.
+pub fn write_exports_with(
+    review: &MergedReview,
+    json: Option<&Path>,
+    csv: Option<&Path>,
+    opts: &crate::write::WriteOptions,
+) -> Result<(), ExportError> {
+    let g = opts.glossary.as_ref();
     if let Some(p) = json {
-        write_json(review, p)?;
+        write_json_with(review, p, g)?;
     }
     if let Some(p) = csv {
-        write_csv(review, p)?;
+        write_csv_with(review, p, g)?;
     }
     Ok(())
 }

@@ -56,6 +56,8 @@ pub struct WatchOptions {
     pub json: Option<PathBuf>,
     /// Also write the chronology as CSV here after every merge.
     pub csv: Option<PathBuf>,
+    /// How the workbook is written (a glossary anonymises it and the exports).
+    pub write: crate::write::WriteOptions,
     /// Quiet time after the last notification before the folder is looked at.
     pub debounce: Duration,
     /// How long a changed return's size and time must hold before it is read.
@@ -79,6 +81,7 @@ impl WatchOptions {
             output,
             json: None,
             csv: None,
+            write: crate::write::WriteOptions::default(),
             debounce: Duration::from_millis(200),
             settle: Duration::from_millis(600),
             rescan: Duration::from_secs(2),
@@ -622,18 +625,20 @@ impl State {
             }
         };
         let target = self.opts.output.clone();
-        let (written, locked) = match write_or_beside(&review, &target) {
+        let (written, locked) = match write_or_beside(&review, &target, &self.opts.write) {
             Ok(x) => x,
             Err(e) => return failed(e.to_string(), changes),
         };
         let mut export_errors = Vec::new();
         if let Some(j) = &self.opts.json {
-            if let Err(e) = crate::export::write_json(&review, j) {
+            let g = self.opts.write.glossary.as_ref();
+            if let Err(e) = crate::export::write_json_with(&review, j, g) {
                 export_errors.push(format!("JSON not written: {e}"));
             }
         }
         if let Some(c) = &self.opts.csv {
-            if let Err(e) = crate::export::write_csv(&review, c) {
+            let g = self.opts.write.glossary.as_ref();
+            if let Err(e) = crate::export::write_csv_with(&review, c, g) {
                 export_errors.push(format!("CSV not written: {e}"));
             }
         }
@@ -665,15 +670,16 @@ impl State {
 pub fn write_or_beside(
     review: &crate::pipeline::MergedReview,
     target: &Path,
+    opts: &crate::write::WriteOptions,
 ) -> Result<(PathBuf, Option<PathBuf>), WriteError> {
-    match crate::write::write_workbook(review, target) {
+    match crate::write::write_workbook_with(review, target, opts) {
         Ok(()) => Ok((target.to_path_buf(), None)),
         Err(WriteError::Replace { .. }) => {
             let now = Local::now();
             let mut last = None;
             for seconds in [false, true] {
                 let beside = beside_path(target, now, seconds);
-                match crate::write::write_workbook(review, &beside) {
+                match crate::write::write_workbook_with(review, &beside, opts) {
                     Ok(()) => return Ok((beside, Some(target.to_path_buf()))),
                     Err(e) => last = Some(e),
                 }

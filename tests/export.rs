@@ -217,3 +217,48 @@ fn exports_need_a_writable_place() {
     let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
     assert!(err.contains("x.json"), "{err}");
 }
+
+#[test]
+fn exports_are_anonymised_with_the_workbook() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("review");
+    std::fs::create_dir(&dir).unwrap();
+    ReturnBuilder::new("School")
+        .event(
+            V::D(2023, 5, 3),
+            "School record",
+            "Contact or visit",
+            "Jane Smith collected Tom early.",
+        )
+        .write_xlsx(&dir.join("school.xlsx"));
+    let glossary = tmp.path().join("glossary.csv");
+    std::fs::write(
+        &glossary,
+        "real text,replacement\nJane Smith,Mother\nTom,Child A\n",
+    )
+    .unwrap();
+    let (json, csv) = (tmp.path().join("r.json"), tmp.path().join("r.csv"));
+    merge(
+        &dir,
+        &[
+            "-o",
+            tmp.path().join("m.xlsx").to_str().unwrap(),
+            "--glossary",
+            glossary.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+            "--csv",
+            csv.to_str().unwrap(),
+        ],
+    )
+    .code(0);
+    let j = std::fs::read_to_string(&json).unwrap();
+    assert!(!j.contains("Jane Smith") && !j.contains("Tom "), "{j}");
+    assert!(j.contains("Mother collected Child A early."), "{j}");
+    let rows = read_csv(&csv);
+    let details = rows[0]
+        .iter()
+        .position(|h| h == "Details of event")
+        .unwrap();
+    assert_eq!(rows[1][details], "Mother collected Child A early.");
+}

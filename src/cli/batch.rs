@@ -36,6 +36,14 @@ pub struct BatchArgs {
     /// these say nothing).
     #[command(flatten)]
     pub review: ReviewArgs,
+    /// Anonymise every workbook (and the JSON, CSV and summary) with a
+    /// glossary: a two-column CSV of real text and its replacement.
+    #[arg(long, value_name = "FILE")]
+    pub glossary: Option<PathBuf>,
+    /// The protective marking printed in every workbook's header
+    /// [default: each review.toml's marking, else OFFICIAL-SENSITIVE].
+    #[arg(long, value_name = "TEXT")]
+    pub marking: Option<String>,
     /// Print only failures.
     #[arg(short, long)]
     pub quiet: bool,
@@ -54,12 +62,23 @@ fn line(r: &ReviewRow) -> String {
 
 /// Runs `batch`.
 pub fn run(args: BatchArgs) -> i32 {
+    let mut merge = args.review.options();
+    merge.glossary = args.glossary.clone();
+    merge.marking = args.marking.clone();
+    let write = match crate::write::WriteOptions::from_merge_options(&merge) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("chronomerge: {e}");
+            return EXIT_FAILED;
+        }
+    };
     let opts = BatchOptions {
-        merge: args.review.options(),
+        merge,
         jobs: args.jobs,
         incremental: args.incremental,
         json: args.json,
         csv: args.csv,
+        write,
     };
     let bar: Mutex<Option<ProgressBar>> = Mutex::new(None);
     let terminal = std::io::stderr().is_terminal() && !args.quiet;

@@ -102,8 +102,12 @@ pub fn run(args: MergeArgs) -> i32 {
         eprintln!("chronomerge: {e}");
         return EXIT_FAILED;
     }
-    if let Err(e) = crate::export::write_exports(&review, args.json.as_deref(), args.csv.as_deref())
-    {
+    if let Err(e) = crate::export::write_exports_with(
+        &review,
+        args.json.as_deref(),
+        args.csv.as_deref(),
+        &write_opts,
+    ) {
         eprintln!("chronomerge: {e}");
         return EXIT_FAILED;
     }

@@ -28,6 +28,14 @@ pub struct WatchArgs {
     /// Review settings.
     #[command(flatten)]
     pub review: ReviewArgs,
+    /// Anonymise the workbook (and the JSON and CSV) with a glossary: a
+    /// two-column CSV of real text and its replacement.
+    #[arg(long, value_name = "FILE")]
+    pub glossary: Option<PathBuf>,
+    /// The protective marking printed in the header [default: review.toml's
+    /// marking, else OFFICIAL-SENSITIVE].
+    #[arg(long, value_name = "TEXT")]
+    pub marking: Option<String>,
     /// How long a new or replaced return must keep the same size and time
     /// before it is read, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 600)]
@@ -65,6 +73,15 @@ pub fn run(args: WatchArgs) -> i32 {
     }
     let mut opts = WatchOptions::new(output.clone());
     opts.merge = args.review.options();
+    opts.merge.glossary = args.glossary.clone();
+    opts.merge.marking = args.marking.clone();
+    opts.write = match crate::write::WriteOptions::from_merge_options(&opts.merge) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("chronomerge: {e}");
+            return EXIT_FAILED;
+        }
+    };
     opts.json = args.json.clone();
     opts.csv = args.csv.clone();
     opts.settle = Duration::from_millis(args.settle_ms);
