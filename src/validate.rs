@@ -72,9 +72,26 @@ fn aliases(col: Column) -> &'static [&'static str] {
             "dates",
             "date time",
             "date and time",
+            "date dd mm yyyy",
+            "date dd mm yy",
         ],
-        Column::Time => &["time of event", "event time"],
-        Column::Sequence => &["seq", "sequence number", "order", "no", "number"],
+        Column::Time => &[
+            "time of event",
+            "event time",
+            "time 24hr",
+            "time 24h",
+            "time 24 hour",
+            "time hh mm",
+        ],
+        Column::Sequence => &[
+            "seq",
+            "sequence number",
+            "sequence no",
+            "seq no",
+            "order",
+            "no",
+            "number",
+        ],
         Column::Source => &["source", "information source", "source of info", "record"],
         Column::Role => &[
             "role",
@@ -153,7 +170,9 @@ pub enum HeadingMatch {
 /// use chronomerge::model::Column;
 /// assert_eq!(match_heading("DATE"), HeadingMatch::Exact(Column::Date));
 /// assert!(matches!(match_heading("Detials of event"), HeadingMatch::Close(Column::Details, _)));
+/// assert!(matches!(match_heading("Details of event/contact"), HeadingMatch::Close(Column::Details, _)));
 /// assert!(matches!(match_heading("Tme"), HeadingMatch::Unclear(Column::Time, _)));
+/// assert_eq!(match_heading("Date of birth"), HeadingMatch::Unknown);
 /// assert_eq!(match_heading("Colour of car"), HeadingMatch::Unknown);
 /// ```
 pub fn match_heading(text: &str) -> HeadingMatch {
@@ -168,6 +187,29 @@ pub fn match_heading(text: &str) -> HeadingMatch {
         if key == normalise(col.heading()) || aliases(col).contains(&key.as_str()) {
             return HeadingMatch::Exact(col);
         }
+    }
+    // A heading that holds a template heading of two words or more as
+    // whole words, and no other column's, is that heading with something
+    // added: `Details of event/contact`, `Date of event (dd/mm/yyyy)`.
+    let padded = format!(" {key} ");
+    let mut within: Option<(Column, usize)> = None;
+    let mut clash = false;
+    for col in Column::ALL {
+        let names = std::iter::once(col.heading()).chain(aliases(col).iter().copied());
+        let longest = names
+            .map(normalise)
+            .filter(|n| n.contains(' ') && padded.contains(&format!(" {n} ")))
+            .map(|n| n.len())
+            .max();
+        if let Some(len) = longest {
+            match within {
+                Some((c, _)) if c != col => clash = true,
+                _ => within = Some((col, len)),
+            }
+        }
+    }
+    if let (Some((col, len)), false) = (within, clash) {
+        return HeadingMatch::Close(col, len as f64 / key.len() as f64);
     }
     let mut scores: Vec<(Column, f64)> = Column::ALL
         .iter()

@@ -753,3 +753,66 @@ fn the_returns_accounting_holds_for_every_test_file() {
         .iter()
         .any(|r| common::text(&r[code]) == "agency-not-returned"));
 }
+
+/// A folder checked as a whole: each expected agency with no return in it
+/// is a finding, and a misspelt agency is folded by its alias.
+#[test]
+fn checking_a_folder_finds_the_missing_returns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("review.toml"),
+        "[[agencies]]\nname = \"West Yorkshire Police\"\naliases = [\"WY Police\"]\n[[agencies]]\nname = \"Probation\"\n",
+    )
+    .unwrap();
+    ReturnBuilder::new("WY  police")
+        .event(
+            V::D(2023, 1, 2),
+            "Police log",
+            "Incident or call-out",
+            "Call-out.",
+        )
+        .write_xlsx(&dir.join("police.xlsx"));
+    std::fs::write(dir.join("notes.txt"), "not a return").unwrap();
+    let (code, json) = check(&[dir], &[]);
+    assert_eq!(code, 0, "the notes file is skipped, not an error");
+    assert_eq!(json.len(), 1);
+    assert_eq!(json[0]["summary"]["agency"], "West Yorkshire Police");
+    let missing: Vec<&Value> = json[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "agency-not-returned")
+        .collect();
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(missing[0]["file"], "review.toml");
+    assert!(missing[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Probation"));
+    assert!(missing[0]["what_to_do"].as_str().unwrap().contains("Chase"));
+}
+
+/// Headings with something added, or written as agencies often write
+/// them, are read (with a warning), never rejected.
+#[test]
+fn common_heading_variants_are_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut b = ReturnBuilder::new("Housing").event(
+        V::D(2023, 1, 2),
+        "Housing record",
+        "Contact or visit",
+        "Visit.",
+    );
+    b.headings[0] = "Date (dd/mm/yyyy)".into();
+    b.headings[1] = "Time (24hr)".into();
+    b.headings[2] = "Sequence no.".into();
+    b.headings[7] = "Details of event/contact".into();
+    let p = b.write_xlsx(&tmp.path().join("variants.xlsx"));
+    let (code, json) = check(&[&p], &[]);
+    assert_eq!(code, 0, "{:?}", found(&json[0]));
+    for cell in ["A1", "B1", "C1", "H1"] {
+        assert_finding(&json[0], "heading-renamed", "Chronology", cell);
+    }
+    assert_eq!(summary_n(&json[0], "rows_merged"), 1);
+}

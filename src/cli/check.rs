@@ -88,7 +88,7 @@ pub fn run(args: CheckArgs) -> i32 {
     };
     // One configuration per folder, read once.
     let mut configs: HashMap<PathBuf, (ReviewConfig, CheckContext)> = HashMap::new();
-    let mut checked: Vec<(CheckedReturn, ReviewConfig)> = Vec::new();
+    let mut checked: Vec<(CheckedReturn, PathBuf)> = Vec::new();
     let mut unreadable = false;
     let mut not_returns = Vec::new();
     for path in &files {
@@ -120,9 +120,10 @@ pub fn run(args: CheckArgs) -> i32 {
         let (cfg, ctx) = &configs[&dir];
         let mut c = crate::pipeline::check_file(path, &name, format, ctx);
         c.summary.agency = cfg.canonical_agency(&c.agency);
-        checked.push((c, cfg.clone()));
+        checked.push((c, dir));
     }
     flag_duplicates(&mut checked);
+    not_returned(&args.files, &configs, &mut checked);
 
     let mut errors = false;
     let mut json = Vec::new();
@@ -134,9 +135,20 @@ pub fn run(args: CheckArgs) -> i32 {
         }
         errors |= c.findings.iter().any(|f| f.is_error());
         if args.json {
+            let findings: Vec<serde_json::Value> = c
+                .findings
+                .iter()
+                .map(|f| {
+                    let mut v = serde_json::to_value(f).unwrap_or_default();
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("what_to_do".into(), f.code.what_to_do().into());
+                    }
+                    v
+                })
+                .collect();
             json.push(serde_json::json!({
                 "summary": c.summary,
-                "findings": c.findings,
+                "findings": findings,
             }));
         } else {
             for f in &c.findings {
@@ -179,7 +191,7 @@ fn count(findings: &[Finding]) -> (usize, usize) {
 /// Two of the files checked together from the same agency (after folding
 /// the aliases of the review configuration): the later ones are warned
 /// about, as `merge` does.
-fn flag_duplicates(checked: &mut [(CheckedReturn, ReviewConfig)]) {
+fn flag_duplicates(checked: &mut [(CheckedReturn, PathBuf)]) {
     let mut seen: HashMap<String, String> = HashMap::new();
     for (c, _) in checked.iter_mut() {
         if c.summary.status == ReturnStatus::Rejected {
@@ -202,6 +214,42 @@ fn flag_duplicates(checked: &mut [(CheckedReturn, ReviewConfig)]) {
             }
             None => {
                 seen.insert(key, c.summary.file.clone());
+            }
+        }
+    }
+}
+
+/// For each folder checked as a whole, the expected agencies of its
+/// `review.toml` with no return in it: findings added to the first return
+/// of that folder, so they are printed with the others.
+fn not_returned(
+    given: &[PathBuf],
+    configs: &HashMap<PathBuf, (ReviewConfig, CheckContext)>,
+    checked: &mut [(CheckedReturn, PathBuf)],
+) {
+    for dir in given.iter().filter(|p| p.is_dir()) {
+        let Some((cfg, _)) = configs.get(dir.as_path()) else {
+            continue;
+        };
+        let names: Vec<String> = checked
+            .iter()
+            .filter(|(c, d)| d == dir && c.summary.status != ReturnStatus::Rejected)
+            .map(|(c, _)| c.summary.agency.clone())
+            .collect();
+        let Some((first, _)) = checked.iter_mut().find(|(_, d)| d == dir) else {
+            continue;
+        };
+        for exp in &cfg.agencies {
+            if !names.contains(&exp.name) {
+                first.findings.push(Finding::new(
+                    Code::AgencyNotReturned,
+                    crate::discover::CONFIG_FILE,
+                    format!(
+                        "no return from '{}' is in the folder {}: chase the agency for it",
+                        exp.name,
+                        dir.display()
+                    ),
+                ));
             }
         }
     }
