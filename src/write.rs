@@ -1012,6 +1012,7 @@ fn write_timeline(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
             }
         }
     };
+    let span = span.filter(|_| !chron.agencies.is_empty());
     let Some((m0, mut m1)) = span else {
         label(ws, 0, 0, "Timeline", &bold)?;
         label(ws, 2, 0, "No dated events to chart.", &plain)?;

@@ -485,3 +485,22 @@ fn libreoffice_converts_it_to_landscape_pages() {
         }
     }
 }
+
+#[test]
+fn a_review_with_no_events_still_makes_every_sheet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("empty");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("review.toml"),
+        "review = \"LCSPR-2024-03\"\nperiod_from = 2022-01-01\nperiod_to = 2022-03-01\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("empty.xlsx");
+    merge(&dir, &out, &[]).code(0);
+    assert_eq!(sheet_names(&out).len(), 7);
+    let tl = sheet(&out, "Timeline");
+    assert!(tl
+        .iter()
+        .any(|r| r.iter().any(|c| text(c) == "No dated events to chart.")));
+}
