@@ -1,0 +1,1475 @@
+//! Key practice episodes, joint events and gaps: pointing the reviewer at
+//! where to look first.
+//!
+//! [`analyse`] takes the merged [`Chronology`] and finds:
+//!
+//! - **candidate key practice episodes** ([`Episode`]): stretches of time in
+//!   which significant events come densely and from at least
+//!   [`EpisodeConfig::min_agencies`] agencies. These are suggestions for the
+//!   reviewer, never conclusions;
+//! - **joint events** ([`Analysis::also_reported_by`]): the same incident or
+//!   meeting reported by several agencies (same or adjacent day, compatible
+//!   event types, similar details). They are linked, never merged or
+//!   deleted;
+//! - **gaps** ([`Gap`]): the longest stretches with no event at all.
+//!
+//! # How episodes are found
+//!
+//! 1. Every event gets a *significance*: the weight of its event type plus
+//!    the weights of the keywords found in its details and action (capped),
+//!    from one documented [`SignalTable`].
+//! 2. Events with a full, certain date, that are not author's notes and
+//!    whose significance reaches [`SignalTable::seed_weight`], are the
+//!    *anchors*. Partial dates (month or year only, which sort to the 1st of
+//!    their period), approximate dates and author's notes never anchor an
+//!    episode, so they cannot make a false cluster.
+//! 3. Anchors are swept in date order; a quiet stretch longer than
+//!    [`EpisodeConfig::window_days`] between two anchors splits them. A run
+//!    longer than [`EpisodeConfig::max_span_days`] (a chronology so busy
+//!    that everything chains) is split at its widest gaps until every piece
+//!    fits.
+//! 4. In each piece, the *core* is the stretch of days whose significance
+//!    is most unusual for its length, compared with the chronology's usual
+//!    rate of significant events (a Poisson scan statistic, the
+//!    log-likelihood ratio of Kulldorff). Each agency's significance counts
+//!    only up to [`EpisodeConfig::agency_cap`], and the core needs at least
+//!    [`EpisodeConfig::min_agencies`] *involved* agencies (each with at
+//!    least [`EpisodeConfig::min_agency_signal`]): one agency's run of
+//!    events alone is never an episode, however long. What is left of the
+//!    piece on either side is searched again.
+//! 5. The core widens to the significant events of its involved agencies
+//!    that follow on from it with no quiet stretch longer than the window.
+//!    Every exactly dated event in its first..last day belongs to the
+//!    episode (approximate dates included, but they give no signal);
+//!    author's notes dated inside are attached but not counted.
+//! 6. The score is the core's log-likelihood ratio plus
+//!    [`EpisodeConfig::joint_weight`] for each joint event in the episode:
+//!    more agencies, denser and more significant events and more joint
+//!    events all raise it. Episodes below [`EpisodeConfig::min_score`] are
+//!    dropped; the rest are ranked strongest first (ties by first date,
+//!    then first event) and the first [`EpisodeConfig::max_episodes`] kept.
+//!
+//! Everything is near-linear: one pass to read the signals of the events
+//! (in parallel), one sweep in date order, and joint-event linking that
+//! only compares an event with a bounded number of events of other
+//! agencies on the same or the next day. Half a million events take well
+//! under a second.
+//!
+//! ```
+//! use chronomerge::episodes::{analyse, EpisodeConfig};
+//! use chronomerge::synth::{generate, SynthConfig};
+//! let review = generate(&SynthConfig::default());
+//! let analysis = analyse(&review.chronology, &EpisodeConfig::default());
+//! assert!(!analysis.episodes.is_empty());
+//! assert_eq!(analysis.episodes[0].id(), "KPE 1");
+//! assert_eq!(analysis.episode_of.len(), review.chronology.events.len());
+//! ```
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use chrono::{Duration, NaiveDate};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::dates::Precision;
+use crate::merge::Chronology;
+use crate::model::{Event, EVENT_TYPES};
+
+/// How episodes, joint events and gaps are found. Every field has a
+/// default, so a review's TOML can override just what it needs:
+///
+/// ```
+/// use chronomerge::episodes::EpisodeConfig;
+/// let c: EpisodeConfig = toml::from_str("window_days = 21\nmax_episodes = 5").unwrap();
+/// assert_eq!(c.window_days, 21);
+/// assert_eq!(c.min_agencies, 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EpisodeConfig {
+    /// At most this many episodes are shown (default 10).
+    pub max_episodes: usize,
+    /// An episode needs significant events from at least this many
+    /// agencies (default 2).
+    pub min_agencies: usize,
+    /// The longest quiet stretch, in days, inside an episode (default 14).
+    pub window_days: i64,
+    /// The longest an episode may last, in days, before it is split at its
+    /// widest gaps (default 42).
+    pub max_span_days: i64,
+    /// Episodes scoring less are not shown (default 12.0). See the module
+    /// docs for the score.
+    pub min_score: f64,
+    /// Score added for each joint event in an episode (default 2.0).
+    pub joint_weight: f64,
+    /// An agency is *involved* in a stretch when its significant events
+    /// there add up to at least this (default 2.0: more than one missed
+    /// appointment).
+    pub min_agency_signal: f64,
+    /// One agency's signal counts up to this much in a stretch (default
+    /// 6.0), so that one agency recording many events cannot make an
+    /// episode on its own.
+    pub agency_cap: f64,
+    /// A stretch with no event longer than this many days is a gap
+    /// (default 90).
+    pub gap_threshold_days: i64,
+    /// At most this many gaps are listed, longest first (default 10).
+    pub max_gaps: usize,
+    /// Two events are the same thing reported twice when their details are
+    /// at least this similar, 0..1 (default 0.4).
+    pub link_similarity: f64,
+    /// Each event is compared with at most this many events of other
+    /// agencies on its day and the next (default 64).
+    pub link_candidates: usize,
+    /// Event-type and keyword weights.
+    pub weights: SignalTable,
+}
+
+impl Default for EpisodeConfig {
+    fn default() -> Self {
+        EpisodeConfig {
+            max_episodes: 10,
+            min_agencies: 2,
+            window_days: 14,
+            max_span_days: 42,
+            min_score: 12.0,
+            joint_weight: 2.0,
+            min_agency_signal: 2.0,
+            agency_cap: 6.0,
+            gap_threshold_days: 90,
+            max_gaps: 10,
+            link_similarity: 0.4,
+            link_candidates: 64,
+            weights: SignalTable::default(),
+        }
+    }
+}
+
+/// The weight of an event type, and the words used for it in a reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypeSignal {
+    /// One of the template's event types ([`EVENT_TYPES`]), matched
+    /// case-insensitively.
+    pub event_type: String,
+    /// Its significance.
+    pub weight: f64,
+    /// How a reason names it ("strategy discussion").
+    pub phrase: String,
+}
+
+/// A keyword or phrase found in the details or action of an event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeywordSignal {
+    /// Words matched as whole words, case-insensitively, ignoring
+    /// punctuation (`a&e` matches `A & E`); a word ending in `*` matches any
+    /// word starting with it (`bruis*` matches `bruise`, `bruising`).
+    pub keyword: String,
+    /// Added to the event's significance when found (once per event).
+    pub weight: f64,
+    /// How a reason names it ("bruising").
+    pub phrase: String,
+}
+
+/// The one table of signals: what makes an event significant.
+///
+/// | event type | weight | | keyword | weight |
+/// |---|---|---|---|---|
+/// | Strategy discussion or meeting | 2.5 | | `section 47`, `s47`, `s 47` | 2.0 |
+/// | Child protection conference or core group | 2.0 | | `fractur*`, `overdos*`, `non accidental`, `police protection` | 2.0 |
+/// | Injury or medical attention | 2.0 | | `bruis*`, `self harm*`, `assault*`, `strangl*` | 1.5 |
+/// | Hospital attendance or admission | 2.0 | | `a&e`, `emergency department`, `burn*`, `injur*`, `head injury` | 1.0 |
+/// | Incident or call-out | 1.5 | | `domestic*`, `missing`, `child protection`, `disclos*`, `neglect*`, `strategy*` | 1.0 |
+/// | Referral made / received | 1.5 | | `not brought`, `was not brought` | 0.8 |
+/// | Appointment missed or child not brought | 1.0 | | `dna`, `did not attend` | 0.5 |
+/// | Multi-agency meeting | 1.0 | | | |
+/// | Assessment | 0.8 | | | |
+/// | Information shared, Case closed or transferred | 0.5 | | | |
+/// | Contact or visit, Appointment attended, Other, blank or unknown | 0.2 | | | |
+///
+/// Keyword weights add up to at most [`SignalTable::keyword_cap`] per
+/// event. An event is significant enough to anchor an episode when its
+/// total reaches [`SignalTable::seed_weight`]. A typed event type that is
+/// not one of the template's is read for keywords too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SignalTable {
+    /// Significance needed to anchor an episode (default 1.0).
+    pub seed_weight: f64,
+    /// Most that keywords can add to one event (default 3.0).
+    pub keyword_cap: f64,
+    /// Weight of a blank or unrecognised event type (default 0.2).
+    pub unknown_type_weight: f64,
+    /// Weights of the template's event types.
+    pub event_types: Vec<TypeSignal>,
+    /// Keywords and their weights.
+    pub keywords: Vec<KeywordSignal>,
+}
+
+impl Default for SignalTable {
+    fn default() -> Self {
+        let t = |event_type: &str, weight: f64, phrase: &str| TypeSignal {
+            event_type: event_type.into(),
+            weight,
+            phrase: phrase.into(),
+        };
+        let k = |keyword: &str, weight: f64, phrase: &str| KeywordSignal {
+            keyword: keyword.into(),
+            weight,
+            phrase: phrase.into(),
+        };
+        SignalTable {
+            seed_weight: 1.0,
+            keyword_cap: 3.0,
+            unknown_type_weight: 0.2,
+            event_types: vec![
+                t(EVENT_TYPES[0], 0.2, "contact or visit"),
+                t(EVENT_TYPES[1], 0.2, "appointment"),
+                t(EVENT_TYPES[2], 1.0, "missed appointment / not brought"),
+                t(EVENT_TYPES[3], 1.5, "referral"),
+                t(EVENT_TYPES[4], 1.5, "referral"),
+                t(EVENT_TYPES[5], 0.8, "assessment"),
+                t(EVENT_TYPES[6], 2.5, "strategy discussion"),
+                t(EVENT_TYPES[7], 2.0, "child protection conference"),
+                t(EVENT_TYPES[8], 1.0, "multi-agency meeting"),
+                t(EVENT_TYPES[9], 1.5, "police incident / call-out"),
+                t(EVENT_TYPES[10], 2.0, "injury"),
+                t(EVENT_TYPES[11], 2.0, "hospital attendance"),
+                t(EVENT_TYPES[12], 0.5, "information shared"),
+                t(EVENT_TYPES[13], 0.5, "case closed or transferred"),
+                t(EVENT_TYPES[14], 0.2, "other"),
+            ],
+            keywords: vec![
+                k("section 47", 2.0, "section 47"),
+                k("s47", 2.0, "section 47"),
+                k("s 47", 2.0, "section 47"),
+                k("fractur*", 2.0, "fracture"),
+                k("overdos*", 2.0, "overdose"),
+                k("non accidental", 2.0, "possible non-accidental injury"),
+                k("police protection", 2.0, "police protection"),
+                k("bruis*", 1.5, "bruising"),
+                k("self harm*", 1.5, "self-harm"),
+                k("assault*", 1.5, "assault"),
+                k("strangl*", 1.5, "strangulation"),
+                k("a&e", 1.0, "A&E"),
+                k("emergency department", 1.0, "A&E"),
+                k("burn*", 1.0, "burn"),
+                k("injur*", 1.0, "injury"),
+                k("head injury", 1.0, "head injury"),
+                k("domestic*", 1.0, "domestic abuse"),
+                k("missing", 1.0, "missing"),
+                k("child protection", 1.0, "child protection"),
+                k("disclos*", 1.0, "disclosure"),
+                k("neglect*", 1.0, "neglect"),
+                k("abuse*", 1.0, "abuse"),
+                k("strategy*", 1.0, "strategy discussion"),
+                k("not brought", 0.8, "not brought"),
+                k("dna", 0.5, "did not attend"),
+                k("did not attend", 0.5, "did not attend"),
+            ],
+        }
+    }
+}
+
+/// A candidate key practice episode.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Episode {
+    /// 1 = strongest; the id shown is `KPE {rank}`.
+    pub rank: usize,
+    /// First day (of its first anchoring event).
+    pub first: NaiveDate,
+    /// Last day (of its last anchoring event).
+    pub last: NaiveDate,
+    /// Agencies with an event in the episode (indexes into
+    /// `chronology.agencies`), sorted.
+    pub agencies: Vec<usize>,
+    /// Its events (indexes into `chronology.events`), in merged order,
+    /// including attached author's notes.
+    pub events: Vec<usize>,
+    /// Joint events inside it (incidents or meetings reported by more than
+    /// one agency).
+    pub joint_events: usize,
+    /// Strength; see the module docs.
+    pub score: f64,
+    /// Why it was flagged, in plain words.
+    pub reason: String,
+}
+
+impl Episode {
+    /// The id shown to the reviewer.
+    ///
+    /// ```
+    /// # use chronomerge::episodes::Episode;
+    /// # use chrono::NaiveDate;
+    /// let d = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    /// let e = Episode { rank: 3, first: d, last: d, agencies: vec![], events: vec![],
+    ///                   joint_events: 0, score: 0.0, reason: String::new() };
+    /// assert_eq!(e.id(), "KPE 3");
+    /// ```
+    pub fn id(&self) -> String {
+        format!("KPE {}", self.rank)
+    }
+}
+
+/// A stretch of time with no event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    /// The last event before the gap (index into `chronology.events`).
+    pub after_event: usize,
+    /// The day of that event.
+    pub from: NaiveDate,
+    /// The day of the next event.
+    pub to: NaiveDate,
+    /// `to - from` in days.
+    pub days: i64,
+}
+
+/// Everything [`analyse`] found.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Analysis {
+    /// Candidate episodes, strongest first (`episodes[i].rank == i + 1`).
+    pub episodes: Vec<Episode>,
+    /// For each event: the index into `episodes` of its episode, if any.
+    pub episode_of: Vec<Option<usize>>,
+    /// For each event: the events of other agencies that report the same
+    /// thing (indexes into `chronology.events`, sorted).
+    pub also_reported_by: Vec<Vec<usize>>,
+    /// Stretches with no event longer than the threshold, longest first.
+    pub gaps: Vec<Gap>,
+}
+
+// ---------------------------------------------------------------------------
+// Text: tokens, hashes, keyword matching.
+
+/// FNV-1a, enough for short tokens.
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A hasher for keys that are already hashes.
+#[derive(Default)]
+struct IdHasher(u64);
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ b as u64;
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+
+/// Splits text into lowercase word tokens (ASCII letters and digits;
+/// other non-ASCII characters are kept inside words) written into `buf`,
+/// returning their ranges.
+fn tokenize(text: &str, buf: &mut Vec<u8>, out: &mut Vec<(u32, u32)>) {
+    buf.clear();
+    out.clear();
+    buf.extend_from_slice(text.as_bytes());
+    buf.make_ascii_lowercase();
+    let n = buf.len();
+    let mut i = 0;
+    while i < n {
+        while i < n && !WORD[buf[i] as usize] {
+            i += 1;
+        }
+        let s = i;
+        while i < n && WORD[buf[i] as usize] {
+            i += 1;
+        }
+        if i > s {
+            out.push((s as u32, i as u32));
+        }
+    }
+}
+
+/// Bytes that belong to words: ASCII letters and digits, and every byte of
+/// a non-ASCII character.
+const WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c >= 0x80;
+        b += 1;
+    }
+    t
+};
+
+const STOPWORDS: [&str; 40] = [
+    "the",
+    "and",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "by",
+    "was",
+    "were",
+    "is",
+    "be",
+    "been",
+    "has",
+    "had",
+    "her",
+    "his",
+    "she",
+    "he",
+    "they",
+    "from",
+    "re",
+    "that",
+    "this",
+    "as",
+    "an",
+    "it",
+    "who",
+    "which",
+    "are",
+    "per",
+    "after",
+    "also",
+    "about",
+    "regarding",
+    "there",
+    "their",
+    "then",
+];
+
+/// A light English stemmer, enough to make `bruise`, `bruised`,
+/// `bruising` and `bruises` one token, and `enquiry` and `enquiries`.
+/// (`s47` is read as `section 47`.)
+fn stem(w: &[u8]) -> &[u8] {
+    let mut w = w;
+    if w.len() > 4 && w.ends_with(b"ies") {
+        return &w[..w.len() - 3];
+    }
+    if w.len() > 4 && w.ends_with(b"y") {
+        return &w[..w.len() - 1];
+    }
+    for suf in [&b"ing"[..], b"ed", b"es", b"s"] {
+        if w.len() > suf.len() + 3 && w.ends_with(suf) {
+            w = &w[..w.len() - suf.len()];
+            break;
+        }
+    }
+    if w.len() > 4 && w.ends_with(b"e") {
+        w = &w[..w.len() - 1];
+    }
+    w
+}
+
+#[derive(Debug, Clone, Copy)]
+struct TokPat {
+    hash: u64,
+    len: usize,
+    prefix: bool,
+}
+
+/// Compiled keyword table.
+struct Matcher {
+    patterns: Vec<(Vec<TokPat>, f64)>,
+    first_exact: IdMap<Vec<u16>>,
+    first_prefix: Vec<(usize, IdMap<Vec<u16>>)>,
+    stop: IdMap<()>,
+    type_weight: [f64; EVENT_TYPES.len()],
+    unknown: f64,
+    type_names: Vec<(String, f64)>,
+}
+
+impl Matcher {
+    fn new(table: &SignalTable) -> Self {
+        let mut buf = Vec::new();
+        let mut toks = Vec::new();
+        let mut patterns = Vec::new();
+        let mut first_exact: IdMap<Vec<u16>> = IdMap::default();
+        let mut first_prefix: Vec<(usize, IdMap<Vec<u16>>)> = Vec::new();
+        for (i, k) in table.keywords.iter().enumerate().take(u16::MAX as usize) {
+            // Each white-space separated part may end in `*` (a prefix);
+            // a part such as `a&e` gives several words, the `*` applying to
+            // its last.
+            let mut pat: Vec<TokPat> = Vec::new();
+            for part in k.keyword.split_whitespace() {
+                let prefix = part.ends_with('*');
+                tokenize(part.trim_end_matches('*'), &mut buf, &mut toks);
+                let n = toks.len();
+                for (j, &(s, e)) in toks.iter().enumerate() {
+                    let w = &buf[s as usize..e as usize];
+                    pat.push(TokPat {
+                        hash: fnv(w),
+                        len: w.len(),
+                        prefix: prefix && j + 1 == n,
+                    });
+                }
+            }
+            let Some(first) = pat.first().copied() else {
+                patterns.push((pat, k.weight));
+                continue;
+            };
+            if first.prefix {
+                match first_prefix.iter_mut().find(|(l, _)| *l == first.len) {
+                    Some((_, m)) => m.entry(first.hash).or_default().push(i as u16),
+                    None => {
+                        let mut m = IdMap::default();
+                        m.insert(first.hash, vec![i as u16]);
+                        first_prefix.push((first.len, m));
+                    }
+                }
+            } else {
+                first_exact.entry(first.hash).or_default().push(i as u16);
+            }
+            patterns.push((pat, k.weight));
+        }
+        let mut stop = IdMap::default();
+        for w in STOPWORDS {
+            stop.insert(fnv(w.as_bytes()), ());
+        }
+        let type_names: Vec<(String, f64)> = table
+            .event_types
+            .iter()
+            .map(|t| (t.event_type.trim().to_lowercase(), t.weight))
+            .collect();
+        let mut type_weight = [table.unknown_type_weight; EVENT_TYPES.len()];
+        for (i, name) in EVENT_TYPES.iter().enumerate() {
+            let lower = name.to_lowercase();
+            if let Some((_, w)) = type_names.iter().find(|(n, _)| *n == lower) {
+                type_weight[i] = *w;
+            }
+        }
+        Matcher {
+            patterns,
+            first_exact,
+            first_prefix,
+            stop,
+            type_weight,
+            unknown: table.unknown_type_weight,
+            type_names,
+        }
+    }
+
+    /// Marks in `hits` the keywords found in a tokenized text.
+    fn scan(&self, buf: &[u8], toks: &[(u32, u32)], hits: &mut [bool]) {
+        let word = |i: usize| &buf[toks[i].0 as usize..toks[i].1 as usize];
+        let matches_at = |pid: usize, i: usize| -> bool {
+            let pat = &self.patterns[pid].0;
+            if i + pat.len() > toks.len() {
+                return false;
+            }
+            pat.iter().enumerate().all(|(j, p)| {
+                let w = word(i + j);
+                if p.prefix {
+                    w.len() >= p.len && fnv(&w[..p.len]) == p.hash
+                } else {
+                    w.len() == p.len && fnv(w) == p.hash
+                }
+            })
+        };
+        for i in 0..toks.len() {
+            let w = word(i);
+            if let Some(ids) = self.first_exact.get(&fnv(w)) {
+                for &pid in ids {
+                    if !hits[pid as usize] && matches_at(pid as usize, i) {
+                        hits[pid as usize] = true;
+                    }
+                }
+            }
+            for (len, map) in &self.first_prefix {
+                if w.len() >= *len {
+                    if let Some(ids) = map.get(&fnv(&w[..*len])) {
+                        for &pid in ids {
+                            if !hits[pid as usize] && matches_at(pid as usize, i) {
+                                hits[pid as usize] = true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What is read once from each event.
+#[derive(Debug, Default)]
+struct Feature {
+    /// Significance (type + capped keywords).
+    weight: f64,
+    /// Type part of `weight`.
+    type_weight: f64,
+    /// Keywords found (indexes into the table), ascending.
+    keywords: Vec<u16>,
+    /// Sorted, deduplicated hashes of the stemmed content words of the
+    /// details (for joint-event linking).
+    tokens: Vec<u64>,
+    /// Weight of each token ([`Idf`]).
+    idf: Vec<f32>,
+    /// Sum of `idf`.
+    norm: f32,
+    /// 128-bit signature of all `tokens` (one bit per token).
+    sig: u128,
+}
+
+/// Scratch buffers reused by one worker.
+#[derive(Default)]
+struct Scratch {
+    buf: Vec<u8>,
+    toks: Vec<(u32, u32)>,
+    hits: Vec<bool>,
+}
+
+/// The type weight of an event, and whether its type was recognised.
+fn type_of(m: &Matcher, e: &Event) -> (f64, bool) {
+    if let Some(k) = e.event_type_known {
+        return (m.type_weight.get(k).copied().unwrap_or(m.unknown), true);
+    }
+    let lower = e.event_type.trim().to_lowercase();
+    match m.type_names.iter().find(|(n, _)| *n == lower) {
+        Some((_, w)) => (*w, true),
+        None => (m.unknown, lower.is_empty()),
+    }
+}
+
+fn feature(
+    m: &Matcher,
+    table: &SignalTable,
+    e: &Event,
+    linkable: bool,
+    s: &mut Scratch,
+) -> Feature {
+    let (tw, known) = type_of(m, e);
+    s.hits.clear();
+    s.hits.resize(m.patterns.len(), false);
+    let mut tokens = Vec::new();
+    tokenize(&e.details, &mut s.buf, &mut s.toks);
+    m.scan(&s.buf, &s.toks, &mut s.hits);
+    if linkable {
+        for &(a, z) in &s.toks {
+            let w = &s.buf[a as usize..z as usize];
+            if w.len() < 2 {
+                continue;
+            }
+            let h = fnv(w);
+            if m.stop.contains_key(&h) {
+                continue;
+            }
+            if w == b"s47" {
+                tokens.push(fnv(b"section"));
+                tokens.push(fnv(b"47"));
+                continue;
+            }
+            tokens.push(fnv(stem(w)));
+        }
+        tokens.sort_unstable();
+        tokens.dedup();
+    }
+    if !e.action.is_empty() {
+        tokenize(&e.action, &mut s.buf, &mut s.toks);
+        m.scan(&s.buf, &s.toks, &mut s.hits);
+    }
+    if !known {
+        tokenize(&e.event_type, &mut s.buf, &mut s.toks);
+        m.scan(&s.buf, &s.toks, &mut s.hits);
+    }
+    let mut kw = 0.0;
+    let mut keywords = Vec::new();
+    for (i, &hit) in s.hits.iter().enumerate() {
+        if hit {
+            kw += table.keywords[i].weight;
+            keywords.push(i as u16);
+        }
+    }
+    Feature {
+        weight: tw + kw.min(table.keyword_cap),
+        type_weight: tw,
+        keywords,
+        tokens,
+        idf: Vec::new(),
+        norm: 0.0,
+        sig: 0,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Joint events.
+
+/// Event types that can describe the same happening: an incident seen by
+/// police, paramedics and hospital; a meeting each attendee records; a
+/// referral made by one agency and received by another; a joint visit.
+/// `Other`, blank and unrecognised types go with anything.
+fn type_group(e: &Event) -> u8 {
+    match e.event_type_known {
+        Some(9..=11) => 1,
+        Some(6..=8) => 2,
+        Some(3 | 4 | 12) => 3,
+        Some(0 | 1 | 5) => 4,
+        Some(2) => 5,
+        Some(13) => 6,
+        _ => 0,
+    }
+}
+
+fn compatible(a: u8, b: u8) -> bool {
+    a == b || a == 0 || b == 0
+}
+
+/// Weights of the content words of the details: rare words (an injury,
+/// a place) say more about whether two reports are of the same thing than
+/// common ones (`child`, `mother`). `idf = 1 + ln((n + 1) / (df + 1))`
+/// over the exactly dated events (a deterministic sample of at most
+/// 100,000 of them in a very large chronology).
+struct Idf {
+    map: IdMap<f32>,
+    unseen: f32,
+}
+
+impl Idf {
+    fn new(feats: &[Feature], order: &[u32]) -> Self {
+        let step = order.len().div_ceil(100_000).max(1);
+        let mut df: IdMap<u32> = IdMap::default();
+        let mut n = 0u32;
+        for &i in order.iter().step_by(step) {
+            n += 1;
+            for &t in &feats[i as usize].tokens {
+                *df.entry(t).or_insert(0) += 1;
+            }
+        }
+        let idf = |d: u32| 1.0 + ((n as f32 + 1.0) / (d as f32 + 1.0)).ln();
+        Idf {
+            map: df.into_iter().map(|(t, d)| (t, idf(d))).collect(),
+            unseen: idf(0),
+        }
+    }
+
+    fn get(&self, t: u64) -> f32 {
+        self.map.get(&t).copied().unwrap_or(self.unseen)
+    }
+}
+
+/// The bit of a token in a 128-bit signature.
+fn bit(t: u64) -> u128 {
+    1u128 << (t >> 57)
+}
+
+/// Sum of the weights of the tokens two sorted token lists share.
+fn common(a: &[u64], wa: &[f32], b: &[u64]) -> f32 {
+    let (mut i, mut j, mut n) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += wa[i];
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// The stemmed content words of a text that are not in `skip`.
+fn words(m: &Matcher, text: &str, skip: &[u64]) -> Vec<(String, u64)> {
+    let mut buf = Vec::new();
+    let mut toks = Vec::new();
+    tokenize(text, &mut buf, &mut toks);
+    let mut out: Vec<(String, u64)> = toks
+        .iter()
+        .map(|&(a, z)| &buf[a as usize..z as usize])
+        .filter(|w| w.len() >= 2 && !m.stop.contains_key(&fnv(w)))
+        .flat_map(|w| {
+            let parts: Vec<&[u8]> = if w == b"s47" {
+                vec![b"section", b"47"]
+            } else {
+                vec![stem(w)]
+            };
+            parts
+                .into_iter()
+                .map(|st| (String::from_utf8_lossy(st).into_owned(), fnv(st)))
+        })
+        .filter(|(_, h)| skip.binary_search(h).is_err())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// How alike the details of two events are, 0..1: a Dice coefficient of
+/// their content words weighted by rarity ([`Idf`]), in which words that
+/// differ only by a typo or an inflection the stemmer missed
+/// (Jaro-Winkler similarity of at least 0.9 by [`strsim::jaro_winkler`],
+/// words of four letters or more) count as shared, in proportion.
+fn similarity(
+    m: &Matcher,
+    idf: &Idf,
+    fa: &Feature,
+    fb: &Feature,
+    a: &Event,
+    b: &Event,
+    bar: f64,
+) -> f64 {
+    let total = (fa.norm + fb.norm) as f64;
+    if fa.tokens.is_empty() || fb.tokens.is_empty() || total <= 0.0 {
+        return 0.0;
+    }
+    // Cheap bound first: the lighter side cannot share more than itself.
+    if 2.0 * (fa.norm.min(fb.norm) as f64) / total < bar {
+        return 0.0;
+    }
+    let shared = common(&fa.tokens, &fa.idf, &fb.tokens) as f64;
+    let exact = 2.0 * shared / total;
+    if exact >= bar || exact < 0.75 * bar {
+        return exact;
+    }
+    // Near the bar: let near-identical words count.
+    let both: Vec<u64> = {
+        let mut v: Vec<u64> = fa
+            .tokens
+            .iter()
+            .filter(|t| fb.tokens.binary_search(t).is_ok())
+            .copied()
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let wa = words(m, &a.details, &both);
+    let wb = words(m, &b.details, &both);
+    let mut soft = 0.0f64;
+    for (x, hx) in wa.iter().filter(|(x, _)| x.len() >= 4) {
+        let best = wb
+            .iter()
+            .filter(|(y, _)| y.len() >= 4)
+            .map(|(y, hy)| (strsim::jaro_winkler(x, y), *hy))
+            .max_by(|p, q| p.0.total_cmp(&q.0));
+        if let Some((sim, hy)) = best {
+            if sim >= 0.9 {
+                soft += sim * (idf.get(*hx) + idf.get(hy)) as f64 / 2.0;
+            }
+        }
+    }
+    (2.0 * (shared + soft) / total).min(1.0)
+}
+
+/// Union-find over event indexes.
+struct Sets(Vec<u32>);
+impl Sets {
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.0[x as usize] != x {
+            let p = self.0[self.0[x as usize] as usize];
+            self.0[x as usize] = p;
+            x = p;
+        }
+        x
+    }
+    fn union(&mut self, a: u32, b: u32) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.0[hi as usize] = lo;
+        }
+    }
+}
+
+/// Links the events that report the same thing. Returns, per event, the
+/// linked events and, per event, the id of its joint group (the smallest
+/// event index in it) when it has links.
+fn link(
+    m: &Matcher,
+    idf: &Idf,
+    events: &[Event],
+    feats: &[Feature],
+    order: &[u32],
+    days: &[i32],
+    config: &EpisodeConfig,
+) -> (Vec<Vec<usize>>, Vec<Option<u32>>) {
+    let n = events.len();
+    let bar = config.link_similarity;
+    let cap = config.link_candidates.max(1);
+    // What the sweep looks at, packed by position in date order.
+    struct Slot {
+        sig: u128,
+        norm: f32,
+        agency: u32,
+        group: u8,
+        words: bool,
+    }
+    let slots: Vec<Slot> = order
+        .par_iter()
+        .with_min_len(4096)
+        .map(|&i| {
+            let (e, f) = (&events[i as usize], &feats[i as usize]);
+            Slot {
+                sig: f.sig,
+                norm: f.norm,
+                agency: e.agency as u32,
+                group: type_group(e),
+                words: !f.tokens.is_empty(),
+            }
+        })
+        .collect();
+    let pairs: Vec<(u32, u32)> = (0..order.len())
+        .into_par_iter()
+        .with_min_len(4096)
+        .fold(
+            || (Vec::new(), Vec::new()),
+            |(mut out, mut abits): (Vec<(u32, u32)>, Vec<(u128, f32)>), p| {
+                let a = &slots[p];
+                if !a.words {
+                    return (out, abits);
+                }
+                let i = order[p] as usize;
+                // The words of `i` as (signature bit, weight): the weights
+                // of the bits two signatures share bound what the two
+                // details can share, without reading the other's words.
+                abits.clear();
+                abits.extend(
+                    feats[i]
+                        .tokens
+                        .iter()
+                        .zip(&feats[i].idf)
+                        .map(|(&t, &w)| (bit(t), w)),
+                );
+                let d = days[p];
+                let mut seen = 0;
+                for q in p + 1..order.len() {
+                    if days[q] > d + 1 {
+                        break;
+                    }
+                    let b = &slots[q];
+                    if b.agency == a.agency || !compatible(a.group, b.group) || !b.words {
+                        continue;
+                    }
+                    seen += 1;
+                    if seen > cap {
+                        break;
+                    }
+                    let both = a.sig & b.sig;
+                    if both == 0 {
+                        continue;
+                    }
+                    let bound: f32 = abits
+                        .iter()
+                        .filter(|(x, _)| x & both != 0)
+                        .map(|(_, w)| w)
+                        .sum();
+                    if 2.0 * f64::from(bound) / f64::from(a.norm + b.norm) < bar {
+                        continue;
+                    }
+                    let j = order[q] as usize;
+                    if similarity(m, idf, &feats[i], &feats[j], &events[i], &events[j], bar) >= bar
+                    {
+                        out.push((i as u32, j as u32));
+                    }
+                }
+                (out, abits)
+            },
+        )
+        .map(|(out, _)| out)
+        .reduce(Vec::new, |mut a, mut b| {
+            a.append(&mut b);
+            a
+        });
+
+    let mut sets = Sets((0..n as u32).collect());
+    let mut linked = vec![Vec::new(); n];
+    for &(a, b) in &pairs {
+        sets.union(a, b);
+        linked[a as usize].push(b as usize);
+        linked[b as usize].push(a as usize);
+    }
+    // Close small groups: everyone in a group of the same incident is
+    // linked to every other agency's report within a day.
+    let mut members: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut group_of = vec![None; n];
+    for &(a, _) in &pairs {
+        let r = sets.find(a);
+        members.entry(r).or_default();
+    }
+    for (i, g) in group_of.iter_mut().enumerate() {
+        if !linked[i].is_empty() {
+            let r = sets.find(i as u32);
+            *g = Some(r);
+            members.entry(r).or_default().push(i);
+        }
+    }
+    for list in members.values() {
+        if list.len() <= 2 || list.len() > 16 {
+            continue;
+        }
+        for &a in list {
+            for &b in list {
+                if a != b
+                    && events[a].agency != events[b].agency
+                    && (events[a].date.start - events[b].date.start)
+                        .num_days()
+                        .abs()
+                        <= 1
+                {
+                    linked[a].push(b);
+                }
+            }
+        }
+    }
+    for l in &mut linked {
+        l.sort_unstable();
+        l.dedup();
+    }
+    (linked, group_of)
+}
+
+// ---------------------------------------------------------------------------
+// Episodes.
+
+/// Splits the anchor days `ds` (sorted, distinct) into pieces: a gap
+/// longer than `window` splits; a piece longer than `max_span` is split
+/// again at its widest gaps. Returns half-open ranges into `ds`.
+fn pieces(ds: &[i32], window: i64, max_span: i64) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut s = 0;
+    for i in 1..=ds.len() {
+        if i == ds.len() || (ds[i] - ds[i - 1]) as i64 > window {
+            if s < i {
+                split_long(ds, s, i, max_span, &mut out);
+            }
+            s = i;
+        }
+    }
+    out
+}
+
+/// Single linkage with a span cap: join neighbouring days in order of the
+/// gap between them (narrowest first, ties by position) while the joined
+/// piece lasts at most `max_span` days.
+fn split_long(ds: &[i32], s: usize, e: usize, max_span: i64, out: &mut Vec<(usize, usize)>) {
+    if (ds[e - 1] - ds[s]) as i64 <= max_span {
+        out.push((s, e));
+        return;
+    }
+    let mut gaps: Vec<(i32, usize)> = (s + 1..e).map(|i| (ds[i] - ds[i - 1], i)).collect();
+    gaps.sort_unstable();
+    // Each piece is a range; `left[i]` / `right[i]` are kept at the ends.
+    let mut left: Vec<usize> = (s..e).collect();
+    let mut right: Vec<usize> = (s..e).collect();
+    for (_, i) in gaps {
+        // Joining the piece ending at i-1 with the piece starting at i.
+        let l = left[i - 1 - s];
+        let r = right[i - s];
+        if ((ds[r] - ds[l]) as i64) <= max_span {
+            left[r - s] = l;
+            right[l - s] = r;
+        }
+    }
+    let mut i = s;
+    while i < e {
+        let r = right[i - s];
+        out.push((i, r + 1));
+        i = r + 1;
+    }
+}
+
+/// The strongest stretch of anchor days inside a piece.
+struct Best {
+    /// First and last anchor day (indexes into the distinct anchor days).
+    from: usize,
+    to: usize,
+    /// Observed (capped) signal.
+    observed: f64,
+    /// Log-likelihood ratio of that signal against the usual rate.
+    llr: f64,
+}
+
+/// The scan over the anchors of a piece.
+struct Search<'a> {
+    /// (day, agency, significance), in date order.
+    anchors: &'a [(i32, usize, f64)],
+    /// Start of each distinct day's anchors in `anchors` (one past the end
+    /// last).
+    day_start: &'a [usize],
+    /// The distinct anchor days.
+    days: &'a [i32],
+    rate: f64,
+    cap: f64,
+    involved: f64,
+    min_agencies: usize,
+}
+
+/// Poisson log-likelihood ratio of `observed` against `expected` (the
+/// scan statistic of Kulldorff): 0 unless more than expected.
+fn llr(observed: f64, expected: f64) -> f64 {
+    if observed <= expected {
+        0.0
+    } else {
+        observed * (observed / expected).ln() - (observed - expected)
+    }
+}
+
+impl Search<'_> {
+    /// The stretch of days `from..=to` within the piece `s..e` whose
+    /// capped signal is most unusual for its length, among those with at
+    /// least `min_agencies` involved agencies. Ties: the earliest, then
+    /// the shortest.
+    fn best(&self, s: usize, e: usize, n_agencies: usize) -> Option<Best> {
+        let mut sums = vec![0.0f64; n_agencies];
+        let mut touched: Vec<usize> = Vec::new();
+        let mut best: Option<Best> = None;
+        for i in s..e {
+            for &a in &touched {
+                sums[a] = 0.0;
+            }
+            touched.clear();
+            let (mut observed, mut involved) = (0.0f64, 0usize);
+            for j in i..e {
+                for &(_, a, w) in &self.anchors[self.day_start[j]..self.day_start[j + 1]] {
+                    let old = sums[a];
+                    if old == 0.0 {
+                        touched.push(a);
+                    }
+                    let new = old + w;
+                    sums[a] = new;
+                    observed += new.min(self.cap) - old.min(self.cap);
+                    if old < self.involved && new >= self.involved {
+                        involved += 1;
+                    }
+                }
+                if involved < self.min_agencies {
+                    continue;
+                }
+                let expected = self.rate * (self.days[j] - self.days[i] + 1) as f64;
+                let score = llr(observed, expected);
+                if best.as_ref().is_none_or(|b| score > b.llr) {
+                    best = Some(Best {
+                        from: i,
+                        to: j,
+                        observed,
+                        llr: score,
+                    });
+                }
+            }
+        }
+        best
+    }
+}
+
+impl Search<'_> {
+    /// The core stretch widened to the days on which its involved agencies
+    /// recorded significant events (more than twice the usual daily rate)
+    /// following on from it with no quiet gap longer than `window` (other
+    /// agencies' events do not widen it). Returns the first
+    /// and last anchor day (indexes).
+    fn extend(
+        &self,
+        best: &Best,
+        s: usize,
+        e: usize,
+        window: i64,
+        n_agencies: usize,
+    ) -> (usize, usize) {
+        let mut sums = vec![0.0f64; n_agencies];
+        for &(_, a, w) in &self.anchors[self.day_start[best.from]..self.day_start[best.to + 1]] {
+            sums[a] += w;
+        }
+        // A day widens the episode when its involved agencies' signal is
+        // well above the usual daily rate (always so in a sparse
+        // chronology; in a very busy one only on unusual days).
+        let involved = |j: usize| {
+            let day: f64 = self.anchors[self.day_start[j]..self.day_start[j + 1]]
+                .iter()
+                .filter(|&&(_, a, _)| sums[a] >= self.involved)
+                .map(|&(_, _, w)| w)
+                .sum();
+            day > 0.0 && day >= 2.0 * self.rate
+        };
+        let (mut from, mut to) = (best.from, best.to);
+        let mut j = from;
+        while j > s {
+            j -= 1;
+            if (self.days[from] - self.days[j]) as i64 > window {
+                break;
+            }
+            if involved(j) {
+                from = j;
+            }
+        }
+        let mut j = to;
+        while j + 1 < e {
+            j += 1;
+            if (self.days[j] - self.days[to]) as i64 > window {
+                break;
+            }
+            if involved(j) {
+                to = j;
+            }
+        }
+        (from, to)
+    }
+}
+
+/// How a reason names an event's type, from the table.
+fn type_phrase<'t>(table: &'t SignalTable, e: &Event) -> Option<&'t str> {
+    let name = match e.event_type_known {
+        Some(k) => EVENT_TYPES.get(k).copied().unwrap_or(""),
+        None => e.event_type.trim(),
+    };
+    table
+        .event_types
+        .iter()
+        .find(|t| t.event_type.trim().eq_ignore_ascii_case(name))
+        .map(|t| t.phrase.as_str())
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Finds the candidate key practice episodes, the joint events and the
+/// gaps of a merged chronology. Deterministic: the same chronology and
+/// configuration always give the same analysis.
+pub fn analyse(chronology: &Chronology, config: &EpisodeConfig) -> Analysis {
+    let events = &chronology.events;
+    let n = events.len();
+    let table = &config.weights;
+    let m = Matcher::new(table);
+
+    // Exactly dated events that are not author's notes: the ones that can
+    // anchor, be counted and be linked.
+    let exact: Vec<bool> = events
+        .iter()
+        .map(|e| e.date.precision == Precision::Day && !e.is_note)
+        .collect();
+    let mut feats: Vec<Feature> = events
+        .par_iter()
+        .zip(exact.par_iter())
+        .with_min_len(2048)
+        .map_init(Scratch::default, |s, (e, &x)| feature(&m, table, e, x, s))
+        .collect();
+
+    let day_num = |i: usize| -> i32 {
+        (events[i].date.start - NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid")).num_days()
+            as i32
+    };
+    let mut order: Vec<u32> = (0..n as u32).filter(|&i| exact[i as usize]).collect();
+    if !order
+        .windows(2)
+        .all(|w| events[w[0] as usize].date.start <= events[w[1] as usize].date.start)
+    {
+        order.sort_by_key(|&i| (events[i as usize].date.start, i));
+    }
+    let days: Vec<i32> = order.iter().map(|&i| day_num(i as usize)).collect();
+
+    let idf = Idf::new(&feats, &order);
+    feats.par_iter_mut().with_min_len(2048).for_each(|f| {
+        f.idf = f.tokens.iter().map(|&t| idf.get(t)).collect();
+        f.norm = f.idf.iter().sum();
+        f.sig = f.tokens.iter().fold(0, |s, &t| s | bit(t));
+    });
+    let (also_reported_by, group_of) = link(&m, &idf, events, &feats, &order, &days, config);
+    let gaps = find_gaps(&order, &days, events, config);
+
+    // Anchors: exact, certain, significant; in date order.
+    let seed = table.seed_weight;
+    let anchors: Vec<(i32, usize, f64)> = order
+        .iter()
+        .zip(&days)
+        .filter(|(&i, _)| {
+            let i = i as usize;
+            !events[i].date.approximate && feats[i].weight >= seed
+        })
+        .map(|(&i, &d)| (d, events[i as usize].agency, feats[i as usize].weight))
+        .collect();
+    // Distinct anchor days, each with its range in `anchors`.
+    let mut anchor_days: Vec<i32> = Vec::new();
+    let mut day_start: Vec<usize> = Vec::new();
+    for (k, a) in anchors.iter().enumerate() {
+        if anchor_days.last() != Some(&a.0) {
+            anchor_days.push(a.0);
+            day_start.push(k);
+        }
+    }
+    day_start.push(anchors.len());
+    let n_agencies = chronology
+        .agencies
+        .len()
+        .max(events.iter().map(|e| e.agency + 1).max().unwrap_or(0));
+    // The usual rate of significant signal per day, over the chronology's
+    // span (at least a year, so that a short chronology is not its own
+    // background).
+    let total: f64 = anchors.iter().map(|a| a.2).sum();
+    let span_all = match (days.first(), days.last()) {
+        (Some(a), Some(z)) => (z - a + 1) as f64,
+        _ => 1.0,
+    };
+    let rate = (total / span_all.max(365.0)).max(1e-9);
+
+    let mut notes: Vec<usize> = (0..n)
+        .filter(|&i| events[i].is_note && events[i].date.precision == Precision::Day)
+        .collect();
+    notes.sort_by_key(|&i| (events[i].date.start, i));
+    let note_days: Vec<i32> = notes.iter().map(|&i| day_num(i)).collect();
+
+    let search = Search {
+        anchors: &anchors,
+        day_start: &day_start,
+        days: &anchor_days,
+        rate,
+        cap: config.agency_cap,
+        involved: config.min_agency_signal,
+        min_agencies: config.min_agencies.max(1),
+    };
+    let mut candidates: Vec<Episode> = Vec::new();
+    let mut present = vec![false; n_agencies];
+    // Each piece gives its strongest core; what is left of the piece on
+    // either side is searched again (at most a few times per piece).
+    let mut work: Vec<(usize, usize, usize)> =
+        pieces(&anchor_days, config.window_days, config.max_span_days)
+            .into_iter()
+            .rev()
+            .map(|(s, e)| (s, e, 0))
+            .collect();
+    while let Some((s, e, depth)) = work.pop() {
+        let Some(best) = search.best(s, e, n_agencies) else {
+            continue;
+        };
+        let (from, to) = search.extend(&best, s, e, config.window_days, n_agencies);
+        if depth < 3 {
+            if to + 1 < e {
+                work.push((to + 1, e, depth + 1));
+            }
+            if s < from {
+                work.push((s, from, depth + 1));
+            }
+        }
+        let (d0, d1) = (anchor_days[from], anchor_days[to]);
+        let lo = days.partition_point(|&d| d < d0);
+        let hi = days.partition_point(|&d| d <= d1);
+        present.iter_mut().for_each(|x| *x = false);
+        let mut phrases: Vec<(String, f64, usize)> = Vec::new();
+        let mut add_phrase =
+            |p: &str, w: f64, at: usize| match phrases.iter_mut().find(|(q, _, _)| q == p) {
+                Some(x) => x.1 += w,
+                None => phrases.push((p.to_string(), w, at)),
+            };
+        let mut groups: Vec<u32> = Vec::new();
+        for &i in &order[lo..hi] {
+            let i = i as usize;
+            let f = &feats[i];
+            present[events[i].agency] = true;
+            if let Some(g) = group_of[i] {
+                groups.push(g);
+            }
+            if f.weight >= seed {
+                if f.type_weight >= seed {
+                    if let Some(p) = type_phrase(table, &events[i]) {
+                        add_phrase(p, f.type_weight, i);
+                    }
+                }
+                for &k in &f.keywords {
+                    let kw = &table.keywords[k as usize];
+                    add_phrase(&kw.phrase, kw.weight, i);
+                }
+            }
+        }
+        groups.sort_unstable();
+        groups.dedup();
+        let joint = groups.len();
+        let score = best.llr + config.joint_weight * joint as f64;
+        let score = (score * 100.0).round() / 100.0;
+        if score < config.min_score {
+            continue;
+        }
+        let mut members: Vec<usize> = order[lo..hi].iter().map(|&i| i as usize).collect();
+        let nlo = note_days.partition_point(|&d| d < d0);
+        let nhi = note_days.partition_point(|&d| d <= d1);
+        members.extend_from_slice(&notes[nlo..nhi]);
+        members.sort_unstable();
+        let agencies: Vec<usize> = (0..n_agencies).filter(|&a| present[a]).collect();
+        phrases.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
+        let what: Vec<&str> = phrases.iter().take(4).map(|p| p.0.as_str()).collect();
+        let ndays = (d1 - d0 + 1) as usize;
+        let times = best.observed / (rate * ndays as f64);
+        let mut reason = format!(
+            "{} in {}, {}: {}",
+            plural(agencies.len(), "agency", "agencies"),
+            plural(ndays, "day", "days"),
+            plural(hi - lo, "event", "events"),
+            what.join(", ")
+        );
+        if joint > 0 {
+            reason.push_str(&format!(
+                "; {}",
+                plural(joint, "joint event", "joint events")
+            ));
+        }
+        if times >= 2.0 {
+            reason.push_str(&format!(
+                "; significant events at {:.0} times the chronology's usual rate",
+                times
+            ));
+        }
+        let first = events[order[lo] as usize].date.start;
+        candidates.push(Episode {
+            rank: 0,
+            first,
+            last: first + Duration::days((d1 - d0) as i64),
+            agencies,
+            events: members,
+            joint_events: joint,
+            score,
+            reason,
+        });
+    }
+    candidates.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.first.cmp(&b.first))
+            .then(a.events.first().cmp(&b.events.first()))
+    });
+    candidates.truncate(config.max_episodes);
+    let mut episode_of = vec![None; n];
+    for (k, ep) in candidates.iter_mut().enumerate() {
+        ep.rank = k + 1;
+        for &i in &ep.events {
+            episode_of[i] = Some(k);
+        }
+    }
+    Analysis {
+        episodes: candidates,
+        episode_of,
+        also_reported_by,
+        gaps,
+    }
+}
+
+/// The longest stretches between exactly dated events (author's notes and
+/// partial dates left out), longer than the threshold, longest first.
+fn find_gaps(order: &[u32], days: &[i32], events: &[Event], config: &EpisodeConfig) -> Vec<Gap> {
+    let mut gaps: Vec<Gap> = (1..order.len())
+        .filter(|&p| (days[p] - days[p - 1]) as i64 > config.gap_threshold_days)
+        .map(|p| {
+            let (a, b) = (order[p - 1] as usize, order[p] as usize);
+            Gap {
+                after_event: a,
+                from: events[a].date.start,
+                to: events[b].date.start,
+                days: (days[p] - days[p - 1]) as i64,
+            }
+        })
+        .collect();
+    gaps.sort_by(|a, b| b.days.cmp(&a.days).then(a.from.cmp(&b.from)));
+    gaps.truncate(config.max_gaps);
+    gaps
+}

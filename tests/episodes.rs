@@ -1,0 +1,536 @@
+//! Key practice episodes and joint events: measured on generated reviews
+//! with planted episodes, plus the edges of clustering.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use chronomerge::dates::{DateValue, Precision};
+use chronomerge::episodes::{analyse, Analysis, EpisodeConfig};
+use chronomerge::merge::{event_order, Agency, Chronology};
+use chronomerge::model::{Event, Origin, EVENT_TYPES};
+use chronomerge::synth::{generate, SynthConfig, SynthReview};
+
+/// A flagged episode matches a planted one when they overlap in time and
+/// share at least two agencies.
+fn matches(ep: &chronomerge::episodes::Episode, p: &chronomerge::synth::PlantedEpisode) -> bool {
+    let overlap = ep.first <= p.last && p.first <= ep.last;
+    let shared = ep
+        .agencies
+        .iter()
+        .filter(|a| p.agencies.contains(a))
+        .count();
+    overlap && shared >= 2
+}
+
+#[derive(Default, Debug)]
+struct Tally {
+    planted: usize,
+    found: usize,
+    flagged: usize,
+    flagged_true: usize,
+    pairs_true: usize,
+    pairs_found: usize,
+    pairs_right: usize,
+    bursts: usize,
+    bursts_flagged: usize,
+}
+
+impl Tally {
+    fn add(&mut self, r: &SynthReview, a: &Analysis) {
+        let t = &r.truth;
+        self.planted += t.episodes.len();
+        self.found += t
+            .episodes
+            .iter()
+            .filter(|p| a.episodes.iter().any(|e| matches(e, p)))
+            .count();
+        let top = &a.episodes[..a.episodes.len().min(2 * t.episodes.len())];
+        self.flagged += top.len();
+        self.flagged_true += top
+            .iter()
+            .filter(|e| t.episodes.iter().any(|p| matches(e, p)))
+            .count();
+        if std::env::var_os("EPISODES_DEBUG").is_some() {
+            for e in &a.episodes {
+                let ok = t.episodes.iter().any(|p| matches(e, p));
+                println!(
+                    "{} {} {} {:?} {}",
+                    if ok { "TP" } else { "FP" },
+                    e.score,
+                    e.first,
+                    e.agencies,
+                    e.reason
+                );
+            }
+        }
+        for b in &t.bursts {
+            self.bursts += 1;
+            if a.episodes.iter().any(|e| {
+                e.first <= b.last
+                    && b.first <= e.last
+                    && !t
+                        .episodes
+                        .iter()
+                        .any(|p| p.first <= e.last && e.first <= p.last)
+            }) {
+                self.bursts_flagged += 1;
+            }
+        }
+        let mut truth = BTreeSet::new();
+        for g in &t.joint_groups {
+            for (k, &i) in g.iter().enumerate() {
+                for &j in &g[k + 1..] {
+                    truth.insert((i.min(j), i.max(j)));
+                }
+            }
+        }
+        let mut found = BTreeSet::new();
+        for (i, l) in a.also_reported_by.iter().enumerate() {
+            for &j in l {
+                found.insert((i.min(j), i.max(j)));
+            }
+        }
+        if std::env::var_os("EPISODES_DEBUG").is_some() {
+            let ev = &r.chronology.events;
+            for &(i, j) in found.difference(&truth) {
+                println!(
+                    "FALSELINK {} | {} | {} || {} | {} | {}",
+                    ev[i].date.start,
+                    ev[i].event_type,
+                    ev[i].details,
+                    ev[j].date.start,
+                    ev[j].event_type,
+                    ev[j].details
+                );
+            }
+        }
+        self.pairs_true += truth.len();
+        self.pairs_found += found.len();
+        self.pairs_right += found.intersection(&truth).count();
+    }
+
+    fn recall(&self) -> f64 {
+        self.found as f64 / self.planted.max(1) as f64
+    }
+    fn precision(&self) -> f64 {
+        self.flagged_true as f64 / self.flagged.max(1) as f64
+    }
+    fn link_precision(&self) -> f64 {
+        self.pairs_right as f64 / self.pairs_found.max(1) as f64
+    }
+    fn link_recall(&self) -> f64 {
+        self.pairs_right as f64 / self.pairs_true.max(1) as f64
+    }
+}
+
+#[test]
+fn detection_on_generated_reviews() {
+    let mut config = EpisodeConfig::default();
+    if let Some(v) = std::env::var_os("EPISODES_MIN_SCORE") {
+        config.min_score = v.to_str().unwrap().parse().unwrap();
+    }
+    let mut tally = Tally::default();
+    for seed in 0..50u64 {
+        let synth = SynthConfig {
+            seed,
+            agencies: 4 + (seed % 5) as usize,
+            episodes: 3 + (seed % 4) as usize,
+            ..SynthConfig::default()
+        };
+        let r = generate(&synth);
+        let a = analyse(&r.chronology, &config);
+        tally.add(&r, &a);
+    }
+    println!(
+        "episodes: recall {:.3} ({}/{}), precision over top 2x planted {:.3} ({}/{}); \
+         single-agency bursts flagged {}/{}; joint events: precision {:.3} ({}/{}), recall {:.3} ({}/{})",
+        tally.recall(),
+        tally.found,
+        tally.planted,
+        tally.precision(),
+        tally.flagged_true,
+        tally.flagged,
+        tally.bursts_flagged,
+        tally.bursts,
+        tally.link_precision(),
+        tally.pairs_right,
+        tally.pairs_found,
+        tally.link_recall(),
+        tally.pairs_right,
+        tally.pairs_true,
+    );
+    assert!(tally.recall() >= 0.9, "recall {:.3}", tally.recall());
+    assert!(
+        tally.precision() >= 0.8,
+        "precision {:.3}",
+        tally.precision()
+    );
+    assert!(
+        tally.link_precision() >= 0.9,
+        "link precision {:.3}",
+        tally.link_precision()
+    );
+    assert!(
+        tally.link_recall() >= 0.9,
+        "link recall {:.3}",
+        tally.link_recall()
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Edges of clustering, on hand-made chronologies.
+
+const CONTACT: usize = 0;
+const MISSED: usize = 2;
+const STRATEGY: usize = 6;
+const INCIDENT: usize = 9;
+const INJURY: usize = 10;
+const HOSPITAL: usize = 11;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn ev(agency: usize, date: NaiveDate, ty: usize, details: &str) -> Event {
+    Event {
+        origin: Origin::new("test.xlsx", "Chronology", 2),
+        agency,
+        date: DateValue::day(date),
+        time: None,
+        sequence: None,
+        source: "Case record".into(),
+        role: "Social worker".into(),
+        subject: "Child A".into(),
+        event_type: EVENT_TYPES[ty].into(),
+        event_type_known: Some(ty),
+        details: details.into(),
+        action: String::new(),
+        analysis: String::new(),
+        date_written: String::new(),
+        is_note: false,
+        outside_period: false,
+        seq_in_return: 0,
+    }
+}
+
+fn chronology(mut events: Vec<Event>) -> Chronology {
+    for (k, e) in events.iter_mut().enumerate() {
+        e.seq_in_return = k as u32;
+    }
+    events.sort_by(event_order);
+    let n = events.iter().map(|e| e.agency + 1).max().unwrap_or(0);
+    Chronology {
+        agencies: (0..n)
+            .map(|a| Agency {
+                name: format!("Agency {a}"),
+                colour: 0xFFFFFF,
+                files: vec![],
+                events: 0,
+                rejected: 0,
+            })
+            .collect(),
+        events,
+        findings: vec![],
+        returns: vec![],
+    }
+}
+
+/// A year of routine contacts from three agencies, as a background.
+fn background() -> Vec<Event> {
+    (0..36)
+        .map(|k| {
+            ev(
+                k % 3,
+                d(2020, 1, 1) + chrono::Duration::days(k as i64 * 10),
+                CONTACT,
+                "Routine home visit, Child A seen, no concerns",
+            )
+        })
+        .collect()
+}
+
+/// A real episode: injury seen by police and hospital, strategy discussion.
+fn crisis(day: NaiveDate) -> Vec<Event> {
+    let next = day + chrono::Duration::days(1);
+    vec![
+        ev(0, day, INCIDENT, "Police called to the home, Child A has bruising to the left cheek, mother says fell against the coffee table"),
+        ev(1, day, HOSPITAL, "Child A brought to A&E with bruising to the left cheek; mother explains fell against coffee table"),
+        ev(2, next, STRATEGY, "Strategy discussion about Child A bruising, section 47 enquiry agreed"),
+        ev(0, next, STRATEGY, "Attended strategy meeting re Child A, s47 enquiries to proceed"),
+        ev(1, next, STRATEGY, "Strategy discussion held, agreed section 47 and child protection medical for Child A"),
+    ]
+}
+
+#[test]
+fn no_events() {
+    let a = analyse(&chronology(vec![]), &EpisodeConfig::default());
+    assert!(a.episodes.is_empty());
+    assert!(a.episode_of.is_empty());
+    assert!(a.also_reported_by.is_empty());
+    assert!(a.gaps.is_empty());
+}
+
+#[test]
+fn one_event() {
+    let c = chronology(vec![ev(
+        0,
+        d(2020, 5, 1),
+        INJURY,
+        "Child A bruising, section 47",
+    )]);
+    let a = analyse(&c, &EpisodeConfig::default());
+    assert!(a.episodes.is_empty());
+    assert_eq!(a.episode_of, vec![None]);
+    assert_eq!(a.also_reported_by, vec![Vec::<usize>::new()]);
+    assert!(a.gaps.is_empty());
+}
+
+#[test]
+fn a_real_episode_is_found_with_its_joint_events() {
+    let mut events = background();
+    events.extend(crisis(d(2020, 6, 15)));
+    let c = chronology(events);
+    let a = analyse(&c, &EpisodeConfig::default());
+    assert_eq!(a.episodes.len(), 1, "{:#?}", a.episodes);
+    let ep = &a.episodes[0];
+    assert_eq!(ep.id(), "KPE 1");
+    assert_eq!((ep.first, ep.last), (d(2020, 6, 15), d(2020, 6, 16)));
+    assert_eq!(ep.agencies, vec![0, 1, 2]);
+    assert_eq!(ep.joint_events, 2, "{}", ep.reason);
+    assert!(
+        ep.reason.starts_with("3 agencies in 2 days"),
+        "{}",
+        ep.reason
+    );
+    assert!(ep.reason.contains("strategy discussion"), "{}", ep.reason);
+    assert!(ep.reason.contains("2 joint events"), "{}", ep.reason);
+    for (i, e) in c.events.iter().enumerate() {
+        let inside = e.date.start >= ep.first && e.date.start <= ep.last;
+        assert_eq!(a.episode_of[i].is_some(), inside, "{}", e.details);
+    }
+    // The police and hospital reports of the injury are linked, both ways.
+    let police = c
+        .events
+        .iter()
+        .position(|e| e.event_type_known == Some(INCIDENT))
+        .unwrap();
+    let hospital = c
+        .events
+        .iter()
+        .position(|e| e.event_type_known == Some(HOSPITAL))
+        .unwrap();
+    assert_eq!(a.also_reported_by[police], vec![hospital]);
+    assert_eq!(a.also_reported_by[hospital], vec![police]);
+    // The three records of the strategy discussion are linked together.
+    let strategy: Vec<usize> = (0..c.events.len())
+        .filter(|&i| c.events[i].event_type_known == Some(STRATEGY))
+        .collect();
+    for &s in &strategy {
+        let others: Vec<usize> = strategy.iter().copied().filter(|&o| o != s).collect();
+        assert_eq!(a.also_reported_by[s], others);
+    }
+    // Routine visits are never linked.
+    for (i, e) in c.events.iter().enumerate() {
+        if e.event_type_known == Some(CONTACT) {
+            assert!(a.also_reported_by[i].is_empty());
+        }
+    }
+}
+
+#[test]
+fn one_agency_alone_is_never_an_episode() {
+    let mut events = background();
+    for k in 0..30 {
+        events.push(ev(
+            1,
+            d(2020, 6, 1) + chrono::Duration::days(k / 3),
+            INJURY,
+            "Child A bruising and head injury, section 47 strategy discussion, A&E",
+        ));
+    }
+    let a = analyse(&chronology(events), &EpisodeConfig::default());
+    assert!(a.episodes.is_empty(), "{:#?}", a.episodes);
+}
+
+#[test]
+fn many_events_on_the_same_day() {
+    let day = d(2021, 3, 9);
+    let mut events = background();
+    for k in 0..200 {
+        let ty = [INCIDENT, HOSPITAL, STRATEGY, INJURY][k % 4];
+        events.push(ev(
+            k % 4,
+            day,
+            ty,
+            &format!("Entry {k}: Child A injury, section 47"),
+        ));
+    }
+    let c = chronology(events);
+    let a = analyse(&c, &EpisodeConfig::default());
+    assert_eq!(a.episodes.len(), 1);
+    let ep = &a.episodes[0];
+    assert_eq!((ep.first, ep.last), (day, day));
+    assert_eq!(ep.events.len(), 200);
+    assert_eq!(ep.agencies, vec![0, 1, 2, 3]);
+    assert!(
+        ep.reason.starts_with("4 agencies in 1 day, 200 events"),
+        "{}",
+        ep.reason
+    );
+}
+
+#[test]
+fn partial_dates_and_notes_make_no_cluster() {
+    let mut events = background();
+    // Eight agencies' month-only and year-only entries all sort to 1 March /
+    // 1 January; a pile of author's notes on one day.
+    for a in 0..8 {
+        let mut e = ev(
+            a,
+            d(2020, 3, 1),
+            INJURY,
+            "Child A injury with bruising, section 47, A&E",
+        );
+        e.date.precision = if a % 2 == 0 {
+            Precision::Month
+        } else {
+            Precision::Year
+        };
+        if a % 2 == 1 {
+            e.date.start = d(2020, 1, 1);
+        }
+        events.push(e);
+        let mut n = ev(
+            a,
+            d(2020, 8, 12),
+            STRATEGY,
+            "Author: strategy discussion, section 47, injury",
+        );
+        n.is_note = true;
+        n.source = "# author".into();
+        events.push(n);
+    }
+    let c = chronology(events);
+    let a = analyse(&c, &EpisodeConfig::default());
+    assert!(a.episodes.is_empty(), "{:#?}", a.episodes);
+    for (i, e) in c.events.iter().enumerate() {
+        if e.date.precision != Precision::Day || e.is_note {
+            assert!(a.also_reported_by[i].is_empty());
+        }
+    }
+}
+
+#[test]
+fn partial_dates_are_not_attached_but_notes_inside_are() {
+    let mut events = background();
+    events.extend(crisis(d(2020, 6, 15)));
+    let mut month = ev(3, d(2020, 6, 1), INJURY, "Child A injury sometime in June");
+    month.date.precision = Precision::Month;
+    events.push(month);
+    let mut note = ev(
+        3,
+        d(2020, 6, 16),
+        CONTACT,
+        "Author: check the hospital notes",
+    );
+    note.is_note = true;
+    events.push(note);
+    let c = chronology(events);
+    let a = analyse(&c, &EpisodeConfig::default());
+    assert_eq!(a.episodes.len(), 1);
+    let m = c
+        .events
+        .iter()
+        .position(|e| e.date.precision == Precision::Month)
+        .unwrap();
+    let n = c.events.iter().position(|e| e.is_note).unwrap();
+    assert_eq!(a.episode_of[m], None);
+    assert_eq!(a.episode_of[n], Some(0));
+    // The note is attached but does not count as an agency's event.
+    assert_eq!(a.episodes[0].agencies, vec![0, 1, 2]);
+}
+
+#[test]
+fn approximate_dates_attach_but_never_anchor() {
+    let mut events = background();
+    for a in 0..4 {
+        let mut e = ev(
+            a,
+            d(2020, 9, 10),
+            STRATEGY,
+            "?Strategy discussion, section 47, injury",
+        );
+        e.date.approximate = true;
+        events.push(e);
+    }
+    let c = chronology(events.clone());
+    assert!(analyse(&c, &EpisodeConfig::default()).episodes.is_empty());
+
+    events.extend(crisis(d(2020, 6, 15)));
+    let mut e = ev(3, d(2020, 6, 16), MISSED, "?Child A not brought to clinic");
+    e.date.approximate = true;
+    events.push(e);
+    let c = chronology(events);
+    let a = analyse(&c, &EpisodeConfig::default());
+    assert_eq!(a.episodes.len(), 1);
+    let i = c
+        .events
+        .iter()
+        .position(|e| e.details.starts_with("?Child A"))
+        .unwrap();
+    assert_eq!(a.episode_of[i], Some(0));
+}
+
+#[test]
+fn gaps_are_the_longest_quiet_stretches() {
+    let c = chronology(vec![
+        ev(0, d(2020, 1, 1), CONTACT, "Visit"),
+        ev(1, d(2020, 1, 11), CONTACT, "Visit"),
+        ev(0, d(2020, 7, 29), CONTACT, "Visit"),
+        ev(2, d(2021, 5, 25), CONTACT, "Visit"),
+        ev(2, d(2021, 6, 1), CONTACT, "Visit"),
+    ]);
+    let a = analyse(&c, &EpisodeConfig::default());
+    let got: Vec<(NaiveDate, NaiveDate, i64)> =
+        a.gaps.iter().map(|g| (g.from, g.to, g.days)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (d(2020, 7, 29), d(2021, 5, 25), 300),
+            (d(2020, 1, 11), d(2020, 7, 29), 200)
+        ]
+    );
+    assert_eq!(a.gaps[0].after_event, 2);
+}
+
+#[test]
+fn deterministic_and_configurable() {
+    let r = generate(&SynthConfig {
+        seed: 99,
+        ..SynthConfig::default()
+    });
+    let config = EpisodeConfig::default();
+    let a = analyse(&r.chronology, &config);
+    let b = analyse(&r.chronology, &config);
+    assert_eq!(a, b);
+    for (k, e) in a.episodes.iter().enumerate() {
+        assert_eq!(e.rank, k + 1);
+        if k > 0 {
+            assert!(a.episodes[k - 1].score >= e.score);
+        }
+    }
+    // A review's TOML can override any part, the signal table included.
+    let custom: EpisodeConfig = toml::from_str(
+        "max_episodes = 1\nmin_agencies = 3\n[weights]\nseed_weight = 1.5\n\
+         [[weights.keywords]]\nkeyword = \"coffee table\"\nweight = 2.0\nphrase = \"coffee table\"\n",
+    )
+    .unwrap();
+    assert_eq!(custom.max_episodes, 1);
+    assert_eq!(custom.window_days, 14);
+    assert_eq!(custom.weights.keywords.len(), 1);
+    assert_eq!(custom.weights.event_types.len(), EVENT_TYPES.len());
+    let c = analyse(&r.chronology, &custom);
+    assert!(c.episodes.len() <= 1);
+    let json = serde_json::to_string(&a).unwrap();
+    assert!(json.contains("\"also_reported_by\""));
+}
