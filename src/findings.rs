@@ -171,7 +171,10 @@ pub fn findings_markdown() -> String {
          `file › sheet › cell: severity code: message` and exits 0 when there \
          are no errors, 1 when there are errors and 2 when a file could not \
          be read at all.\n\n\
-         Codes never change once released; new ones are only added.\n\n\
+         Codes never change once released; new ones are only added. The \
+         review configuration (`review.toml`: review reference, period and \
+         margin, expected agencies and their aliases) is documented in \
+         `fixtures/review.example.toml`.\n\n\
          | code | severity | meaning | what to do |\n\
          |---|---|---|---|\n",
     );

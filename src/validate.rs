@@ -929,7 +929,12 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                 .any(|c| c.required() && map.cols[c.index()].is_none());
             let sheet_name: std::sync::Arc<str> = sheet.name.as_str().into();
             let file_arc = raw.file.clone();
-            let formulas = sheet.formulas;
+            // Formulas by row, so each row finds its own at once.
+            let mut formulas: std::collections::HashMap<u32, Vec<(usize, u32, String)>> =
+                std::collections::HashMap::new();
+            for f in sheet.formulas {
+                formulas.entry(f.1).or_default().push(f);
+            }
             let mut rows = sheet.rows;
             let data: Vec<RawRow> = rows.drain(map.header_index + 1..).collect();
             let header = rows.pop().map(|r| r.cells).unwrap_or_default();
@@ -970,8 +975,10 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                     summary.rows_rejected += 1;
                     continue;
                 }
-                let row_formulas: Vec<&(usize, u32, String)> =
-                    formulas.iter().filter(|f| f.1 == row.row).collect();
+                let row_formulas: Vec<&(usize, u32, String)> = formulas
+                    .get(&row.row)
+                    .map(|v| v.iter().collect())
+                    .unwrap_or_default();
                 match check_row(
                     row,
                     &map,
