@@ -800,7 +800,20 @@ fn write_chronology(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
             _ => None,
         };
         if cols.age.is_some() {
-            age_cell(&cx.kids, &ev.subject, ev.date.start, &mut age);
+            // Match the children's labels in the cell as written and as
+            // anonymised, so a glossary that maps names to `Child A` works.
+            let subject: Cow<str> = match cx.input.glossary {
+                Some(g) => {
+                    let (clean, n) = g.replace(&ev.subject);
+                    if n > 0 {
+                        Cow::Owned(format!("{} / {clean}", ev.subject))
+                    } else {
+                        clean
+                    }
+                }
+                None => Cow::Borrowed(&ev.subject),
+            };
+            age_cell(&cx.kids, &subject, ev.date.start, &mut age);
         }
         let serial = datetime_to_serial(ev.date.start.and_time(NaiveTime::MIN));
         let w = |i: u16| cols.widths[cols.at(i) as usize];
@@ -849,7 +862,8 @@ fn write_chronology(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
                 }
             }
             if let Some(c) = cols.age {
-                label(ws, row, c, &age, tf)?;
+                // The labels come from review.toml and may be names.
+                cx.input.put(ws, row, c, &age, tf)?;
             }
             match interval {
                 Some(d) if part == 0 => {
@@ -1656,7 +1670,7 @@ fn write_about(wb: &mut Workbook, cx: &mut Ctx, opts: &WriteOptions) -> Result<(
             .iter()
             .map(|k| {
                 if opts.glossary.is_some() {
-                    k.label.clone()
+                    cx.input.clean(&k.label).into_owned()
                 } else {
                     format!("{} (born {})", k.label, k.born.format("%d/%m/%Y"))
                 }
