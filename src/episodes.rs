@@ -861,6 +861,9 @@ fn similarity(
     (2.0 * (shared + soft) / total).min(1.0)
 }
 
+/// Linked pairs of event indexes.
+type Pairs = Vec<(u32, u32)>;
+
 /// Union-find over event indexes.
 struct Sets(Vec<u32>);
 impl Sets {
@@ -923,7 +926,7 @@ fn link(
         .with_min_len(4096)
         .fold(
             || (Vec::new(), Vec::new()),
-            |(mut out, mut abits): (Vec<(u32, u32)>, Vec<(u128, f32)>), p| {
+            |(mut out, mut abits): (Pairs, Vec<(u128, f32)>), p| {
                 let a = &slots[p];
                 if !a.words {
                     return (out, abits);
