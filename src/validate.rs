@@ -781,7 +781,8 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                 "there is no 'Chronology' sheet (sheets found: {}): ask the agency to use the template",
                 raw.sheet_names.join(", ")
             ),
-        ));
+        )
+        .at(crate::ingest::CHRONOLOGY_SHEET, ""));
         summary.status = ReturnStatus::Rejected;
         summary.agency = agency_fallback(&details, ctx, &file);
         summary.note = "no Chronology sheet".into();
@@ -835,7 +836,7 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                 )
             } else {
                 (
-                    String::new(),
+                    crate::ingest::DETAILS_SHEET.to_string(),
                     String::new(),
                     "there is no 'Agency details' sheet",
                 )
@@ -947,6 +948,8 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                 .iter()
                 .map(|&(c, _)| ColumnContent::new(c))
                 .collect();
+            let first_row = data.first().map_or(0, |r| r.row);
+            let last_row = data.last().map_or(0, |r| r.row);
             let first_cell = data
                 .first()
                 .map(|r| cell_ref(map.cols[0].unwrap_or(0), r.row))
@@ -1040,11 +1043,14 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                             Code::HeadingMissing,
                             &file,
                             format!(
-                                "{} row(s) were not merged because a required column is missing",
+                                "{} row(s) (rows {first_row}–{last_row}) were not merged because a required column is missing",
                                 summary.rows_read
                             ),
                         )
-                        .at(sheet_name.as_ref(), ""),
+                        .at(
+                            sheet_name.as_ref(),
+                            format!("A{first_row}:J{last_row}"),
+                        ),
                     );
                 }
             }
@@ -1391,4 +1397,183 @@ fn check_row(
         outside_period,
         seq_in_return: index,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{RawReturn, RawRow, RawSheet};
+
+    fn t(s: &str) -> Cell {
+        if s.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(s.into())
+        }
+    }
+
+    fn headings() -> RawRow {
+        RawRow {
+            row: 1,
+            cells: Column::ALL.iter().map(|c| t(c.heading())).collect(),
+        }
+    }
+
+    fn ret(rows: Vec<RawRow>) -> RawReturn {
+        let mut all = vec![headings()];
+        all.extend(rows);
+        RawReturn {
+            file: "x.xlsx".into(),
+            format: Format::Xlsx,
+            sheet_names: vec!["Agency details".into(), "Chronology".into()],
+            details: Some(RawSheet {
+                name: "Agency details".into(),
+                rows: vec![RawRow {
+                    row: 1,
+                    cells: vec![t("Agency"), t("Police")],
+                }],
+                ..RawSheet::default()
+            }),
+            chronology: Some(RawSheet {
+                name: "Chronology".into(),
+                rows: all,
+                ..RawSheet::default()
+            }),
+            findings: vec![],
+        }
+    }
+
+    fn row(r: u32, cells: &[Cell]) -> RawRow {
+        RawRow {
+            row: r,
+            cells: cells.to_vec(),
+        }
+    }
+
+    fn ctx() -> CheckContext {
+        CheckContext {
+            dates: crate::dates::DateContext::new(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()),
+            ..CheckContext::default()
+        }
+    }
+
+    fn codes(c: &CheckedReturn) -> Vec<(Code, String)> {
+        c.findings
+            .iter()
+            .map(|f| (f.code, f.cell.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn an_error_cell_is_named_and_the_row_kept() {
+        let c = check_return(
+            ret(vec![row(
+                2,
+                &[
+                    t("05/03/2023"),
+                    Cell::Empty,
+                    Cell::Empty,
+                    t("GP record"),
+                    Cell::Error("#REF!".into()),
+                    Cell::Empty,
+                    t("Assessment"),
+                    t("Seen."),
+                ],
+            )]),
+            &ctx(),
+        );
+        assert_eq!(codes(&c), [(Code::CellError, "E2".to_string())]);
+        assert_eq!(c.summary.rows_merged, 1);
+    }
+
+    #[test]
+    fn an_authors_note_is_checked_for_date_and_time_only() {
+        let note = |r: u32, date: &str, time: &str| {
+            row(
+                r,
+                &[
+                    t(date),
+                    t(time),
+                    t("first"),
+                    t("~ note"),
+                    Cell::Error("#N/A".into()),
+                    Cell::Empty,
+                    t("Not a type"),
+                ],
+            )
+        };
+        let c = check_return(
+            ret(vec![
+                note(2, "05/03/2023", ""),
+                note(3, "", ""),
+                note(4, "06/03/2023", "99:99"),
+            ]),
+            &ctx(),
+        );
+        assert_eq!(
+            codes(&c),
+            [
+                (Code::DateMissing, "A3".to_string()),
+                (Code::TimeUnreadable, "B4".to_string())
+            ]
+        );
+        assert!(c.events.iter().all(|e| e.is_note));
+        assert_eq!(
+            (
+                c.summary.rows_read,
+                c.summary.rows_merged,
+                c.summary.rows_rejected
+            ),
+            (3, 2, 1)
+        );
+    }
+
+    #[test]
+    fn a_shuffled_return_gives_one_order_finding() {
+        let days = [5, 1, 9, 2, 8, 3, 7, 4, 6, 10, 1, 9, 2];
+        let rows = days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                row(
+                    i as u32 + 2,
+                    &[
+                        t(&format!("{d:02}/03/2023")),
+                        Cell::Empty,
+                        Cell::Empty,
+                        t("Log"),
+                        Cell::Empty,
+                        Cell::Empty,
+                        t("Other"),
+                        t("x"),
+                    ],
+                )
+            })
+            .collect();
+        let c = check_return(ret(rows), &ctx());
+        let order: Vec<_> = codes(&c)
+            .into_iter()
+            .filter(|(c, _)| matches!(c, Code::DateOrder | Code::DateOrderReversed))
+            .collect();
+        assert_eq!(order, [(Code::DateOrder, "A3".to_string())]);
+    }
+
+    #[test]
+    fn ambiguous_and_distant_headings_are_not_guessed() {
+        assert!(matches!(
+            match_heading("Dte"),
+            HeadingMatch::Unclear(Column::Date, _)
+        ));
+        assert_eq!(match_heading("Colour of car"), HeadingMatch::Unknown);
+        assert_eq!(match_heading("NHS number"), HeadingMatch::Unknown);
+        assert!(matches!(
+            match_heading("Action/outcome taken"),
+            HeadingMatch::Exact(Column::Action)
+        ));
+        // Holding two template headings is a clash, never a guess.
+        assert!(!matches!(
+            match_heading("Event type and details of event"),
+            HeadingMatch::Exact(_) | HeadingMatch::Close(..)
+        ));
+    }
 }

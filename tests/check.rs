@@ -559,7 +559,7 @@ fn a_missing_chronology_sheet_rejects_the_file() {
     );
     let (code, json) = check(&[&p], &[]);
     assert_eq!(code, 1);
-    assert_finding(&json[0], "sheet-missing", "", "");
+    assert_finding(&json[0], "sheet-missing", "Chronology", "");
     assert_eq!(json[0]["summary"]["status"], "rejected");
 }
 
