@@ -642,8 +642,12 @@ struct OrderTracker {
 }
 
 /// At most this many rows out of order are listed one by one; more (or
-/// more than a fifth of the steps) give one finding for the return.
-const ORDER_LIST_MAX: usize = 5;
+/// more than a quarter of the steps) give one finding for the return that
+/// names the first few cells.
+const ORDER_LIST_MAX: usize = 10;
+
+/// How many cells the one finding for a return out of order names.
+const ORDER_CELLS_NAMED: usize = 20;
 
 impl OrderTracker {
     fn see(&mut self, date: NaiveDate, cell: String, written: &str) {
@@ -687,17 +691,27 @@ impl OrderTracker {
         if against.is_empty() {
             return;
         }
-        let limit = ORDER_LIST_MAX.max(steps / 5);
-        if against.len() > limit {
+        // Many rows, or a good share of them, out of order: the return is
+        // simply not in order, and one finding says so.
+        let shuffled = against.len() > 3 && against.len() * 4 > steps;
+        if against.len() > ORDER_LIST_MAX || shuffled {
             let s = &against[0];
+            let mut cells: Vec<&str> = against
+                .iter()
+                .take(ORDER_CELLS_NAMED)
+                .map(|s| s.cell.as_str())
+                .collect();
+            if against.len() > ORDER_CELLS_NAMED {
+                cells.push("…");
+            }
             findings.push(
                 Finding::new(
                     Code::DateOrder,
                     file,
                     format!(
-                        "the return is not in date order: {} rows are {word} than the row above (first at {}: '{}' after {}); check the dates, a row out of order is a common sign of a mistyped year",
+                        "the return is not in date order: {} rows are {word} than the row above ({}; the first is '{}' after {}): check the dates with the agency, a row out of order is a common sign of a mistyped year",
                         against.len(),
-                        s.cell,
+                        cells.join(", "),
                         s.written,
                         s.prev.format("%d/%m/%Y")
                     ),
