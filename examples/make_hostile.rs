@@ -157,10 +157,13 @@ pub fn formatted_empty_rows(rows: u32) -> Vec<u8> {
     out.into_inner()
 }
 
+/// An entry of [`raw_zip`]: name, method, packed bytes, unpacked size, CRC-32.
+pub type ZipEntry = (String, u16, Vec<u8>, u64, u32);
+
 /// A zip written by hand: (name, method (0 stored, 8 deflated), packed
 /// bytes, unpacked size, CRC-32) for each entry. Sizes must stay under
 /// 4 GiB (no zip64).
-pub fn raw_zip(entries: &[(String, u16, Vec<u8>, u64, u32)]) -> Vec<u8> {
+pub fn raw_zip(entries: &[ZipEntry]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut central = Vec::new();
     for (name, method, data, size, crc) in entries {
@@ -445,9 +448,12 @@ fn label(out: &mut Vec<u8>, row: u16, col: u16, text: &str) {
     rec(out, 0x0204, &d);
 }
 
+/// The text cells of an .xls sheet: (row, column, text), 0-based.
+pub type XlsCells = Vec<(u16, u16, String)>;
+
 /// A minimal Excel 97–2003 workbook (BIFF8 in an OLE compound file):
 /// sheets of (name, cells (row, col, text)).
-pub fn xls_bytes(sheets: &[(&str, Vec<(u16, u16, String)>)]) -> Vec<u8> {
+pub fn xls_bytes(sheets: &[(&str, XlsCells)]) -> Vec<u8> {
     // Globals first, with placeholder sheet offsets patched afterwards.
     let mut g = vec![];
     bof(&mut g, 0x0005);
@@ -501,7 +507,7 @@ pub fn xls_return(agency: &str, evs: &[Ev], extra: &[(u16, u16, &str)]) -> Vec<u
         (1, 0, "Review reference".to_string()),
         (1, 1, "LCSPR-2024-03".to_string()),
     ];
-    let mut chron: Vec<(u16, u16, String)> = HEADINGS
+    let mut chron: XlsCells = HEADINGS
         .iter()
         .enumerate()
         .map(|(c, h)| (0, c as u16, h.to_string()))

@@ -388,10 +388,8 @@ fn check_ods(path: &Path, name: &str) -> Result<(), Finding> {
             }
             Event::End(ref e) => match e.name().as_ref() {
                 "table:table-row" => row = row.saturating_add(row_repeat),
-                "table:table" => {
-                    if bbox.cells() > MAX_RANGE_CELLS {
-                        return Err(stray_finding(name, &table, &bbox));
-                    }
+                "table:table" if bbox.cells() > MAX_RANGE_CELLS => {
+                    return Err(stray_finding(name, &table, &bbox));
                 }
                 _ => {}
             },
