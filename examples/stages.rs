@@ -1,0 +1,220 @@
+//! Per-stage timings of `chronomerge merge` on one review folder, by calling
+//! the library's stage functions one by one (issue 8, `docs/performance.md`).
+//!
+//! ```text
+//! cargo run --release --example stages -- DIR [-o OUT.xlsx] [--today YYYY-MM-DD] [--runs N]
+//! ```
+//!
+//! Stages: discover, configuration, ingest (`ingest::read_return`) and
+//! check (`validate::check_return`) per file, timed sequentially so each
+//! file's cost is its own, then the same read + check in parallel as
+//! `pipeline::merge_dir` does it; `merge::merge`; `episodes::analyse`;
+//! `write::build_workbook`; `write::save_atomically`. With `--runs N` each
+//! stage is run N times and the median printed. Peak RSS (VmHWM) is printed
+//! at the end.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use chronomerge::model::{CheckedReturn, FileKind};
+use chronomerge::pipeline::{settle_config, MergeOptions, MergedReview};
+use rayon::prelude::*;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut dir: Option<PathBuf> = None;
+    let mut out: Option<PathBuf> = None;
+    let mut today = NaiveDate::from_ymd_opt(2026, 11, 26).expect("valid");
+    let mut runs = 1usize;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "-o" => {
+                i += 1;
+                out = args.get(i).map(PathBuf::from);
+            }
+            "--today" => {
+                i += 1;
+                match args.get(i).and_then(|v| v.parse().ok()) {
+                    Some(d) => today = d,
+                    None => return ExitCode::from(2),
+                }
+            }
+            "--runs" => {
+                i += 1;
+                match args.get(i).and_then(|v| v.parse().ok()) {
+                    Some(n) if n > 0 => runs = n,
+                    _ => return ExitCode::from(2),
+                }
+            }
+            a if a.starts_with('-') => {
+                eprintln!("usage: stages DIR [-o OUT.xlsx] [--today YYYY-MM-DD] [--runs N]");
+                return ExitCode::from(2);
+            }
+            a => dir = Some(PathBuf::from(a)),
+        }
+        i += 1;
+    }
+    let Some(dir) = dir else {
+        eprintln!("usage: stages DIR [-o OUT.xlsx] [--today YYYY-MM-DD] [--runs N]");
+        return ExitCode::from(2);
+    };
+    let out = out.unwrap_or_else(|| std::env::temp_dir().join("chronomerge-stages.xlsx"));
+    let opts = MergeOptions {
+        today: Some(today),
+        ..MergeOptions::default()
+    };
+
+    let mut rows: Vec<(String, Vec<f64>)> = Vec::new();
+    let mut record = |name: &str, secs: f64| match rows.iter_mut().find(|(n, _)| n == name) {
+        Some((_, v)) => v.push(secs),
+        None => rows.push((name.to_string(), vec![secs])),
+    };
+    let mut events = 0usize;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let files = match chronomerge::discover::scan(&dir) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("stages: {}: {e}", dir.display());
+                return ExitCode::FAILURE;
+            }
+        };
+        record("discover", t.elapsed().as_secs_f64());
+
+        let t = Instant::now();
+        let (config, context, episode_cfg) = match settle_config(Some(&dir), &opts) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("stages: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        record("configuration", t.elapsed().as_secs_f64());
+
+        let to_read: Vec<_> = files
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FileKind::Return(fmt) => Some((f.clone(), *fmt)),
+                FileKind::Ignored(_) => None,
+            })
+            .collect();
+
+        // Sequential, so each stage's cost is its own.
+        let (mut ingest, mut check) = (0.0, 0.0);
+        for (f, fmt) in &to_read {
+            let t = Instant::now();
+            let raw = match chronomerge::ingest::read_return(&f.path, &f.name, *fmt) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("stages: {}: {}", f.name, e.message);
+                    return ExitCode::FAILURE;
+                }
+            };
+            ingest += t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let checked = chronomerge::validate::check_return(raw, &context);
+            check += t.elapsed().as_secs_f64();
+            drop(checked);
+        }
+        record("ingest (read_return, sequential)", ingest);
+        record("check (check_return, sequential)", check);
+
+        // As merge_dir does it: files in parallel.
+        let t = Instant::now();
+        let checked: Vec<CheckedReturn> = to_read
+            .par_iter()
+            .map(|(f, fmt)| chronomerge::pipeline::check_file(&f.path, &f.name, *fmt, &context))
+            .collect();
+        record(
+            "read + check (parallel, as merge_dir)",
+            t.elapsed().as_secs_f64(),
+        );
+
+        let t = Instant::now();
+        let chronology = chronomerge::merge::merge(checked, vec![], &config);
+        record("merge::merge", t.elapsed().as_secs_f64());
+        events = chronology.events.len();
+
+        let t = Instant::now();
+        let analysis = chronomerge::episodes::analyse(&chronology, &episode_cfg);
+        record("episodes::analyse", t.elapsed().as_secs_f64());
+
+        let review = MergedReview {
+            dir: dir.clone(),
+            config,
+            context,
+            chronology,
+            analysis,
+            made_at: chrono::Local::now(),
+        };
+        let t = Instant::now();
+        let mut wb = match chronomerge::write::build_workbook(&review) {
+            Ok(wb) => wb,
+            Err(e) => {
+                eprintln!("stages: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        record("write::build_workbook", t.elapsed().as_secs_f64());
+
+        let t = Instant::now();
+        if let Err(e) = chronomerge::write::save_atomically(&mut wb, &out) {
+            eprintln!("stages: {e}");
+            return ExitCode::FAILURE;
+        }
+        record("save (XML + zip + rename)", t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        drop(wb);
+        drop(review);
+        record("drop", t.elapsed().as_secs_f64());
+    }
+
+    let skip = [
+        "ingest (read_return, sequential)",
+        "check (check_return, sequential)",
+    ];
+    let total: f64 = rows
+        .iter()
+        .filter(|(n, _)| !skip.contains(&n.as_str()))
+        .map(|(_, v)| median(v.clone()))
+        .sum();
+    println!(
+        "{}: {events} events, {runs} run(s), medians; total excludes the sequential rows",
+        dir.display()
+    );
+    println!("| stage | seconds | share |");
+    println!("|---|---:|---:|");
+    for (name, v) in &rows {
+        let m = median(v.clone());
+        let share = if skip.contains(&name.as_str()) {
+            "(seq.)".to_string()
+        } else {
+            format!("{:.1} %", 100.0 * m / total)
+        };
+        println!("| {name} | {m:.3} | {share} |");
+    }
+    println!("| total (parallel read) | {total:.3} | 100 % |");
+    println!("peak RSS {:.0} MB", peak_rss_mb());
+    ExitCode::SUCCESS
+}
