@@ -14,9 +14,10 @@
 //! settings; its row is carried over from the last run, kept in
 //! `OUT_DIR/.chronomerge-batch.json`.
 //!
-//! A file named `merged-chronology.xlsx` in a review folder (the default
-//! output of `merge`) and workbooks written beside it by `watch` are not
-//! read as returns.
+//! Files named `merged-chronology.xlsx` or `.csv` in a review folder (the
+//! default output of `merge`, or of an earlier batch written into the
+//! archive itself), `batch-summary.xlsx` / `.csv`, and workbooks written
+//! beside a locked one by `watch` are not read as returns.
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -192,7 +193,9 @@ fn is_ignored_output(path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    name.eq_ignore_ascii_case(WORKBOOK)
+    [WORKBOOK, "merged-chronology.csv", SUMMARY_XLSX, SUMMARY_CSV]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n))
         || crate::watch::is_own_file(&path.with_file_name(WORKBOOK), path)
 }
 

@@ -45,6 +45,30 @@ use crate::pipeline::{
 };
 use crate::write::WriteError;
 
+/// The name of the merged workbook in a review folder when no `-o` is given.
+pub const DEFAULT_OUTPUT: &str = "merged-chronology.xlsx";
+
+/// One line from a message that may span several (a TOML error shows the
+/// line in error with a caret under it): the first line and the last, the
+/// explanation.
+///
+/// ```
+/// let m = "review.toml: TOML parse error at line 4, column 15\n  |\n4 | x = 2024-13-01\n  |     ^^^\ninvalid date\n";
+/// assert_eq!(chronomerge::watch::one_line(m), "review.toml: TOML parse error at line 4, column 15: invalid date");
+/// ```
+pub fn one_line(message: &str) -> String {
+    let lines: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    match lines.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [first, .., last] => format!("{first}: {last}"),
+    }
+}
+
 /// How a watch runs.
 #[derive(Debug, Clone)]
 pub struct WatchOptions {
@@ -403,6 +427,18 @@ impl State {
             || o.csv.as_deref().is_some_and(|c| same_file(c, p))
             || o.merge.exclude.iter().any(|x| same_file(x, p))
             || is_own_file(&o.output, p)
+            || self.default_output(p)
+    }
+
+    /// A merged chronology left in the review folder under the default
+    /// name (by `merge`, or an earlier `watch` with another `-o`), or one
+    /// written beside it: never a return.
+    fn default_output(&self, p: &Path) -> bool {
+        let default = self.dir.join(DEFAULT_OUTPUT);
+        let named = p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case(DEFAULT_OUTPUT));
+        (named && p.parent().is_some_and(|d| same_file(d, &self.dir))) || is_own_file(&default, p)
     }
 
     /// True when a notification about `p` may matter.
@@ -540,7 +576,7 @@ impl State {
         let failed = |message: String, changes: Changes| {
             WatchEvent::Failed(Failed {
                 at: Local::now(),
-                message,
+                message: one_line(&message),
                 changes,
             })
         };

@@ -243,13 +243,14 @@ fn a_failed_merge_keeps_the_previous_workbook() {
     // the workbook is untouched.
     std::fs::write(
         dir.join("review.toml"),
-        "review = \"LCSPR-2024-03\"\nperiod_from = 2024-01-01\nperiod_to = 2023-01-01\n",
+        "review = \"LCSPR-2024-03\"\nperiod_from = 2024-13-01\n",
     )
     .unwrap();
     let l = w.next(15);
     assert!(l.contains("merge failed"), "{l}");
     assert!(l.contains("the previous workbook is kept"), "{l}");
     assert!(l.contains("configuration changed"), "{l}");
+    assert!(l.contains("invalid date"), "the TOML error, on one line: {l}");
     assert_eq!(std::fs::read(&out).unwrap(), before);
     assert_eq!(events(&out), 2);
     // A new return while the configuration is broken: still failing, still kept.
@@ -275,12 +276,15 @@ fn a_failed_merge_keeps_the_previous_workbook() {
 fn a_locked_workbook_gets_a_new_one_beside_it() {
     let (tmp, dir, _scratch) = setup();
     police(2).write_xlsx(&dir.join("police.xlsx"));
+    // A merged chronology left in the review folder by an earlier merge is
+    // not a return, though its headings look like one.
+    police(2).write_xlsx(&dir.join("merged-chronology.xlsx"));
     let outdir = tmp.path().join("out");
     std::fs::create_dir(&outdir).unwrap();
     let out = outdir.join("merged-chronology.xlsx");
     let mut w = Watch::start(&dir, &["-o", out.to_str().unwrap()]);
     let l = w.next(15);
-    assert!(l.contains("2 events"), "{l}");
+    assert!(l.contains("merged 1 return: 2 events"), "{l}");
     // Something that cannot be replaced stands where the workbook was (as
     // a workbook held open by Excel on Windows cannot be).
     std::fs::remove_file(&out).unwrap();
