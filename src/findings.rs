@@ -144,6 +144,8 @@ codes! {
     /// A heading looks like a template heading but cannot be matched with
     /// confidence (too different, or as close to two headings).
     HeadingUnclear = "heading-unclear", Error, "Ask the agency to restore the template's heading: the engine does not guess which column is meant, so rows with content under it are not merged.";
+    /// The `Chronology` sheet has headings but no events.
+    ChronologyEmpty = "chronology-empty", Warning, "Check with the agency whether it had no involvement in the period (then nothing to fix) or sent the blank template by mistake.";
     /// The return lists its events newest first.
     DateOrderReversed = "date-order-reversed", Warning, "Nothing to fix (events are merged by date); rows that break the newest-first order are listed separately. Ask the agency to list events oldest first next time.";
 }

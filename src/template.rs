@@ -31,8 +31,9 @@ use std::path::Path;
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format,
-    FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook, Worksheet, XlsxError,
+    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook,
+    Worksheet, XlsxError,
 };
 
 use crate::config::ReviewConfig;
@@ -255,6 +256,13 @@ fn excel_time(t: NaiveTime) -> Result<ExcelDateTime, XlsxError> {
 /// Builds the template workbook in memory.
 pub fn build(opts: &TemplateOptions, rows: &[Vec<TemplateValue>]) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
+    let mut props = DocProperties::new()
+        .set_title("Agency chronology return (template v1)")
+        .set_comment("Written by chronomerge: fill in 'Agency details' and 'Chronology'.");
+    if let Some(r) = &opts.review {
+        props = props.set_subject(format!("Review {r}"));
+    }
+    wb.set_properties(&props);
     let title = Format::new().set_bold().set_font_size(14);
     let bold = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);

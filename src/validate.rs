@@ -476,6 +476,24 @@ pub fn match_event_type(text: &str) -> Option<usize> {
     EVENT_TYPES.iter().position(|t| normalise(t) == key)
 }
 
+/// The template's event type an unknown one is probably a misspelling of,
+/// if one is close enough to suggest.
+///
+/// ```
+/// use chronomerge::validate::closest_event_type;
+/// assert_eq!(closest_event_type("Refferal made"), Some("Referral made"));
+/// assert_eq!(closest_event_type("Phone call"), None);
+/// ```
+pub fn closest_event_type(text: &str) -> Option<&'static str> {
+    let key = normalise(text);
+    EVENT_TYPES
+        .iter()
+        .map(|t| (t, strsim::normalized_levenshtein(&key, &normalise(t))))
+        .filter(|(_, s)| *s >= HEADING_SIMILARITY)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(t, _)| *t)
+}
+
 /// The agency details found on the `Agency details` sheet.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AgencyDetails {
@@ -1018,6 +1036,16 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                 }
             }
             order.finish(&file, &sheet_name, &first_cell, &mut findings);
+            if summary.rows_read == 0 {
+                findings.push(
+                    Finding::new(
+                        Code::ChronologyEmpty,
+                        &file,
+                        "the chronology has headings but no events: check with the agency whether it had no involvement in the period or sent the blank template by mistake",
+                    )
+                    .at(sheet_name.as_ref(), cell_ref(0, map.header_row + 1)),
+                );
+            }
             for u in unknown.iter().filter(|u| u.count > 0) {
                 findings.push(
                     Finding::new(
@@ -1377,7 +1405,10 @@ fn check_row(
                         Code::EventTypeUnknown,
                         &file,
                         format!(
-                            "the event type '{event_type}' is not in the template's list: it is kept as written; ask the agency to choose one from the list"
+                            "the event type '{event_type}' is not in the template's list{}: it is kept as written; ask the agency to choose one from the list",
+                            closest_event_type(&event_type)
+                                .map(|t| format!(" (did they mean '{t}'?)"))
+                                .unwrap_or_default()
                         ),
                     )
                     .at(sheet.as_str(), cell_ref(etype_col, r)),

@@ -123,6 +123,18 @@ fn the_blank_template_has_the_contract_and_makes_mistakes_hard() {
     assert!(sheet.contains("<cols>"));
     let styles = xml(&out, "xl/styles.xml");
     assert!(styles.contains("locked=\"0\""), "data cells unlocked");
+
+    // Checked blank, it has no errors: only the agency to fill in and no
+    // events yet.
+    let (code, json) = check_json(&out);
+    assert_eq!(code, 0);
+    let codes: Vec<&str> = json[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["agency-details-missing", "chronology-empty"]);
 }
 
 #[test]
