@@ -600,6 +600,25 @@ pub fn small_cases() -> Vec<(String, Vec<u8>)> {
         v.push(("a Word document.xlsx".into(), out.into_inner()));
     }
     v.push(("zip bomb.xlsx".into(), zip_bomb(340 << 20)));
+    // A shared-string table claiming ten billion strings (calamine
+    // reserves that many up front).
+    {
+        let good = return_xlsx("Lying strings agency", &events("sst", 2), |_| {});
+        let mut out = std::io::Cursor::new(Vec::new());
+        rewrite_zip(&good, &mut out, |name, data, w| {
+            if name != "xl/sharedStrings.xml" {
+                return false;
+            }
+            let text = String::from_utf8_lossy(data);
+            let at = text.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+            let end = at + text[at..].find('"').unwrap();
+            w.write_all(text[..at].as_bytes()).unwrap();
+            w.write_all(b"10000000000").unwrap();
+            w.write_all(text[end..].as_bytes()).unwrap();
+            true
+        });
+        v.push(("absurd shared strings count.xlsx".into(), out.into_inner()));
+    }
     v.push((
         "stray value at XFD1048576.xlsx".into(),
         return_xlsx("Stray xlsx agency", &events("strayxlsx", 3), |ws| {

@@ -21,6 +21,11 @@ use common::{col, sheet, text};
 fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
     vec![
         ("a Word document.xlsx", "rejected", &["file-not-workbook"]),
+        (
+            "absurd shared strings count.xlsx",
+            "rejected",
+            &["file-unreadable"],
+        ),
         ("actually a PDF.xlsx", "rejected", &["file-not-workbook"]),
         (
             "actually a web page.xlsx",

@@ -232,6 +232,9 @@ fn inspect_zip(path: &Path, name: &str) -> Result<Actual, Finding> {
             ),
         ));
     }
+    if kind == Some(Actual::Xlsx) {
+        check_shared_strings(&mut zip, name)?;
+    }
     kind.ok_or_else(|| {
         let what = if word {
             "the file is a Word or PowerPoint document, not a spreadsheet"
@@ -244,6 +247,49 @@ fn inspect_zip(path: &Path, name: &str) -> Result<Actual, Finding> {
             format!("{what}: ask the agency to send the return as .xlsx made from the template"),
         )
     })
+}
+
+/// calamine reserves room for as many shared strings as the table's
+/// `uniqueCount` claims: a 2 KB file claiming ten billion would abort the
+/// process. Each string takes at least 8 bytes of XML (`<si><t/></si>`),
+/// so a claim beyond the part's size is a lie.
+fn check_shared_strings<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    name: &str,
+) -> Result<(), Finding> {
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).map_err(|e| damaged(name, e))?;
+        let part = entry
+            .name()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        if !part.ends_with("sharedstrings.xml") {
+            continue;
+        }
+        let bound = entry.size() / 8 + 1024;
+        let mut head = Vec::new();
+        let _ = entry.take(8192).read_to_end(&mut head);
+        let text = String::from_utf8_lossy(&head);
+        let claimed = text.find("uniqueCount=").and_then(|at| {
+            let rest = &text[at + "uniqueCount=".len()..];
+            let q = rest.chars().next()?;
+            let rest = &rest[q.len_utf8()..];
+            let end = rest.find(q)?;
+            Some(rest[..end].trim().to_string())
+        });
+        if let Some(claimed) = claimed {
+            let n = claimed.parse::<u128>().unwrap_or(u128::MAX);
+            if n > bound as u128 {
+                return Err(damaged(
+                    name,
+                    format!(
+                        "its shared-string table claims {claimed} strings, far more than it holds"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The rows × columns of a bounding box, or 0 when empty.
@@ -610,4 +656,56 @@ fn unterminated_quote(bytes: &[u8], delimiter: u8) -> Option<(usize, u32)> {
         };
     }
     (s == S::Quoted).then_some(open)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_an_unterminated_quote_and_its_row() {
+        let t = b"Date,Details\n1/1/19,\"closed\"\n2/1/19,\"never closed\n3/1/19,x\n";
+        assert_eq!(unterminated_quote(t, b','), Some((36, 3)));
+        let ok = b"Date,Details\n1/1/19,\"a \"\"b\"\" c\"\n2/1/19,5'11\" tall\n";
+        assert_eq!(unterminated_quote(ok, b','), None);
+        let multi = b"Date,Details\n1/1/19,\"two\nlines\"\n";
+        assert_eq!(unterminated_quote(multi, b','), None);
+    }
+
+    #[test]
+    fn repaired_csv_keeps_every_line_and_the_quote() {
+        let mut findings = Vec::new();
+        let t = "Date,Details,Agency\n1/1/19,\"never closed,A\n2/1/19,next,A\n".to_string();
+        let fixed = repair_csv(t, "x.csv", &mut findings);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].cell, "A2");
+        let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(fixed.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1], ["1/1/19", "\"never closed", "A"]);
+        assert_eq!(rows[2], ["2/1/19", "next", "A"]);
+    }
+
+    #[test]
+    fn nul_bytes_are_removed_with_a_warning() {
+        let mut findings = Vec::new();
+        let fixed = repair_csv("a\0b,c\n".into(), "x.csv", &mut findings);
+        assert_eq!(fixed, "ab,c\n");
+        assert_eq!(findings[0].severity, crate::findings::Severity::Warning);
+    }
+
+    #[test]
+    fn bounding_box_counts_cells() {
+        let mut b = BBox::new();
+        assert_eq!(b.cells(), 0);
+        b.add(0, 0, 0, 9);
+        b.add(1_048_575, 1_048_575, 16_383, 16_383);
+        assert_eq!(b.cells(), 1_048_576 * 16_384);
+        assert_eq!(b.far_corner(), "XFD1048576");
+    }
 }
