@@ -354,3 +354,31 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     };
     abs(a) == abs(b)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_reading_becomes_its_message_and_place() {
+        let r: Result<(), String> = quietly(|| panic!("boom {}", 42));
+        let msg = r.unwrap_err();
+        assert!(msg.starts_with("boom 42 at "), "{msg}");
+        assert!(msg.contains("pipeline.rs"), "{msg}");
+        // The thread is no longer quiet afterwards.
+        assert!(!QUIET.with(|q| q.get()));
+        assert_eq!(quietly(|| 7), Ok(7));
+    }
+
+    #[test]
+    fn check_bytes_reads_a_csv_from_memory() {
+        let (_, ctx, _) = settle_config(None, &MergeOptions::default()).unwrap();
+        let csv =
+            "Date,Source of information,Details of event,Agency\n05/03/2019,GP record,Seen,GP\n";
+        let c = check_bytes(csv.as_bytes(), "gp.csv", Format::Csv, &ctx);
+        assert_eq!(c.summary.rows_merged, 1, "{:?}", c.findings);
+        let bad = check_bytes(b"PK\x03\x04junk", "gp.xlsx", Format::Xlsx, &ctx);
+        assert_eq!(bad.summary.status, ReturnStatus::Rejected);
+        assert_eq!(bad.findings[0].code, Code::FileUnreadable);
+    }
+}
