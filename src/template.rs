@@ -522,6 +522,14 @@ fn chronology_sheet(
             .set_input_message(help.message)?;
         ws.add_data_validation(1, c, LAST_ROW, c, &dv)?;
     }
+    // Excel deletes a row under protection only when none of its cells
+    // is locked, so the columns right of the template are unlocked too
+    // (anything typed there is reported by the checks).
+    ws.set_column_range_format(
+        Column::ALL.len() as u16,
+        16_383,
+        &Format::new().set_unlocked(),
+    )?;
     ws.set_row_height(0, 30)?;
     ws.set_freeze_panes(1, 0)?;
     ws.set_landscape();
