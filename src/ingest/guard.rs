@@ -419,12 +419,14 @@ fn check_ods(path: &Path, name: &str) -> Result<(), Finding> {
                     "table:table-cell" | "table:covered-table-cell" => {
                         let n = attr_u64(e, "table:number-columns-repeated")
                             .min(MAX_COLS.saturating_sub(col));
-                        let has_value = e
-                            .try_get_attribute("office:value-type")
-                            .ok()
-                            .flatten()
-                            .is_some();
-                        if (has_value || !is_empty_el) && n > 0 && row_repeat > 0 {
+                        // calamine keeps a cell that has a value type or
+                        // a formula; anything else (a style, an empty
+                        // paragraph) is an empty cell to it.
+                        let has = |k: &str| e.try_get_attribute(k).ok().flatten().is_some();
+                        if (has("office:value-type") || has("table:formula"))
+                            && n > 0
+                            && row_repeat > 0
+                        {
                             bbox.add(row, row + row_repeat - 1, col, col + n - 1);
                         }
                         col = col.saturating_add(n);
@@ -697,6 +699,34 @@ mod tests {
         let fixed = repair_csv("a\0b,c\n".into(), "x.csv", &mut findings);
         assert_eq!(fixed, "ab,c\n");
         assert_eq!(findings[0].severity, crate::findings::Severity::Warning);
+    }
+
+    fn ods_file(rows: &str) -> tempfile::NamedTempFile {
+        use std::io::Write;
+        let mut f = tempfile::Builder::new().suffix(".ods").tempfile().unwrap();
+        let mut z = zip::ZipWriter::new(f.as_file_mut());
+        let o = zip::write::SimpleFileOptions::default();
+        z.start_file("mimetype", o).unwrap();
+        z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        z.start_file("content.xml", o).unwrap();
+        write!(z, "<office:document-content><office:body><office:spreadsheet><table:table table:name=\"Chronology\">{rows}</table:table></office:spreadsheet></office:body></office:document-content>").unwrap();
+        z.finish().unwrap();
+        f
+    }
+
+    #[test]
+    fn ods_styled_empty_rows_pass_and_a_far_value_is_refused() {
+        let value = "<table:table-row><table:table-cell office:value-type=\"string\"><text:p>x</text:p></table:table-cell></table:table-row>";
+        let styled = "<table:table-row table:number-rows-repeated=\"1048000\"><table:table-cell table:style-name=\"ce1\" table:number-columns-repeated=\"1024\"></table:table-cell></table:table-row>";
+        let ok = ods_file(&format!("{value}{styled}"));
+        assert!(check_ods(ok.path(), "ok.ods").is_ok());
+        let far = ods_file(&format!(
+            "{value}{styled}<table:table-row><table:table-cell table:number-columns-repeated=\"200\"/><table:table-cell office:value-type=\"float\" office:value=\"1\"/></table:table-row>"
+        ));
+        let f = check_ods(far.path(), "far.ods").unwrap_err();
+        assert_eq!(f.code, Code::FileTooLarge);
+        assert_eq!(f.cell, "GS1048002");
     }
 
     #[test]
