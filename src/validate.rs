@@ -980,6 +980,13 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                 .iter()
                 .map(|&(c, _)| ColumnContent::new(c))
                 .collect();
+            // Columns read or reported by their heading; content anywhere
+            // else (a column with no heading) is reported too.
+            let mut placed: Vec<usize> = map.cols.iter().flatten().copied().collect();
+            placed.extend(map.agency);
+            placed.extend(&map.unknown);
+            placed.extend(map.unclear.iter().map(|&(c, _)| c));
+            let mut headless: Vec<ColumnContent> = Vec::new();
             let first_row = data.first().map_or(0, |r| r.row);
             let last_row = data.last().map_or(0, |r| r.row);
             let first_cell = data
@@ -997,6 +1004,18 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                 for u in unknown.iter_mut() {
                     if has(u.col) {
                         u.add(row.row);
+                    }
+                }
+                for (ci, c) in row.cells.iter().enumerate() {
+                    if !c.is_blank() && !placed.contains(&ci) {
+                        match headless.iter_mut().find(|u| u.col == ci) {
+                            Some(u) => u.add(row.row),
+                            None => {
+                                let mut u = ColumnContent::new(ci);
+                                u.add(row.row);
+                                headless.push(u);
+                            }
+                        }
                     }
                 }
                 let mut unclear_hit = false;
@@ -1056,6 +1075,21 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                             u.count,
                             heading_of(u.col).trim(),
                             cell_ref(u.col, map.header_row)
+                        ),
+                    )
+                    .at(sheet_name.as_ref(), u.range()),
+                );
+            }
+            headless.sort_by_key(|u| u.col);
+            for u in &headless {
+                findings.push(
+                    Finding::new(
+                        Code::CellOutsideTemplate,
+                        &file,
+                        format!(
+                            "{} cell(s) in column {}, which has no heading, are not merged: ask the agency to move their content into the template's columns",
+                            u.count,
+                            crate::model::col_name(u.col)
                         ),
                     )
                     .at(sheet_name.as_ref(), u.range()),
@@ -1601,6 +1635,32 @@ mod tests {
             .filter(|(c, _)| matches!(c, Code::DateOrder | Code::DateOrderReversed))
             .collect();
         assert_eq!(order, [(Code::DateOrder, "A3".to_string())]);
+    }
+
+    #[test]
+    fn content_in_a_column_with_no_heading_is_reported() {
+        let r = |n: u32, extra: &str| {
+            let mut cells = vec![
+                t("05/03/2023"),
+                Cell::Empty,
+                Cell::Empty,
+                t("GP record"),
+                Cell::Empty,
+                Cell::Empty,
+                t("Assessment"),
+                t("Seen."),
+            ];
+            cells.resize(12, Cell::Empty);
+            cells[11] = t(extra);
+            row(n, &cells)
+        };
+        let c = check_return(ret(vec![r(2, "a note"), r(3, ""), r(4, "more")]), &ctx());
+        assert_eq!(
+            codes(&c),
+            [(Code::CellOutsideTemplate, "L2:L4".to_string())]
+        );
+        assert!(c.findings[0].message.starts_with("2 cell(s) in column L"));
+        assert_eq!(c.summary.rows_merged, 3);
     }
 
     #[test]
