@@ -576,6 +576,24 @@ fn ordered(agency: &str, dates: &[(i32, u32, u32)]) -> ReturnBuilder {
         })
 }
 
+/// The same return as .xlsx, .csv and (when LibreOffice is installed)
+/// .ods, each with the sheet name its findings give.
+fn variants(b: &ReturnBuilder, dir: &Path, stem: &str) -> Vec<(PathBuf, String)> {
+    let xlsx = b.write_xlsx(&dir.join(format!("{stem}.xlsx")));
+    let csv = dir.join(format!("{stem}.csv"));
+    csv_of(b, &csv);
+    let mut out = vec![
+        (xlsx.clone(), "Chronology".to_string()),
+        (csv, stem.to_string()),
+    ];
+    let ods_dir = dir.join(format!("ods-{stem}"));
+    std::fs::create_dir(&ods_dir).unwrap();
+    if let Some(ods) = to_ods(std::slice::from_ref(&xlsx), &ods_dir) {
+        out.push((ods[0].clone(), "Chronology".to_string()));
+    }
+    out
+}
+
 #[test]
 fn date_order_is_one_finding_for_a_newest_first_return() {
     let tmp = tempfile::tempdir().unwrap();
@@ -590,8 +608,7 @@ fn date_order_is_one_finding_for_a_newest_first_return() {
             (2023, 2, 1),
             (2023, 1, 1),
         ],
-    )
-    .write_xlsx(&tmp.path().join("reversed.xlsx"));
+    );
     // Oldest first with one mistyped year.
     let typo = ordered(
         "Ambulance",
@@ -602,15 +619,41 @@ fn date_order_is_one_finding_for_a_newest_first_return() {
             (2023, 4, 1),
             (2023, 5, 1),
         ],
-    )
-    .write_xlsx(&tmp.path().join("typo.xlsx"));
-    let (code, json) = check(&[&rev, &typo], &[]);
-    assert_eq!(code, 0);
+    );
     let codes = |e: &Value| found(e).into_iter().map(|f| f.0).collect::<Vec<_>>();
-    assert_eq!(codes(&json[0]), ["date-order-reversed"]);
-    assert_finding(&json[0], "date-order-reversed", "Chronology", "A2");
-    assert_eq!(codes(&json[1]), ["date-out-of-order"]);
-    assert_finding(&json[1], "date-out-of-order", "Chronology", "A4");
+    for (file, sheet) in variants(&rev, tmp.path(), "reversed") {
+        let (code, json) = check(&[&file], &[]);
+        assert_eq!(code, 0);
+        assert_eq!(
+            codes(&json[0]),
+            ["date-order-reversed"],
+            "{}",
+            file.display()
+        );
+        assert_finding(&json[0], "date-order-reversed", &sheet, "A2");
+    }
+    for (file, sheet) in variants(&typo, tmp.path(), "typo") {
+        let (code, json) = check(&[&file], &[]);
+        assert_eq!(code, 0);
+        assert_eq!(codes(&json[0]), ["date-out-of-order"], "{}", file.display());
+        assert_finding(&json[0], "date-out-of-order", &sheet, "A4");
+    }
+}
+
+#[test]
+fn a_banner_above_a_csv_header_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("banner.csv");
+    let text = format!(
+        "CONFIDENTIAL: Oakfield Primary\r\n\r\n{}\r\n05/03/2023,,,School record,Teacher,Child A,Contact or visit,Late.,,\r\n",
+        HEADINGS.join(",")
+    );
+    std::fs::write(&p, text).unwrap();
+    let (code, json) = check(&[&p], &["--agency", "Oakfield Primary School"]);
+    assert_eq!(code, 0);
+    assert_finding(&json[0], "heading-banner", "banner", "A1");
+    assert_eq!(summary_n(&json[0], "rows_merged"), 1);
+    assert_eq!(json[0]["summary"]["agency"], "Oakfield Primary School");
 }
 
 #[test]
