@@ -74,6 +74,8 @@ fn aliases(col: Column) -> &'static [&'static str] {
             "date and time",
             "date dd mm yyyy",
             "date dd mm yy",
+            "date and time of event",
+            "date time of event",
         ],
         Column::Time => &[
             "time of event",
@@ -1674,6 +1676,14 @@ mod tests {
         assert!(matches!(
             match_heading("Action/outcome taken"),
             HeadingMatch::Exact(Column::Action)
+        ));
+        assert_eq!(
+            match_heading("Date and time of event"),
+            HeadingMatch::Exact(Column::Date)
+        );
+        assert!(matches!(
+            match_heading("Action taken / outcome"),
+            HeadingMatch::Close(Column::Action, _)
         ));
         // Holding two template headings is a clash, never a guess.
         assert!(!matches!(
