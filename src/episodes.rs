@@ -477,6 +477,32 @@ struct TokPat {
     hash: u64,
     len: usize,
     prefix: bool,
+    /// Its first two bytes (one for a one-letter word).
+    start: [u8; 2],
+}
+
+/// The first two letters of the words that start a keyword (a 65,536-bit
+/// set); one-letter words always pass.
+struct Starts(Vec<u64>);
+
+impl Default for Starts {
+    fn default() -> Self {
+        Starts(vec![0; 1024])
+    }
+}
+
+impl Starts {
+    fn key(a: u8, b: u8) -> usize {
+        (a as usize) << 8 | b as usize
+    }
+    fn add(&mut self, start: &[u8; 2]) {
+        let k = Self::key(start[0], start[1]);
+        self.0[k >> 6] |= 1 << (k & 63);
+    }
+    fn contains(&self, w: &[u8]) -> bool {
+        let k = Self::key(w[0], w[1]);
+        self.0[k >> 6] & (1 << (k & 63)) != 0
+    }
 }
 
 /// Compiled keyword table.
@@ -485,6 +511,7 @@ struct Matcher {
     first_exact: IdMap<Vec<u16>>,
     first_prefix: Vec<(usize, IdMap<Vec<u16>>)>,
     stop: IdMap<()>,
+    starts: Starts,
     type_weight: [f64; EVENT_TYPES.len()],
     unknown: f64,
     type_names: Vec<(String, f64)>,
@@ -512,6 +539,7 @@ impl Matcher {
                         hash: fnv(w),
                         len: w.len(),
                         prefix: prefix && j + 1 == n,
+                        start: [w[0], *w.get(1).unwrap_or(&0)],
                     });
                 }
             }
@@ -549,8 +577,22 @@ impl Matcher {
                 type_weight[i] = *w;
             }
         }
+        let mut starts = Starts::default();
+        for (pat, _) in &patterns {
+            match pat.first() {
+                // A one-letter prefix (`a*`) starts any word with that letter.
+                Some(first) if first.prefix && first.len < 2 => {
+                    for b in 0..=255u8 {
+                        starts.add(&[first.start[0], b]);
+                    }
+                }
+                Some(first) => starts.add(&first.start),
+                None => {}
+            }
+        }
         Matcher {
             patterns,
+            starts,
             first_exact,
             first_prefix,
             stop,
@@ -579,6 +621,11 @@ impl Matcher {
         };
         for i in 0..toks.len() {
             let w = word(i);
+            // Most words cannot start a keyword: skip them on their first
+            // two letters.
+            if w.len() >= 2 && !self.starts.contains(w) {
+                continue;
+            }
             if let Some(ids) = self.first_exact.get(&fnv(w)) {
                 for &pid in ids {
                     if !hits[pid as usize] && matches_at(pid as usize, i) {
