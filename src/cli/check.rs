@@ -58,19 +58,23 @@ fn folder_of(path: &Path) -> PathBuf {
 /// The files to check: the files given, and the returns in the folders
 /// given.
 fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
+    let mut out: Vec<PathBuf> = Vec::new();
+    let mut push = |p: PathBuf| {
+        // The same file named twice is checked once.
+        if !out.iter().any(|q| crate::pipeline::same_file(q, &p)) {
+            out.push(p);
+        }
+    };
     for p in paths {
         if p.is_dir() {
             let found = crate::discover::scan(p)
                 .map_err(|e| format!("{}: the folder cannot be read ({e})", p.display()))?;
-            out.extend(
-                found
-                    .into_iter()
-                    .filter(|f| matches!(f.kind, FileKind::Return(_)))
-                    .map(|f| f.path),
-            );
+            found
+                .into_iter()
+                .filter(|f| matches!(f.kind, FileKind::Return(_)))
+                .for_each(|f| push(f.path));
         } else {
-            out.push(p.clone());
+            push(p.clone());
         }
     }
     Ok(out)
