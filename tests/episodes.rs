@@ -568,3 +568,48 @@ fn deterministic_and_configurable() {
     let json = serde_json::to_string(&a).unwrap();
     assert!(json.contains("\"also_reported_by\""));
 }
+
+#[test]
+fn a_long_busy_chain_is_split_and_bounded() {
+    // Significant events from three agencies every two days for a year:
+    // everything chains, so pieces are split at max_span_days and each
+    // episode stays within it.
+    let mut events = Vec::new();
+    for k in 0..180 {
+        let day = d(2020, 1, 1) + chrono::Duration::days(2 * k);
+        events.push(ev(
+            k as usize % 3,
+            day,
+            INCIDENT,
+            "Police called, domestic argument",
+        ));
+    }
+    let c = chronology(events);
+    let config = EpisodeConfig::default();
+    let a = analyse(&c, &config);
+    for e in &a.episodes {
+        assert!(
+            (e.last - e.first).num_days() <= config.max_span_days,
+            "{e:?}"
+        );
+    }
+    // An even background is not unusual anywhere: nothing stands out.
+    assert!(a.episodes.is_empty(), "{:#?}", a.episodes);
+    assert!(a.gaps.is_empty());
+}
+
+#[test]
+fn episode_config_defaults() {
+    let c = EpisodeConfig::default();
+    assert_eq!(
+        (
+            c.max_episodes,
+            c.min_agencies,
+            c.window_days,
+            c.gap_threshold_days
+        ),
+        (10, 2, 14, 90)
+    );
+    let empty: EpisodeConfig = toml::from_str("").unwrap();
+    assert_eq!(empty, c);
+}
