@@ -197,12 +197,12 @@ pub fn column_help(col: Column) -> ColumnHelp {
 }
 
 /// Width of the Guidance column, in characters.
-const GUIDANCE_WIDTH: f64 = 80.0;
+const GUIDANCE_WIDTH: f64 = 72.0;
 
 /// A row height (points) that shows a wrapped line of guidance in full:
 /// spreadsheets do not grow rows for wrapped text written by a program.
 fn row_height(text: &str) -> f64 {
-    let per_line = (GUIDANCE_WIDTH * 1.05) as usize;
+    let per_line = (GUIDANCE_WIDTH * 1.15) as usize;
     let lines = text.chars().count().div_ceil(per_line).max(1);
     15.0 * lines as f64 + 2.0
 }
