@@ -224,9 +224,14 @@ fn a_broken_file_is_reported_and_the_rest_still_merge() {
         b"%PDF-1.4 a pdf with the wrong name",
     )
     .unwrap();
-    let mut enc = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    enc.extend(std::iter::repeat_n(0u8, 512));
-    std::fs::write(dir.join("locked.xlsx"), enc).unwrap();
+    // A real password-protected workbook (an encrypted OLE package), from
+    // the hostile set that examples/make_hostile.rs writes.
+    let hostile = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
+    std::fs::copy(
+        hostile.join("password protected.xlsx"),
+        dir.join("locked.xlsx"),
+    )
+    .unwrap();
     let out = dir.join("merged-chronology.xlsx");
     merge(dir, &out).code(1);
     // Merging again with the output inside the folder does not read it.
