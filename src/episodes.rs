@@ -1457,12 +1457,15 @@ pub fn analyse(chronology: &Chronology, config: &EpisodeConfig) -> Analysis {
         let ndays = (d1 - d0 + 1) as usize;
         let times = best.observed / (rate * ndays as f64);
         let mut reason = format!(
-            "{} in {}, {}: {}",
+            "{} in {}, {}",
             plural(agencies.len(), "agency", "agencies"),
             plural(ndays, "day", "days"),
             plural(hi - lo, "event", "events"),
-            what.join(", ")
         );
+        if !what.is_empty() {
+            reason.push_str(": ");
+            reason.push_str(&what.join(", "));
+        }
         if joint > 0 {
             reason.push_str(&format!(
                 "; {}",
