@@ -127,7 +127,8 @@ impl Cell {
             Cell::Text(s) => s.clone(),
             Cell::Number(n) => fmt_number(*n),
             Cell::DateTime { serial, .. } => crate::dates::render_serial(*serial),
-            Cell::IsoDateTime(s) | Cell::IsoDuration(s) => s.clone(),
+            Cell::IsoDateTime(s) => render_iso(s),
+            Cell::IsoDuration(s) => s.clone(),
             Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
             Cell::Error(e) => e.clone(),
         }
@@ -139,6 +140,31 @@ impl Cell {
             Cell::Text(s) => s,
             other => other.to_text(),
         }
+    }
+}
+
+/// An OpenDocument date cell (`2022-01-27`, `2022-01-27T14:30:00`) as the
+/// agency saw it in the spreadsheet: `27/01/2022`, `27/01/2022 14:30`.
+/// Anything else is returned as it is.
+///
+/// ```
+/// use chronomerge::model::render_iso;
+/// assert_eq!(render_iso("2022-01-27"), "27/01/2022");
+/// assert_eq!(render_iso("2022-01-27T14:30:00"), "27/01/2022 14:30");
+/// assert_eq!(render_iso("not a date"), "not a date");
+/// ```
+pub fn render_iso(s: &str) -> String {
+    use chrono::{NaiveDate, NaiveDateTime, Timelike};
+    let t = s.trim();
+    if let Ok(dt) = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f") {
+        if dt.time().num_seconds_from_midnight() == 0 {
+            return dt.format("%d/%m/%Y").to_string();
+        }
+        return dt.format("%d/%m/%Y %H:%M").to_string();
+    }
+    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        Ok(d) => d.format("%d/%m/%Y").to_string(),
+        Err(_) => s.to_string(),
     }
 }
 
