@@ -287,10 +287,11 @@ fn merge_one(dir: &Path, out_dir: &Path, folder: String, opts: &BatchOptions) ->
         format!("{folder}/{WORKBOOK}")
     };
     let fail = |m: String| {
+        // No workbook was written: the summary points at none.
         ReviewRow::failed(
             folder.clone(),
-            workbook_rel.clone(),
-            m,
+            String::new(),
+            crate::watch::one_line(&m),
             started.elapsed().as_secs_f64(),
         )
     };

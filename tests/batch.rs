@@ -168,6 +168,8 @@ fn merges_every_review_and_reports_the_broken_one() {
     let b = row("2024/LCSPR-2024-02 (broken)");
     assert_eq!(b[h("Status")], "failed");
     assert!(b[h("Message")].contains("review.toml"), "{b:?}");
+    assert!(!b[h("Message")].contains('\n'), "one line: {b:?}");
+    assert_eq!(b[h("Workbook")], "", "no workbook was written");
     assert_eq!(row("2023/LCSPR-2023-01")[h("Status")], "merged");
     let x = sheet(&out.join("batch-summary.xlsx"), "Reviews");
     assert_eq!(x.len(), 1 + 4);

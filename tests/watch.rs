@@ -250,7 +250,10 @@ fn a_failed_merge_keeps_the_previous_workbook() {
     assert!(l.contains("merge failed"), "{l}");
     assert!(l.contains("the previous workbook is kept"), "{l}");
     assert!(l.contains("configuration changed"), "{l}");
-    assert!(l.contains("invalid date"), "the TOML error, on one line: {l}");
+    assert!(
+        l.contains("invalid date"),
+        "the TOML error, on one line: {l}"
+    );
     assert_eq!(std::fs::read(&out).unwrap(), before);
     assert_eq!(events(&out), 2);
     // A new return while the configuration is broken: still failing, still kept.

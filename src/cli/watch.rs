@@ -93,8 +93,9 @@ pub fn run(args: WatchArgs) -> i32 {
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = stop.clone();
-        // Ctrl-C (and on Windows, closing the console) sets the flag; the
-        // loop sees it within a tenth of a second and returns.
+        // Ctrl-C (Ctrl-Break on Windows; SIGTERM and SIGHUP elsewhere)
+        // sets the flag; the loop sees it within a tenth of a second and
+        // returns once the merge in progress, if any, is written.
         if let Err(e) = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst)) {
             eprintln!("chronomerge: Ctrl-C cannot be caught ({e}); close the window to stop");
         }
