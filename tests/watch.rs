@@ -168,7 +168,12 @@ fn follows_returns_as_they_are_added_replaced_and_removed() {
     // must never be read as returns nor start a merge.
     let out = dir.join("merged-chronology.xlsx");
     let csv = dir.join("merged.csv");
-    let mut w = Watch::start(&dir, &["--csv", csv.to_str().unwrap()]);
+    // Pieces come 150 ms apart; a settle time eight times that keeps the
+    // test sure even on a loaded machine.
+    let mut w = Watch::start(
+        &dir,
+        &["--csv", csv.to_str().unwrap(), "--settle-ms", "1200"],
+    );
 
     let l = w.next(15);
     assert!(l.contains("merged 1 return: 2 events, 0 errors"), "{l}");
