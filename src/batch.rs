@@ -10,8 +10,8 @@
 //!
 //! Incremental runs skip a review whose workbook is newer than every one of
 //! its inputs (the returns, `review.toml`, the folder itself, which changes
-//! when a file is added or removed) and that was made with the same
-//! settings; its row is carried over from the last run, kept in
+//! when a file is added or removed, the `--config` and `--glossary` files)
+//! and that was made with the same settings; its row is carried over from the last run, kept in
 //! `OUT_DIR/.chronomerge-batch.json`.
 //!
 //! Files named `merged-chronology.xlsx` or `.csv` in a review folder (the
@@ -246,7 +246,8 @@ fn rel_string(rel: &Path) -> String {
 }
 
 /// The newest modification time of a review's inputs: its files, the
-/// folder itself, and the configuration file given on the command line.
+/// folder itself, and the configuration and glossary files given on the
+/// command line.
 fn newest_input(dir: &Path, opts: &MergeOptions) -> Option<SystemTime> {
     let mut newest = std::fs::metadata(dir).and_then(|m| m.modified()).ok()?;
     for f in crate::discover::scan(dir).ok()? {
@@ -256,8 +257,8 @@ fn newest_input(dir: &Path, opts: &MergeOptions) -> Option<SystemTime> {
         let t = std::fs::metadata(&f.path).and_then(|m| m.modified()).ok()?;
         newest = newest.max(t);
     }
-    if let Some(c) = &opts.config_file {
-        let t = std::fs::metadata(c).and_then(|m| m.modified()).ok()?;
+    for f in opts.config_file.iter().chain(opts.glossary.iter()) {
+        let t = std::fs::metadata(f).and_then(|m| m.modified()).ok()?;
         newest = newest.max(t);
     }
     Some(newest)
