@@ -375,3 +375,62 @@ fn the_library_watch_stops_on_its_flag() {
     assert_eq!(summary.merges, 1);
     assert_eq!(events(&out), 2);
 }
+
+#[test]
+fn only_changed_returns_are_read_again() {
+    use chronomerge::watch::WatchEvent;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let (tmp, dir, scratch) = setup();
+    police(2).write_xlsx(&dir.join("police.xlsx"));
+    ReturnBuilder::new("School")
+        .event(
+            V::D(2023, 3, 1),
+            "School record",
+            "Contact or visit",
+            "Late to school.",
+        )
+        .write_xlsx(&dir.join("school.xlsx"));
+    let mut opts = chronomerge::watch::WatchOptions::new(tmp.path().join("lib.xlsx"));
+    opts.merge.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26);
+    opts.exit_after = Some(Duration::from_secs(60));
+    let stop = Arc::new(AtomicBool::new(false));
+    let (tx, rx) = mpsc::channel::<WatchEvent>();
+    let handle = {
+        let (stop, dir) = (stop.clone(), dir.clone());
+        std::thread::spawn(move || {
+            chronomerge::watch::watch(&dir, &opts, &stop, &mut |ev| {
+                let _ = tx.send(ev.clone());
+            })
+        })
+    };
+    let mut next = || match rx.recv_timeout(Duration::from_secs(15)) {
+        Ok(WatchEvent::Merged(m)) => m,
+        Ok(other) => panic!("{other}"),
+        Err(_) => panic!("no merge within 15 s"),
+    };
+    let m = next();
+    assert_eq!((m.reread, m.events), (2, 3));
+    // A new return: only it is read.
+    let g = gp().write_xlsx(&scratch.join("gp.xlsx"));
+    std::fs::copy(&g, dir.join("gp.xlsx")).unwrap();
+    let m = next();
+    assert_eq!((m.reread, m.events), (1, 5));
+    assert_eq!(m.changes.added, ["gp.xlsx"]);
+    // A removed return: nothing is read.
+    std::fs::remove_file(dir.join("school.xlsx")).unwrap();
+    let m = next();
+    assert_eq!((m.reread, m.events), (0, 4));
+    assert_eq!(m.missing, ["School"]);
+    // The configuration changed: every return is read again.
+    std::fs::write(
+        dir.join("review.toml"),
+        TOML.replace("period_to = 2024-06-30", "period_to = 2024-05-31"),
+    )
+    .unwrap();
+    let m = next();
+    assert_eq!((m.reread, m.events), (2, 4));
+    assert!(m.changes.config);
+    stop.store(true, Ordering::SeqCst);
+    handle.join().unwrap().unwrap();
+}
