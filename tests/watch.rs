@@ -404,7 +404,7 @@ fn only_changed_returns_are_read_again() {
             })
         })
     };
-    let mut next = || match rx.recv_timeout(Duration::from_secs(15)) {
+    let next = || match rx.recv_timeout(Duration::from_secs(15)) {
         Ok(WatchEvent::Merged(m)) => m,
         Ok(other) => panic!("{other}"),
         Err(_) => panic!("no merge within 15 s"),
