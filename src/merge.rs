@@ -75,7 +75,12 @@ pub fn merge(
 ) -> Chronology {
     let mut names: Vec<String> = returns
         .iter()
-        .filter(|r| r.summary.status != crate::model::ReturnStatus::Rejected)
+        .filter(|r| {
+            !matches!(
+                r.summary.status,
+                crate::model::ReturnStatus::Rejected | crate::model::ReturnStatus::Ignored
+            )
+        })
         .map(|r| config.canonical_agency(&r.agency))
         .collect();
     names.sort();
@@ -114,6 +119,10 @@ pub fn merge(
     let mut findings = Vec::new();
     let mut summaries = Vec::new();
     for mut r in returns {
+        if r.summary.status == crate::model::ReturnStatus::Ignored {
+            summaries.push(r.summary);
+            continue;
+        }
         let name = config.canonical_agency(&r.agency);
         r.summary.agency = name.clone();
         if let Ok(i) = names.binary_search(&name) {
@@ -164,4 +173,3 @@ pub fn merge(
         returns: summaries,
     }
 }
-

@@ -290,6 +290,12 @@ pub fn merge_dir(dir: &Path, opts: &MergeOptions) -> Result<MergedReview, String
         .map_err(|e| format!("{}: the folder cannot be read ({e})", dir.display()))?;
     let (config, context, episode_cfg) = settle_config(Some(dir), opts)?;
     let excluded = |p: &Path| opts.exclude.iter().any(|x| same_file(x, p));
+    let is_setting = |p: &Path| {
+        [&opts.glossary, &opts.config_file]
+            .into_iter()
+            .flatten()
+            .any(|x| same_file(x, p))
+    };
     let mut ignored = Vec::new();
     let mut to_read = Vec::new();
     for f in files {
@@ -297,6 +303,10 @@ pub fn merge_dir(dir: &Path, opts: &MergeOptions) -> Result<MergedReview, String
             _ if excluded(&f.path) => ignored.push(ignored_summary(
                 &f,
                 "the merged chronology written by chronomerge",
+            )),
+            _ if is_setting(&f.path) => ignored.push(ignored_summary(
+                &f,
+                "a settings file given on the command line (glossary or review configuration)",
             )),
             FileKind::Ignored(why) => ignored.push(ignored_summary(&f, why)),
             FileKind::Return(fmt) => to_read.push((f.clone(), *fmt)),

@@ -762,6 +762,22 @@ impl OrderTracker {
     }
 }
 
+/// True when a workbook's sheets are those of a merged chronology
+/// (OUTPUT.md's `Chronology`, `Key practice episodes`, `Findings` and
+/// `Returns`), which is never read as a return.
+///
+/// ```
+/// use chronomerge::validate::is_merged_chronology;
+/// let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+/// assert!(is_merged_chronology(&s(&["Chronology", "Key practice episodes", "Findings", "Returns", "About"])));
+/// assert!(!is_merged_chronology(&s(&["Guidance", "Agency details", "Chronology"])));
+/// ```
+pub fn is_merged_chronology(sheet_names: &[String]) -> bool {
+    ["Chronology", "Key practice episodes", "Findings", "Returns"]
+        .iter()
+        .all(|want| sheet_names.iter().any(|n| n == want))
+}
+
 /// Checks a return and turns it into events and findings.
 ///
 /// Every row with content is counted once in `rows_read` and ends as
@@ -769,6 +785,30 @@ impl OrderTracker {
 /// naming it), so `rows_read = rows_merged + rows_rejected`.
 pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
     let file = raw.file.to_string();
+    if is_merged_chronology(&raw.sheet_names) {
+        // A merged chronology left in the review folder (by `merge`, or
+        // copied there by hand under any name): its Chronology sheet has
+        // the template's headings, but it is the engine's output.
+        let summary = ReturnSummary {
+            file: file.clone(),
+            agency: String::new(),
+            format: Some(raw.format),
+            status: ReturnStatus::Ignored,
+            rows_read: 0,
+            rows_merged: 0,
+            rows_rejected: 0,
+            first: None,
+            last: None,
+            review_reference: String::new(),
+            note: "a merged chronology made by chronomerge, not an agency's return".into(),
+        };
+        return CheckedReturn {
+            agency: String::new(),
+            events: vec![],
+            findings: vec![],
+            summary,
+        };
+    }
     let mut findings = raw.findings;
     let details = raw.details.as_ref().map(read_details).unwrap_or_default();
     let details_sheet = raw

@@ -234,7 +234,9 @@ fn a_broken_file_is_reported_and_the_rest_still_merge() {
     .unwrap();
     let out = dir.join("merged-chronology.xlsx");
     merge(dir, &out).code(1);
-    // Merging again with the output inside the folder does not read it.
+    // Merging again with the output inside the folder does not read it,
+    // nor a copy of it under another name.
+    std::fs::copy(&out, dir.join("copy of the merged chronology.xlsx")).unwrap();
     merge(dir, &out).code(1);
     let chron = sheet(&out, "Chronology");
     assert_eq!(chron.len(), 2);
@@ -252,6 +254,7 @@ fn a_broken_file_is_reported_and_the_rest_still_merge() {
     assert_eq!(get("letter.xlsx"), "rejected");
     assert_eq!(get("locked.xlsx"), "rejected");
     assert_eq!(get("merged-chronology.xlsx"), "ignored");
+    assert_eq!(get("copy of the merged chronology.xlsx"), "ignored");
     let findings = sheet(&out, "Findings");
     let code = col(&findings, "Code");
     let codes: Vec<String> = findings.iter().map(|r| text(&r[code])).collect();
