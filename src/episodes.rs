@@ -899,9 +899,16 @@ fn similarity(
     let wb = words(m, &b.details, &both);
     let mut soft = 0.0f64;
     for (x, hx) in wa.iter().filter(|(x, _)| x.len() >= 4) {
+        // Jaro-Winkler of 0.9 or more needs a shared start and lengths
+        // within a few letters of each other in all but freak cases:
+        // check those first, so the quadratic loop stays cheap.
+        let (xb, xl) = (x.as_bytes(), x.len());
         let best = wb
             .iter()
-            .filter(|(y, _)| y.len() >= 4)
+            .filter(|(y, _)| {
+                let yb = y.as_bytes();
+                y.len() >= 4 && yb[..2] == xb[..2] && y.len().abs_diff(xl) <= 2
+            })
             .map(|(y, hy)| (strsim::jaro_winkler(x, y), *hy))
             .max_by(|p, q| p.0.total_cmp(&q.0));
         if let Some((sim, hy)) = best {
