@@ -35,6 +35,11 @@ use crate::dates::{datetime_to_serial, DateValue, Precision};
 use crate::glossary::Glossary;
 use crate::pipeline::{MergeOptions, MergedReview};
 
+/// Above this many events the `Chronology` sheet is streamed through a
+/// temporary file in the output folder (constant memory) rather than held
+/// in memory: the in-memory sheet costs about 6 KB an event.
+pub const STREAM_ABOVE_EVENTS: usize = 150_000;
+
 /// Excel's limit on the characters of one cell.
 pub const CELL_LIMIT: usize = 32_767;
 /// Rows on one sheet, heading included.
@@ -108,6 +113,10 @@ pub enum WriteError {
 pub struct WriteOptions {
     /// Anonymise every text written from the returns with this glossary.
     pub glossary: Option<Glossary>,
+    /// Stream the `Chronology` sheet through a temporary file in the output
+    /// folder when it has more events than this (default
+    /// [`STREAM_ABOVE_EVENTS`]); `Some(0)` always streams.
+    pub stream_above: Option<usize>,
     /// The glossary's file name, for the `About` sheet.
     pub glossary_file: Option<String>,
 }
@@ -119,6 +128,7 @@ impl WriteOptions {
         match &opts.glossary {
             None => Ok(WriteOptions::default()),
             Some(p) => Ok(WriteOptions {
+                stream_above: None,
                 glossary: Some(Glossary::load(p)?),
                 glossary_file: Some(
                     p.file_name()
@@ -558,7 +568,11 @@ pub fn write_workbook_with(
     path: &Path,
     opts: &WriteOptions,
 ) -> Result<(), WriteError> {
-    let mut wb = build_workbook_with(review, opts)?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut wb = build(review, opts, Some(&dir))?;
     save_atomically(&mut wb, path)
 }
 
@@ -637,8 +651,24 @@ pub fn build_workbook_with(
     review: &MergedReview,
     opts: &WriteOptions,
 ) -> Result<Workbook, WriteError> {
+    build(review, opts, None)
+}
+
+/// Builds the workbook. With `stream_dir`, the `Chronology` sheet is
+/// streamed row by row through a temporary file in that folder (the
+/// output's own folder, so nothing is written anywhere else) instead of
+/// being held in memory: rust_xlsxwriter's constant-memory mode, which is
+/// both faster and far smaller for a large chronology.
+fn build(
+    review: &MergedReview,
+    opts: &WriteOptions,
+    stream_dir: Option<&Path>,
+) -> Result<Workbook, WriteError> {
     let kids = children(&review.config).map_err(WriteError::Config)?;
     let mut wb = Workbook::new();
+    if let Some(dir) = stream_dir {
+        wb.set_tempdir(dir)?;
+    }
     let reference = review.config.review.clone().unwrap_or_default();
     let marking = marking(&review.config);
     let version = env!("CARGO_PKG_VERSION");
@@ -701,7 +731,11 @@ pub fn build_workbook_with(
         names,
         input,
     };
-    write_chronology(&mut wb, &mut cx)?;
+    // Streaming costs the parallel XML assembly of the standard mode, so it
+    // is kept for chronologies large enough for memory to matter.
+    let stream = stream_dir.is_some()
+        && review.chronology.events.len() > opts.stream_above.unwrap_or(STREAM_ABOVE_EVENTS);
+    write_chronology(&mut wb, &mut cx, stream)?;
     write_timeline(&mut wb, &mut cx)?;
     write_episodes(&mut wb, &mut cx)?;
     write_findings(&mut wb, &mut cx)?;
@@ -767,7 +801,7 @@ impl Cols {
     }
 }
 
-fn write_chronology(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
+fn write_chronology(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), XlsxError> {
     let review = cx.review;
     let chron = &review.chronology;
     let analysis = &review.analysis;
@@ -775,7 +809,7 @@ fn write_chronology(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
     let cols = Cols::new(!cx.kids.is_empty());
     let episode_ids: Vec<String> = analysis.episodes.iter().map(|e| e.id()).collect();
     let mut sheet_no = 1;
-    let mut ws = new_chronology_sheet(wb, sheet_no, &cols, &cx.page)?;
+    let mut ws = new_chronology_sheet(wb, sheet_no, &cols, &cx.page, stream)?;
     let mut row: u32 = 1;
     let mut buf = String::new();
     let mut age = String::new();
@@ -829,7 +863,7 @@ fn write_chronology(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
             if row >= SHEET_ROWS {
                 ws.autofilter(0, 0, SHEET_ROWS - 1, cols.last())?;
                 sheet_no += 1;
-                ws = new_chronology_sheet(wb, sheet_no, &cols, &cx.page)?;
+                ws = new_chronology_sheet(wb, sheet_no, &cols, &cx.page, stream)?;
                 row = 1;
             }
             let tf = if ev.is_note { &f.note } else { &f.text };
@@ -959,8 +993,13 @@ fn new_chronology_sheet<'a>(
     n: u32,
     cols: &Cols,
     page: &Page,
+    stream: bool,
 ) -> Result<&'a mut Worksheet, XlsxError> {
-    let ws = wb.add_worksheet();
+    let ws = if stream {
+        wb.add_worksheet_with_constant_memory()?
+    } else {
+        wb.add_worksheet()
+    };
     ws.set_name(if n == 1 {
         "Chronology".to_string()
     } else {
