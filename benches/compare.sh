@@ -70,14 +70,17 @@ results="$data/compare-results.tsv"
 : > "$results"
 
 # measure WORKLOAD PROGRAM RUNS CMD...: runs CMD, keeps the median wall time
-# and the median peak RSS (/usr/bin/time -v), with the load when it began.
+# and the median peak RSS (/usr/bin/time -v), with the load as each run began.
+# $before, when set, is run (untimed) before each run.
+before=""
 measure() {
     local workload="$1" program="$2" n="$3"
     shift 3
-    local load times=() rss=() i t m log
-    load=$(cut -d' ' -f1 /proc/loadavg)
+    local load i t m log
     log="$data/out/time.log"
     for ((i = 0; i < n; i++)); do
+        if [ -n "$before" ]; then eval "$before"; fi
+        load=$(cut -d' ' -f1 /proc/loadavg)
         if ! /usr/bin/time -v -o "$log" "$@" >"$data/out/last.out" 2>&1; then
             # chronomerge exits 1 when some rows were rejected: still timed.
             if ! grep -q "Exit status: 1" "$log"; then
@@ -88,14 +91,9 @@ measure() {
         fi
         t=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + p[k]; print s}' "$log")
         m=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
-        times+=("$t")
-        rss+=("$m")
+        printf '%s\t%s\t%s\t%s\t%s\n' "$workload" "$program" "$t" "$m" "$load" >>"$results"
         echo "   $workload $program run $((i + 1))/$n: ${t} s, $((m / 1024)) MB (load $load)" >&2
     done
-    local mt mr
-    mt=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
-    mr=$(printf '%s\n' "${rss[@]}" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$program" "$mt" "$mr" "$n" "$load" >>"$results"
 }
 
 workload() {
@@ -133,11 +131,15 @@ if [ "$batch" = 1 ]; then
             done
             touch "$archive/.complete"
         fi
-        for j in 1 2; do
-            rm -rf "$data/out/batch-$j"
-            measure "batch 1,000 × S" "chronomerge batch --jobs $j" "$runs" \
-                "$bin" batch "$archive" -o "$data/out/batch-$j" --jobs "$j" --quiet
+        # Interleaved, each run into a fresh folder.
+        for ((k = 0; k < runs; k++)); do
+            for j in 1 2; do
+                before="rm -rf '$data/out/batch-$j'"
+                measure "batch 1,000 × S" "chronomerge batch --jobs $j" 1 \
+                    "$bin" batch "$archive" -o "$data/out/batch-$j" --jobs "$j" --quiet
+            done
         done
+        before=""
     else
         echo "== chronomerge batch is not there: skipped" >&2
     fi
@@ -152,9 +154,15 @@ table="$data/compare-$stamp.md"
     echo
     echo "| workload | program | median s | peak RSS MB | ratio to floor | runs | load at start |"
     echo "|---|---|---:|---:|---:|---:|---:|"
-    awk -F'\t' '
-        $2 == "floor (read + write)" {floor[$1] = $3}
-        $2 == "chronomerge batch --jobs 1" {floor[$1] = $3}
+    # Medians per workload and program, in the order first measured.
+    cut -f1,2 "$results" | awk '!seen[$0]++' | while IFS=$'\t' read -r w p; do
+        rows=$(awk -F'\t' -v w="$w" -v p="$p" '$1 == w && $2 == p' "$results")
+        n=$(printf '%s\n' "$rows" | wc -l)
+        med() { printf '%s\n' "$rows" | cut -f"$1" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+        loads=$(printf '%s\n' "$rows" | cut -f5 | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {print (lo == hi) ? lo : lo "–" hi}')
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "$p" "$(med 3)" "$(med 4)" "$n" "$loads"
+    done | awk -F'\t' '
+        $2 == "floor (read + write)" || $2 == "chronomerge batch --jobs 1" {floor[$1] = $3}
         {row[NR] = $0}
         END {
             for (i = 1; i <= NR; i++) {
@@ -162,7 +170,7 @@ table="$data/compare-$stamp.md"
                 r = (f[1] in floor && floor[f[1]] > 0) ? sprintf("%.2f×", f[3] / floor[f[1]]) : "–"
                 printf "| %s | %s | %.2f | %.0f | %s | %s | %s |\n", f[1], f[2], f[3], f[4] / 1024, r, f[5], f[6]
             }
-        }' "$results"
+        }'
     echo
     echo "Ratio: to the default floor of the same workload; for batch, to --jobs 1."
 } | tee "$table"
