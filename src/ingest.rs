@@ -540,10 +540,16 @@ fn read_csv(path: &Path, name: &str) -> Result<RawReturn, Finding> {
 pub fn decode_csv(bytes: &[u8]) -> String {
     // Excel's "Unicode text" is UTF-16 with a byte order mark.
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        return encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0.into_owned();
+        return encoding_rs::UTF_16LE
+            .decode_without_bom_handling(rest)
+            .0
+            .into_owned();
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        return encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0.into_owned();
+        return encoding_rs::UTF_16BE
+            .decode_without_bom_handling(rest)
+            .0
+            .into_owned();
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
