@@ -831,29 +831,46 @@ fn common(a: &[u64], wa: &[f32], b: &[u64]) -> f32 {
     n
 }
 
-/// The stemmed content words of a text that are not in `skip`.
-fn words(m: &Matcher, text: &str, skip: &[u64]) -> Vec<(String, u64)> {
+/// The stemmed content words of four letters or more of a text (the ones
+/// near-identical-word matching looks at), sorted and without repeats,
+/// packed into one string with their hashes: two allocations an event.
+#[derive(Default)]
+struct Words {
+    text: String,
+    spans: Vec<(u32, u32, u64)>,
+}
+
+impl Words {
+    fn iter(&self) -> impl Iterator<Item = (&str, u64)> + '_ {
+        self.spans
+            .iter()
+            .map(|&(a, z, h)| (&self.text[a as usize..z as usize], h))
+    }
+}
+
+fn words(m: &Matcher, text: &str) -> Words {
     let mut buf = Vec::new();
     let mut toks = Vec::new();
     tokenize(text, &mut buf, &mut toks);
-    let mut out: Vec<(String, u64)> = toks
+    let mut stems: Vec<&[u8]> = toks
         .iter()
         .map(|&(a, z)| &buf[a as usize..z as usize])
         .filter(|w| w.len() >= 2 && !m.stop.contains_key(&fnv(w)))
-        .flat_map(|w| {
-            let parts: Vec<&[u8]> = if w == b"s47" {
-                vec![b"section", b"47"]
-            } else {
-                vec![stem(w)]
-            };
-            parts
-                .into_iter()
-                .map(|st| (String::from_utf8_lossy(st).into_owned(), fnv(st)))
-        })
-        .filter(|(_, h)| skip.binary_search(h).is_err())
+        .map(stem)
+        .filter(|st| st.len() >= 4 && std::str::from_utf8(st).is_ok())
         .collect();
-    out.sort_unstable();
-    out.dedup();
+    stems.sort_unstable();
+    stems.dedup();
+    let mut out = Words {
+        text: String::with_capacity(stems.iter().map(|w| w.len()).sum()),
+        spans: Vec::with_capacity(stems.len()),
+    };
+    for st in stems {
+        let a = out.text.len() as u32;
+        out.text
+            .push_str(std::str::from_utf8(st).unwrap_or_default());
+        out.spans.push((a, out.text.len() as u32, fnv(st)));
+    }
     out
 }
 
@@ -862,13 +879,12 @@ fn words(m: &Matcher, text: &str, skip: &[u64]) -> Vec<(String, u64)> {
 /// differ only by a typo or an inflection the stemmer missed
 /// (Jaro-Winkler similarity of at least 0.9 by [`strsim::jaro_winkler`],
 /// words of four letters or more) count as shared, in proportion.
-fn similarity(
-    m: &Matcher,
+fn similarity<'w>(
     idf: &Idf,
     fa: &Feature,
     fb: &Feature,
-    a: &Event,
-    b: &Event,
+    words_a: &dyn Fn() -> &'w Words,
+    words_b: &dyn Fn() -> &'w Words,
     bar: f64,
 ) -> f64 {
     let total = (fa.norm + fb.norm) as f64;
@@ -884,21 +900,20 @@ fn similarity(
     if exact >= bar || exact < 0.75 * bar {
         return exact;
     }
-    // Near the bar: let near-identical words count.
-    let both: Vec<u64> = {
-        let mut v: Vec<u64> = fa
-            .tokens
-            .iter()
-            .filter(|t| fb.tokens.binary_search(t).is_ok())
-            .copied()
-            .collect();
-        v.sort_unstable();
-        v
-    };
-    let wa = words(m, &a.details, &both);
-    let wb = words(m, &b.details, &both);
+    // Near the bar: let near-identical words count. The words of each
+    // event are worked out once (cached by the caller); the words the two
+    // share exactly are left out here.
+    let (words_a, words_b) = (words_a(), words_b());
+    let wa: Vec<(&str, u64)> = words_a
+        .iter()
+        .filter(|(_, h)| fb.tokens.binary_search(h).is_err())
+        .collect();
+    let wb: Vec<(&str, u64)> = words_b
+        .iter()
+        .filter(|(_, h)| fa.tokens.binary_search(h).is_err())
+        .collect();
     let mut soft = 0.0f64;
-    for (x, hx) in wa.iter().filter(|(x, _)| x.len() >= 4) {
+    for &(x, hx) in &wa {
         // Jaro-Winkler of 0.9 or more needs a shared start and lengths
         // within a few letters of each other in all but freak cases:
         // check those first, so the quadratic loop stays cheap.
@@ -907,13 +922,13 @@ fn similarity(
             .iter()
             .filter(|(y, _)| {
                 let yb = y.as_bytes();
-                y.len() >= 4 && yb[..2] == xb[..2] && y.len().abs_diff(xl) <= 2
+                yb[..2] == xb[..2] && y.len().abs_diff(xl) <= 2
             })
-            .map(|(y, hy)| (strsim::jaro_winkler(x, y), *hy))
+            .map(|&(y, hy)| (strsim::jaro_winkler(x, y), hy))
             .max_by(|p, q| p.0.total_cmp(&q.0));
         if let Some((sim, hy)) = best {
             if sim >= 0.9 {
-                soft += sim * (idf.get(*hx) + idf.get(hy)) as f64 / 2.0;
+                soft += sim * (idf.get(hx) + idf.get(hy)) as f64 / 2.0;
             }
         }
     }
@@ -980,6 +995,10 @@ fn link(
             }
         })
         .collect();
+    // The content words of an event's details, worked out the first time a
+    // comparison near the similarity bar needs them.
+    let cache: Vec<std::sync::OnceLock<Words>> =
+        (0..n).map(|_| std::sync::OnceLock::new()).collect();
     let pairs: Vec<(u32, u32)> = (0..order.len())
         .into_par_iter()
         .with_min_len(4096)
@@ -1029,8 +1048,9 @@ fn link(
                         continue;
                     }
                     let j = order[q] as usize;
-                    if similarity(m, idf, &feats[i], &feats[j], &events[i], &events[j], bar) >= bar
-                    {
+                    let words_a = || cache[i].get_or_init(|| words(m, &events[i].details));
+                    let words_b = || cache[j].get_or_init(|| words(m, &events[j].details));
+                    if similarity(idf, &feats[i], &feats[j], &words_a, &words_b, bar) >= bar {
                         out.push((i as u32, j as u32));
                     }
                 }
