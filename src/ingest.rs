@@ -461,9 +461,12 @@ fn read_csv(path: &Path, name: &str) -> Result<RawReturn, Finding> {
     };
     let mut header_len = None;
     let mut record = csv::StringRecord::new();
+    // A record's row is its number in the file (the header is row 1): the
+    // row Excel shows when the agency opens the CSV, even when a quoted
+    // field spans several lines.
+    let mut line = 0u32;
     loop {
-        // The line the next record starts on (1-based), as Excel shows it.
-        let line = rdr.position().line() as u32;
+        line += 1;
         match rdr.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
@@ -505,14 +508,13 @@ fn read_csv(path: &Path, name: &str) -> Result<RawReturn, Finding> {
                 }
             }
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
                 findings.push(
                     Finding::new(
                         Code::CsvBroken,
                         name,
-                        format!("the CSV cannot be read past line {line} ({e}): ask the agency to export it again"),
+                        format!("the CSV cannot be read past record {line} ({e}): ask the agency to export it again"),
                     )
-                    .at(sheet.name.as_str(), cell_ref(0, line as u32)),
+                    .at(sheet.name.as_str(), cell_ref(0, line)),
                 );
                 break;
             }
