@@ -112,11 +112,15 @@ pub fn run(args: MergeArgs) -> i32 {
         return EXIT_FAILED;
     }
     report(&review, &output, args.quiet);
-    if review.errors() > 0 {
+    let code = if review.errors() > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    }
+    };
+    // The process ends here: freeing every event one by one would only
+    // delay the exit (0.2 s on a 60,000-event review).
+    std::mem::forget(review);
+    code
 }
 
 /// Prints what a merge did: one summary line, then the errors.
