@@ -772,6 +772,25 @@ fn type_group(e: &Event) -> u8 {
     }
 }
 
+/// The share of the similarity bar two records of one meeting must reach
+/// when they give the same day and start times within
+/// [`MEETING_MINUTES`] of each other.
+const MEETING_BAR: f64 = 0.35;
+/// How far apart two records' times may be and still be one meeting.
+const MEETING_MINUTES: i64 = 30;
+
+/// Two records of a meeting (strategy discussion, conference, multi-agency
+/// meeting) on the same day, both timed, within [`MEETING_MINUTES`].
+fn same_meeting(a: &Event, b: &Event, ga: u8, gb: u8) -> bool {
+    ga == 2
+        && gb == 2
+        && a.date.start == b.date.start
+        && match (a.time, b.time) {
+            (Some(x), Some(y)) => (x - y).num_minutes().abs() <= MEETING_MINUTES,
+            _ => false,
+        }
+}
+
 fn compatible(a: u8, b: u8) -> bool {
     a == b || a == 0 || b == 0
 }
@@ -1039,6 +1058,17 @@ fn link(
                     if both == 0 {
                         continue;
                     }
+                    let j = order[q] as usize;
+                    // A meeting that two agencies record on the same day at
+                    // (nearly) the same time is the same meeting unless
+                    // their accounts have almost nothing in common: each
+                    // attendee words it their own way ("strategy
+                    // discussion chaired by…", "strat meeting by Teams…").
+                    let bar = if same_meeting(&events[i], &events[j], a.group, b.group) {
+                        bar * MEETING_BAR
+                    } else {
+                        bar
+                    };
                     let bound: f32 = abits
                         .iter()
                         .filter(|(x, _)| x & both != 0)
@@ -1047,7 +1077,6 @@ fn link(
                     if 2.0 * f64::from(bound) / f64::from(a.norm + b.norm) < bar {
                         continue;
                     }
-                    let j = order[q] as usize;
                     let words_a = || cache[i].get_or_init(|| words(m, &events[i].details));
                     let words_b = || cache[j].get_or_init(|| words(m, &events[j].details));
                     if similarity(idf, &feats[i], &feats[j], &words_a, &words_b, bar) >= bar {

@@ -279,3 +279,43 @@ fn the_same_folder_gives_the_same_chronology() {
     assert_eq!(sheet(&a, "Chronology"), sheet(&b, "Chronology"));
     assert_eq!(sheet(&a, "Findings"), sheet(&b, "Findings"));
 }
+
+#[test]
+fn the_sample_reviews_strategy_discussion_is_linked_across_the_three_agencies_that_recorded_it() {
+    // fixtures/README.md: on 10/10/2023 children's social care, police and
+    // the hospital each record the same strategy discussion in their own
+    // words ("Strategy discussion chaired by…", "Strat meeting by Teams…",
+    // "joined the strategy call…").
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-review");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sample.xlsx");
+    merge(&sample, &out).code(1);
+    let chron = sheet(&out, "Chronology");
+    let (date, agency, also, kpe) = (
+        col(&chron, "Date"),
+        col(&chron, "Agency"),
+        col(&chron, "Also reported by"),
+        col(&chron, "Key practice episode"),
+    );
+    // 10/10/2023 is serial 45209.
+    let meeting: Vec<&Vec<Data>> = chron[1..]
+        .iter()
+        .filter(|r| matches!(&r[date], Data::DateTime(d) if d.as_f64() == 45209.0))
+        .filter(|r| !text(&r[also]).is_empty())
+        .collect();
+    let agencies: std::collections::BTreeSet<String> =
+        meeting.iter().map(|r| text(&r[agency])).collect();
+    assert_eq!(
+        agencies.into_iter().collect::<Vec<_>>(),
+        [
+            "Northgate Hospitals NHS Trust",
+            "Westshire Children's Social Care",
+            "Westshire Police"
+        ]
+    );
+    for r in &meeting {
+        assert_eq!(text(&r[also]).split(", ").count(), 2, "{:?}", r);
+        // And the planted episode is the strongest one.
+        assert_eq!(text(&r[kpe]), "KPE 1");
+    }
+}
