@@ -57,7 +57,11 @@ pub const DETAILS_LABELS: [&str; 6] = [
     "Period to",
 ];
 
-/// The event types of the template.
+/// The event types of the template, copied from TEMPLATE.md on purpose
+/// rather than taken from [`crate::model::EVENT_TYPES`]: the generator
+/// plays an agency following the written contract, so a change to the
+/// engine's list that drifts from the contract makes the fixtures' checks
+/// fail instead of silently following it.
 pub const EVENT_TYPES: [&str; 15] = [
     "Contact or visit",
     "Appointment attended",
