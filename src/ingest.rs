@@ -364,19 +364,22 @@ fn merge_same_rows(rows: &mut Vec<RawRow>) {
     *rows = out;
 }
 
+/// The finding for a sheet whose stream breaks part way through.
+fn damaged_sheet(file: &str, sheet: &str, e: &dyn std::fmt::Display) -> Finding {
+    Finding::new(
+        Code::FileUnreadable,
+        file,
+        format!("the sheet '{sheet}' is damaged ({e}): ask the agency to re-save the return as .xlsx and send it again"),
+    )
+    .at(sheet, "")
+}
+
 fn stream_xlsx<R: std::io::Read + std::io::Seek>(
     wb: &mut calamine::Xlsx<R>,
     sheet: &str,
     file: &str,
 ) -> Result<RawSheet, Finding> {
-    let bad = |e: calamine::XlsxError| {
-        Finding::new(
-            Code::FileUnreadable,
-            file,
-            format!("the sheet '{sheet}' is damaged ({e}): ask the agency to re-save the return as .xlsx and send it again"),
-        )
-        .at(sheet, "")
-    };
+    let bad = |e: calamine::XlsxError| damaged_sheet(file, sheet, &e);
     let mut reader = wb.worksheet_cells_reader(sheet).map_err(bad)?;
     let mut rows = RowBuilder::new(sheet);
     while let Some(c) = reader.next_cell_with_formula().map_err(bad)? {
@@ -396,14 +399,7 @@ fn stream_xlsb<R: std::io::Read + std::io::Seek>(
     sheet: &str,
     file: &str,
 ) -> Result<RawSheet, Finding> {
-    let bad = |e: calamine::XlsbError| {
-        Finding::new(
-            Code::FileUnreadable,
-            file,
-            format!("the sheet '{sheet}' is damaged ({e}): ask the agency to re-save the return as .xlsx and send it again"),
-        )
-        .at(sheet, "")
-    };
+    let bad = |e: calamine::XlsbError| damaged_sheet(file, sheet, &e);
     let mut reader = wb.worksheet_cells_reader(sheet).map_err(bad)?;
     let mut rows = RowBuilder::new(sheet);
     while let Some(c) = reader.next_cell().map_err(bad)? {
