@@ -665,6 +665,9 @@ struct Feature {
     /// Sorted, deduplicated hashes of the stemmed content words of the
     /// details (for joint-event linking).
     tokens: Vec<u64>,
+    /// Where each token's stem is in the (lowercased) details, for
+    /// near-identical-word matching ([`span_of`]); 0 for none.
+    spans: Vec<u32>,
     /// Weight of each token ([`Idf`]).
     idf: Vec<f32>,
     /// Sum of `idf`.
@@ -704,9 +707,11 @@ fn feature(
     s.hits.clear();
     s.hits.resize(m.patterns.len(), false);
     let mut tokens = Vec::new();
+    let mut spans = Vec::new();
     tokenize(&e.details, &mut s.buf, &mut s.toks);
     m.scan(&s.buf, &s.toks, &mut s.hits);
     if linkable {
+        let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(s.toks.len());
         for &(a, z) in &s.toks {
             let w = &s.buf[a as usize..z as usize];
             if w.len() < 2 {
@@ -717,14 +722,18 @@ fn feature(
                 continue;
             }
             if w == b"s47" {
-                tokens.push(fnv(b"section"));
-                tokens.push(fnv(b"47"));
+                pairs.push((fnv(b"section"), 0));
+                pairs.push((fnv(b"47"), 0));
                 continue;
             }
-            tokens.push(fnv(stem(w)));
+            let st = stem(w);
+            pairs.push((fnv(st), span_of(a, st.len())));
         }
-        tokens.sort_unstable();
-        tokens.dedup();
+        // By hash, the first place a word occurs first among its repeats.
+        pairs.sort_unstable();
+        pairs.dedup_by_key(|p| p.0);
+        tokens = pairs.iter().map(|p| p.0).collect();
+        spans = pairs.iter().map(|p| p.1).collect();
     }
     if !e.action.is_empty() {
         tokenize(&e.action, &mut s.buf, &mut s.toks);
@@ -747,6 +756,7 @@ fn feature(
         type_weight: tw,
         keywords,
         tokens,
+        spans,
         idf: Vec::new(),
         norm: 0.0,
         sig: 0,
@@ -850,47 +860,66 @@ fn common(a: &[u64], wa: &[f32], b: &[u64]) -> f32 {
     n
 }
 
-/// The stemmed content words of four letters or more of a text (the ones
-/// near-identical-word matching looks at), sorted and without repeats,
-/// packed into one string with their hashes: two allocations an event.
+/// A stem's place in the details packed into 32 bits (offset in the low
+/// 24 bits, length in the high 8) for near-identical-word matching, which
+/// looks only at stems of four letters or more; 0 for none (a shorter stem,
+/// one longer than 255 bytes or one past the first 16 MB of the text). A
+/// stem is always a prefix of its word, and lowercasing keeps byte offsets,
+/// so the details themselves hold its text: nothing is copied.
+fn span_of(start: u32, len: usize) -> u32 {
+    if (4..=255).contains(&len) && start < 1 << 24 {
+        start | (len as u32) << 24
+    } else {
+        0
+    }
+}
+
+/// The stem a [`span_of`] value points at, lowercased into `out`.
+fn stem_text<'o>(text: &str, span: u32, out: &'o mut String) -> Option<&'o str> {
+    let (a, n) = ((span & 0xFF_FFFF) as usize, (span >> 24) as usize);
+    let w = text.get(a..a + n)?;
+    out.clear();
+    out.push_str(w);
+    out.make_ascii_lowercase();
+    Some(out.as_str())
+}
+
+/// Buffers one linking worker reuses.
 #[derive(Default)]
-struct Words {
-    text: String,
-    spans: Vec<(u32, u32, u64)>,
+struct LinkScratch {
+    /// Per signature bit, the weight of this event's tokens on it.
+    bit_weight: Vec<f32>,
+    a_words: Vec<(String, f32)>,
+    b_words: Vec<(String, f32)>,
+    spare: Vec<String>,
 }
 
-impl Words {
-    fn iter(&self) -> impl Iterator<Item = (&str, u64)> + '_ {
-        self.spans
-            .iter()
-            .map(|&(a, z, h)| (&self.text[a as usize..z as usize], h))
+impl LinkScratch {
+    /// The stems of the tokens of `f` that `other` lacks, with their weights.
+    fn unshared(
+        text: &str,
+        f: &Feature,
+        other: &Feature,
+        out: &mut Vec<(String, f32)>,
+        spare: &mut Vec<String>,
+    ) {
+        spare.extend(out.drain(..).map(|(w, _)| w));
+        let mut j = 0;
+        for (k, &t) in f.tokens.iter().enumerate() {
+            while j < other.tokens.len() && other.tokens[j] < t {
+                j += 1;
+            }
+            if (j < other.tokens.len() && other.tokens[j] == t) || f.spans[k] == 0 {
+                continue;
+            }
+            let mut buf = spare.pop().unwrap_or_default();
+            if stem_text(text, f.spans[k], &mut buf).is_some() {
+                out.push((buf, f.idf[k]));
+            } else {
+                spare.push(buf);
+            }
+        }
     }
-}
-
-fn words(m: &Matcher, text: &str) -> Words {
-    let mut buf = Vec::new();
-    let mut toks = Vec::new();
-    tokenize(text, &mut buf, &mut toks);
-    let mut stems: Vec<&[u8]> = toks
-        .iter()
-        .map(|&(a, z)| &buf[a as usize..z as usize])
-        .filter(|w| w.len() >= 2 && !m.stop.contains_key(&fnv(w)))
-        .map(stem)
-        .filter(|st| st.len() >= 4 && std::str::from_utf8(st).is_ok())
-        .collect();
-    stems.sort_unstable();
-    stems.dedup();
-    let mut out = Words {
-        text: String::with_capacity(stems.iter().map(|w| w.len()).sum()),
-        spans: Vec::with_capacity(stems.len()),
-    };
-    for st in stems {
-        let a = out.text.len() as u32;
-        out.text
-            .push_str(std::str::from_utf8(st).unwrap_or_default());
-        out.spans.push((a, out.text.len() as u32, fnv(st)));
-    }
-    out
 }
 
 /// How alike the details of two events are, 0..1: a Dice coefficient of
@@ -898,13 +927,11 @@ fn words(m: &Matcher, text: &str) -> Words {
 /// differ only by a typo or an inflection the stemmer missed
 /// (Jaro-Winkler similarity of at least 0.9 by [`strsim::jaro_winkler`],
 /// words of four letters or more) count as shared, in proportion.
-fn similarity<'w>(
-    idf: &Idf,
-    fa: &Feature,
-    fb: &Feature,
-    words_a: &dyn Fn() -> &'w Words,
-    words_b: &dyn Fn() -> &'w Words,
+fn similarity(
+    (ta, fa): (&str, &Feature),
+    (tb, fb): (&str, &Feature),
     bar: f64,
+    s: &mut LinkScratch,
 ) -> f64 {
     let total = (fa.norm + fb.norm) as f64;
     if fa.tokens.is_empty() || fb.tokens.is_empty() || total <= 0.0 {
@@ -919,35 +946,28 @@ fn similarity<'w>(
     if exact >= bar || exact < 0.75 * bar {
         return exact;
     }
-    // Near the bar: let near-identical words count. The words of each
-    // event are worked out once (cached by the caller); the words the two
-    // share exactly are left out here.
-    let (words_a, words_b) = (words_a(), words_b());
-    let wa: Vec<(&str, u64)> = words_a
-        .iter()
-        .filter(|(_, h)| fb.tokens.binary_search(h).is_err())
-        .collect();
-    let wb: Vec<(&str, u64)> = words_b
-        .iter()
-        .filter(|(_, h)| fa.tokens.binary_search(h).is_err())
-        .collect();
+    // Near the bar: let near-identical words count, among the words the
+    // two do not share exactly.
+    LinkScratch::unshared(ta, fa, fb, &mut s.a_words, &mut s.spare);
+    LinkScratch::unshared(tb, fb, fa, &mut s.b_words, &mut s.spare);
     let mut soft = 0.0f64;
-    for &(x, hx) in &wa {
+    for (x, wx) in &s.a_words {
         // Jaro-Winkler of 0.9 or more needs a shared start and lengths
         // within a few letters of each other in all but freak cases:
         // check those first, so the quadratic loop stays cheap.
         let (xb, xl) = (x.as_bytes(), x.len());
-        let best = wb
+        let best = s
+            .b_words
             .iter()
             .filter(|(y, _)| {
                 let yb = y.as_bytes();
                 yb[..2] == xb[..2] && y.len().abs_diff(xl) <= 2
             })
-            .map(|&(y, hy)| (strsim::jaro_winkler(x, y), hy))
+            .map(|(y, wy)| (strsim::jaro_winkler(x, y), *wy))
             .max_by(|p, q| p.0.total_cmp(&q.0));
-        if let Some((sim, hy)) = best {
+        if let Some((sim, wy)) = best {
             if sim >= 0.9 {
-                soft += sim * (idf.get(hx) + idf.get(hy)) as f64 / 2.0;
+                soft += sim * f64::from(wx + wy) / 2.0;
             }
         }
     }
@@ -981,8 +1001,6 @@ impl Sets {
 /// linked events and, per event, the id of its joint group (the smallest
 /// event index in it) when it has links.
 fn link(
-    m: &Matcher,
-    idf: &Idf,
     events: &[Event],
     feats: &[Feature],
     order: &[u32],
@@ -1014,32 +1032,26 @@ fn link(
             }
         })
         .collect();
-    // The content words of an event's details, worked out the first time a
-    // comparison near the similarity bar needs them.
-    let cache: Vec<std::sync::OnceLock<Words>> =
-        (0..n).map(|_| std::sync::OnceLock::new()).collect();
     let pairs: Vec<(u32, u32)> = (0..order.len())
         .into_par_iter()
         .with_min_len(4096)
         .fold(
-            || (Vec::new(), Vec::new()),
-            |(mut out, mut abits): (Pairs, Vec<(u128, f32)>), p| {
+            || (Vec::new(), LinkScratch::default()),
+            |(mut out, mut scratch): (Pairs, LinkScratch), p| {
                 let a = &slots[p];
                 if !a.words {
-                    return (out, abits);
+                    return (out, scratch);
                 }
                 let i = order[p] as usize;
-                // The words of `i` as (signature bit, weight): the weights
-                // of the bits two signatures share bound what the two
-                // details can share, without reading the other's words.
-                abits.clear();
-                abits.extend(
-                    feats[i]
-                        .tokens
-                        .iter()
-                        .zip(&feats[i].idf)
-                        .map(|(&t, &w)| (bit(t), w)),
-                );
+                // The weight of the words of `i` on each signature bit: the
+                // weights on the bits two signatures share bound what the
+                // two details can share, without reading the other's words.
+                let bw = &mut scratch.bit_weight;
+                bw.clear();
+                bw.resize(128, 0.0);
+                for (&t, &w) in feats[i].tokens.iter().zip(&feats[i].idf) {
+                    bw[(t >> 57) as usize] += w;
+                }
                 let d = days[p];
                 let mut seen = 0;
                 for q in p + 1..order.len() {
@@ -1054,7 +1066,7 @@ fn link(
                     if seen > cap {
                         break;
                     }
-                    let both = a.sig & b.sig;
+                    let mut both = a.sig & b.sig;
                     if both == 0 {
                         continue;
                     }
@@ -1069,21 +1081,25 @@ fn link(
                     } else {
                         bar
                     };
-                    let bound: f32 = abits
-                        .iter()
-                        .filter(|(x, _)| x & both != 0)
-                        .map(|(_, w)| w)
-                        .sum();
+                    let mut bound = 0.0f32;
+                    while both != 0 {
+                        bound += scratch.bit_weight[both.trailing_zeros() as usize];
+                        both &= both - 1;
+                    }
                     if 2.0 * f64::from(bound) / f64::from(a.norm + b.norm) < bar {
                         continue;
                     }
-                    let words_a = || cache[i].get_or_init(|| words(m, &events[i].details));
-                    let words_b = || cache[j].get_or_init(|| words(m, &events[j].details));
-                    if similarity(idf, &feats[i], &feats[j], &words_a, &words_b, bar) >= bar {
+                    let sim = similarity(
+                        (&events[i].details, &feats[i]),
+                        (&events[j].details, &feats[j]),
+                        bar,
+                        &mut scratch,
+                    );
+                    if sim >= bar {
                         out.push((i as u32, j as u32));
                     }
                 }
-                (out, abits)
+                (out, scratch)
             },
         )
         .map(|(out, _)| out)
@@ -1388,7 +1404,7 @@ pub fn analyse(chronology: &Chronology, config: &EpisodeConfig) -> Analysis {
         f.norm = f.idf.iter().sum();
         f.sig = f.tokens.iter().fold(0, |s, &t| s | bit(t));
     });
-    let (also_reported_by, group_of) = link(&m, &idf, events, &feats, &order, &days, config);
+    let (also_reported_by, group_of) = link(events, &feats, &order, &days, config);
     let gaps = find_gaps(&order, &days, events, config);
 
     // Anchors: exact, certain, significant; in date order.

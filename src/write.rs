@@ -43,7 +43,7 @@ pub const STREAM_ABOVE_EVENTS: usize = 150_000;
 /// The deflate level of the workbook's zip container (1 fastest … 9
 /// smallest; rust_xlsxwriter's default is 6). Saving is a quarter of a
 /// large merge, and a chronology is stored, not downloaded, so speed wins.
-pub const ZIP_LEVEL: u8 = 3;
+pub const ZIP_LEVEL: u8 = 2;
 
 /// Excel's limit on the characters of one cell.
 pub const CELL_LIMIT: usize = 32_767;
