@@ -61,6 +61,11 @@ pub fn event_order(a: &Event, b: &Event) -> Ordering {
         })
         .then(a.agency.cmp(&b.agency))
         .then(a.seq_in_return.cmp(&b.seq_in_return))
+        // Two returns from one agency: file, sheet, then row, so that the
+        // order is total and an unstable sort gives the one answer.
+        .then_with(|| a.origin.file.cmp(&b.origin.file))
+        .then_with(|| a.origin.sheet.cmp(&b.origin.sheet))
+        .then(a.origin.row.cmp(&b.origin.row))
 }
 
 /// Merges checked returns (and the lines of ignored files) into one
@@ -163,7 +168,9 @@ pub fn merge(
             ));
         }
     }
-    events.par_sort_by(event_order);
+    // Unstable (the order is total, so the result is the same) because the
+    // stable sort allocates a copy of every event: 160 MB on 500,000.
+    events.par_sort_unstable_by(event_order);
     summaries.append(&mut others);
     summaries.sort_by(|a, b| a.file.cmp(&b.file));
     Chronology {
