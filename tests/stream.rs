@@ -1,6 +1,6 @@
 //! The Chronology sheet streamed through a temporary file (constant-memory
-//! mode, used for large chronologies) gives the same workbook as the
-//! in-memory one, and leaves nothing behind in the output folder.
+//! mode, the default when a workbook is written) gives the same workbook as
+//! the in-memory one, and leaves nothing behind in the output folder.
 
 mod common;
 
@@ -21,12 +21,12 @@ fn streamed_and_in_memory_chronologies_are_the_same() {
     let out = tempfile::tempdir().unwrap();
     let memory = out.path().join("memory.xlsx");
     let streamed = out.path().join("streamed.xlsx");
-    write_workbook_with(&review, &memory, &WriteOptions::default()).unwrap();
-    let stream = WriteOptions {
-        stream_above: Some(0),
+    let in_memory = WriteOptions {
+        stream_above: Some(usize::MAX),
         ..WriteOptions::default()
     };
-    write_workbook_with(&review, &streamed, &stream).unwrap();
+    write_workbook_with(&review, &memory, &in_memory).unwrap();
+    write_workbook_with(&review, &streamed, &WriteOptions::default()).unwrap();
     let (a, b) = (sheet(&memory, "Chronology"), sheet(&streamed, "Chronology"));
     assert_eq!(a.len(), review.chronology.events.len() + 1);
     assert_eq!(a, b);
