@@ -456,6 +456,10 @@ fn read_csv(path: &Path, name: &str) -> Result<RawReturn, Finding> {
         ..RawSheet::default()
     };
     let mut header_len = None;
+    // Ragged lines past the first RAGGED_LISTED are counted, not listed:
+    // (count, first line, last line).
+    let mut ragged = 0usize;
+    let mut ragged_more: Option<(usize, u32, u32)> = None;
     let mut record = csv::StringRecord::new();
     // A record's row is its number in the file (the header is row 1): the
     // row Excel shows when the agency opens the CSV, even when a quoted
@@ -485,17 +489,24 @@ fn read_csv(path: &Path, name: &str) -> Result<RawReturn, Finding> {
                 match header_len {
                     None => header_len = Some(record.len()),
                     Some(h) if record.len() != h && cells.iter().any(|c| !c.is_blank()) => {
-                        findings.push(
-                            Finding::new(
-                                Code::CsvRagged,
-                                name,
-                                format!(
-                                    "line {line} has {} fields where the header has {h}: check that no field holds an unquoted comma",
-                                    record.len()
-                                ),
-                            )
-                            .at(sheet.name.as_str(), cell_ref(0, line)),
-                        );
+                        ragged += 1;
+                        if ragged > RAGGED_LISTED {
+                            let m = ragged_more.get_or_insert((0, line, line));
+                            m.0 += 1;
+                            m.2 = line;
+                        } else {
+                            findings.push(
+                                Finding::new(
+                                    Code::CsvRagged,
+                                    name,
+                                    format!(
+                                        "line {line} has {} fields where the header has {h}: check that no field holds an unquoted comma",
+                                        record.len()
+                                    ),
+                                )
+                                .at(sheet.name.as_str(), cell_ref(0, line)),
+                            );
+                        }
                     }
                     _ => {}
                 }
@@ -516,6 +527,18 @@ fn read_csv(path: &Path, name: &str) -> Result<RawReturn, Finding> {
             }
         }
     }
+    if let (Some((n, first, last)), Some(h)) = (ragged_more, header_len) {
+        findings.push(
+            Finding::new(
+                Code::CsvRagged,
+                name,
+                format!(
+                    "{n} more line(s), from line {first} to line {last}, have a number of fields other than the header's {h} (only the first {RAGGED_LISTED} are listed): the export is probably broken throughout; ask the agency to export it again with every field quoted"
+                ),
+            )
+            .at(sheet.name.as_str(), cell_ref(0, first)),
+        );
+    }
     Ok(RawReturn {
         file: name.into(),
         format: Format::Csv,
@@ -525,6 +548,10 @@ fn read_csv(path: &Path, name: &str) -> Result<RawReturn, Finding> {
         findings,
     })
 }
+
+/// Ragged CSV lines listed one finding each; the rest are summed up in
+/// one finding, so that a broken export does not bury the other findings.
+pub const RAGGED_LISTED: usize = 20;
 
 /// Decodes CSV bytes: UTF-16 when they start with its byte order mark
 /// (Excel's "Unicode text"), UTF-8 (a BOM is dropped) when they are valid

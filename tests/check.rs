@@ -859,3 +859,45 @@ fn common_heading_variants_are_read() {
     }
     assert_eq!(summary_n(&json[0], "rows_merged"), 1);
 }
+
+/// A CSV broken throughout (every data line has an extra unquoted comma)
+/// lists its first ragged lines one by one and sums up the rest in one
+/// finding, so that the other findings are not buried; every row is still
+/// read and accounted for.
+#[test]
+fn ragged_csv_lines_are_listed_up_to_a_cap_then_summed_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("police.csv");
+    let mut text = String::from("Date,Source of information,Details of event,Agency\r\n");
+    for i in 0..100 {
+        text.push_str(&format!(
+            "{:02}/03/2019,Custody record,Seen at home, mother present,Police\r\n",
+            i % 28 + 1
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    let (_, json) = check(&[&path], &[]);
+    let entry = &json[0];
+    let ragged: Vec<&Value> = entry["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "csv-ragged-row")
+        .collect();
+    let listed = chronomerge::ingest::RAGGED_LISTED;
+    assert_eq!(ragged.len(), listed + 1, "{ragged:#?}");
+    // Lines 2.. are the data; the first `listed` are named one by one.
+    assert_eq!(ragged[0]["cell"], "A2");
+    assert_eq!(ragged[listed - 1]["cell"], format!("A{}", listed + 1));
+    let summary = ragged[listed]["message"].as_str().unwrap();
+    assert_eq!(ragged[listed]["cell"], format!("A{}", listed + 2));
+    assert!(
+        summary.contains(&format!(
+            "{} more line(s), from line {} to line 101",
+            100 - listed,
+            listed + 2
+        )),
+        "{summary}"
+    );
+    assert_eq!(entry["summary"]["rows_read"], 100);
+}
