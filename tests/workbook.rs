@@ -208,6 +208,26 @@ fn sheets_headings_fills_ages_and_intervals() {
             assert!(prev.is_none() || prev == Some(f));
         }
     }
+    // Every cell of the table is filled, empty ones (no episode, no note)
+    // included: the text cells of a row get their format in one go.
+    {
+        let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+        let styles = wb.worksheet_style("Chronology").unwrap();
+        let kpe = col(&chron, "Key practice episode");
+        let mut empty_seen = 0;
+        for (i, r) in chron.iter().enumerate().skip(1) {
+            let want = fills[&text(&r[agency])];
+            for c in 0..chron[0].len() {
+                let got = styles
+                    .get((i as u32, c as u32))
+                    .and_then(|st| st.fill.as_ref()?.get_color())
+                    .map(|c| ((c.red as u32) << 16) | ((c.green as u32) << 8) | c.blue as u32);
+                assert_eq!(got, Some(want), "row {i} column {c}");
+            }
+            empty_seen += usize::from(text(&r[kpe]).is_empty());
+        }
+        assert!(empty_seen > 0, "no row without an episode to check");
+    }
     let police = fills["Westshire Police"];
     assert_ne!(police, 0x1F3A93);
     assert!(police & 0xFF > police >> 16, "still blue: #{police:06X}");
