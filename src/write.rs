@@ -1289,31 +1289,11 @@ fn write_timeline(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
     chart.set_alt_text(
         "Stacked columns: the number of events each agency recorded in each month of the review period.",
     );
+    let months = MonthColumns { t0, first, last };
     for a in 0..n_ag {
-        let col = 1 + a as u16;
-        chart
-            .add_series()
-            .set_name(("Timeline", t0, col))
-            .set_categories(("Timeline", first, 0, last, 0))
-            .set_values(("Timeline", first, col, last, col))
-            .set_format(
-                ChartFormat::new()
-                    .set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(cx.fills[a])))
-                    .set_border(
-                        ChartLine::new()
-                            .set_color(Color::RGB(0x595959))
-                            .set_width(0.5),
-                    ),
-            )
-            .set_gap(20);
+        months.add(&mut chart, 1 + a as u16, cx.fills[a], Some(0x595959));
     }
-    chart
-        .x_axis()
-        .set_text_axis(true)
-        .set_num_format("mmm yyyy");
-    chart.y_axis().set_name("Events").set_min(0);
-    chart.legend().set_position(ChartLegendPosition::Bottom);
-    chart.set_width(width).set_height(380);
+    months.finish(&mut chart, width, 380);
     ws.insert_chart(2, 0, &chart)?;
 
     let mut chart = Chart::new(ChartType::ColumnStacked);
@@ -1329,47 +1309,55 @@ fn write_timeline(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
             .set_name("No candidate key practice episodes: all events per month");
     }
     for e in 0..n_ep {
-        let col = ep_col0 + e as u16;
+        let colour = EPISODE_COLOURS[e % EPISODE_COLOURS.len()];
+        months.add(&mut chart, ep_col0 + e as u16, colour, None);
+    }
+    // The other events in pale grey, so the episodes show against the
+    // whole of the case.
+    months.add(&mut chart, other_col, 0xD9D9D9, Some(0xA6A6A6));
+    months.finish(&mut chart, width, 340);
+    ws.insert_chart(23, 0, &chart)?;
+    ws.set_repeat_rows(t0, t0)?;
+    Ok(())
+}
+
+/// The month rows of the `Timeline` sheet (headings on row `t0`, months
+/// on rows `first..=last`, month in column A) that its two charts plot.
+struct MonthColumns {
+    t0: u32,
+    first: u32,
+    last: u32,
+}
+
+impl MonthColumns {
+    /// Adds the column `col` as a stacked series, filled with `fill` and
+    /// outlined with `border` when given.
+    fn add(&self, chart: &mut Chart, col: u16, fill: u32, border: Option<u32>) {
+        let (t0, first, last) = (self.t0, self.first, self.last);
+        let mut format = ChartFormat::new();
+        format.set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(fill)));
+        if let Some(b) = border {
+            format.set_border(ChartLine::new().set_color(Color::RGB(b)).set_width(0.5));
+        }
         chart
             .add_series()
             .set_name(("Timeline", t0, col))
             .set_categories(("Timeline", first, 0, last, 0))
             .set_values(("Timeline", first, col, last, col))
-            .set_format(
-                ChartFormat::new().set_solid_fill(
-                    ChartSolidFill::new()
-                        .set_color(Color::RGB(EPISODE_COLOURS[e % EPISODE_COLOURS.len()])),
-                ),
-            )
+            .set_format(&mut format)
             .set_gap(20);
     }
-    // The other events in pale grey, so the episodes show against the
-    // whole of the case.
-    chart
-        .add_series()
-        .set_name(("Timeline", t0, other_col))
-        .set_categories(("Timeline", first, 0, last, 0))
-        .set_values(("Timeline", first, other_col, last, other_col))
-        .set_format(
-            ChartFormat::new()
-                .set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(0xD9D9D9)))
-                .set_border(
-                    ChartLine::new()
-                        .set_color(Color::RGB(0xA6A6A6))
-                        .set_width(0.5),
-                ),
-        )
-        .set_gap(20);
-    chart
-        .x_axis()
-        .set_text_axis(true)
-        .set_num_format("mmm yyyy");
-    chart.y_axis().set_name("Events").set_min(0);
-    chart.legend().set_position(ChartLegendPosition::Bottom);
-    chart.set_width(width).set_height(340);
-    ws.insert_chart(23, 0, &chart)?;
-    ws.set_repeat_rows(t0, t0)?;
-    Ok(())
+
+    /// Month axis, event count axis, legend below, size.
+    fn finish(&self, chart: &mut Chart, width: u32, height: u32) {
+        chart
+            .x_axis()
+            .set_text_axis(true)
+            .set_num_format("mmm yyyy");
+        chart.y_axis().set_name("Events").set_min(0);
+        chart.legend().set_position(ChartLegendPosition::Bottom);
+        chart.set_width(width).set_height(height);
+    }
 }
 
 fn serial_of(d: NaiveDate) -> f64 {
