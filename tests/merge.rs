@@ -319,3 +319,40 @@ fn the_sample_reviews_strategy_discussion_is_linked_across_the_three_agencies_th
         assert_eq!(text(&r[kpe]), "KPE 1");
     }
 }
+
+/// `merge` and `watch` refuse a review folder that is not a folder, and an
+/// output that is not an .xlsx, saying which and writing nothing.
+#[test]
+fn merge_and_watch_refuse_a_missing_folder_and_a_non_xlsx_output() {
+    let dir = tempfile::tempdir().unwrap();
+    small_review(dir.path());
+    let missing = dir.path().join("no-such-review");
+    for cmd in ["merge", "watch"] {
+        let out = Command::cargo_bin("chronomerge")
+            .unwrap()
+            .arg(cmd)
+            .arg(&missing)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("no-such-review is not a folder"),
+            "{cmd}: {err}"
+        );
+
+        let csv = dir.path().join("merged.csv");
+        let out = Command::cargo_bin("chronomerge")
+            .unwrap()
+            .arg(cmd)
+            .arg(dir.path())
+            .arg("-o")
+            .arg(&csv)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("merged.csv must end in .xlsx"), "{cmd}: {err}");
+        assert!(!csv.exists());
+    }
+}

@@ -52,18 +52,22 @@ pub fn default_output(dir: &std::path::Path) -> PathBuf {
     dir.join("merged-chronology.xlsx")
 }
 
-/// Runs `merge`.
-pub fn run(args: MergeArgs) -> i32 {
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| default_output(&args.review_dir));
-    if !args.review_dir.is_dir() {
+/// The workbook to write for a review folder (`--output`, else
+/// [`default_output`]), or `None` after saying what is wrong: the folder is
+/// not one, or the output does not end in `.xlsx`.
+pub fn checked_output(
+    review_dir: &std::path::Path,
+    output: Option<&std::path::Path>,
+) -> Option<PathBuf> {
+    let output = output
+        .map(PathBuf::from)
+        .unwrap_or_else(|| default_output(review_dir));
+    if !review_dir.is_dir() {
         eprintln!(
             "chronomerge: {} is not a folder: give the folder that holds the agencies' returns",
-            args.review_dir.display()
+            review_dir.display()
         );
-        return EXIT_FAILED;
+        return None;
     }
     if output
         .extension()
@@ -73,8 +77,16 @@ pub fn run(args: MergeArgs) -> i32 {
             "chronomerge: the output {} must end in .xlsx",
             output.display()
         );
-        return EXIT_FAILED;
+        return None;
     }
+    Some(output)
+}
+
+/// Runs `merge`.
+pub fn run(args: MergeArgs) -> i32 {
+    let Some(output) = checked_output(&args.review_dir, args.output.as_deref()) else {
+        return EXIT_FAILED;
+    };
     let mut opts = args.review.options();
     opts.episodes = args.episodes;
     opts.min_agencies = args.min_agencies;

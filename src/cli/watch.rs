@@ -50,27 +50,10 @@ pub struct WatchArgs {
 
 /// Runs `watch` until Ctrl-C.
 pub fn run(args: WatchArgs) -> i32 {
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| super::merge::default_output(&args.review_dir));
-    if !args.review_dir.is_dir() {
-        eprintln!(
-            "chronomerge: {} is not a folder: give the folder that holds the agencies' returns",
-            args.review_dir.display()
-        );
+    let Some(output) = super::merge::checked_output(&args.review_dir, args.output.as_deref())
+    else {
         return EXIT_FAILED;
-    }
-    if output
-        .extension()
-        .is_none_or(|e| !e.eq_ignore_ascii_case("xlsx"))
-    {
-        eprintln!(
-            "chronomerge: the output {} must end in .xlsx",
-            output.display()
-        );
-        return EXIT_FAILED;
-    }
+    };
     let mut opts = WatchOptions::new(output.clone());
     opts.merge = args.review.options();
     opts.merge.glossary = args.glossary.clone();
