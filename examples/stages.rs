@@ -28,11 +28,20 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+fn rss_mb() -> f64 {
+    status_mb("VmRSS:")
+}
+
+/// A memory line of /proc/self/status in MB (0 where there is none).
+fn status_mb(key: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(key))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
@@ -85,11 +94,12 @@ fn main() -> ExitCode {
         ..MergeOptions::default()
     };
 
-    // Per stage: the seconds of each run, and the peak RSS by its end.
-    let mut rows: Vec<(String, Vec<f64>, f64)> = Vec::new();
+    // Per stage: the seconds of each run, and the peak and current RSS at
+    // its end (first run).
+    let mut rows: Vec<(String, Vec<f64>, (f64, f64))> = Vec::new();
     let mut record = |name: &str, secs: f64| match rows.iter_mut().find(|(n, _, _)| n == name) {
         Some((_, v, _)) => v.push(secs),
-        None => rows.push((name.to_string(), vec![secs], peak_rss_mb())),
+        None => rows.push((name.to_string(), vec![secs], (peak_rss_mb(), rss_mb()))),
     };
     let mut events = 0usize;
     for _ in 0..runs {
@@ -212,18 +222,18 @@ fn main() -> ExitCode {
         "{}: {events} events, {runs} run(s), medians; total excludes the sequential rows",
         dir.display()
     );
-    println!("| stage | seconds | share | peak RSS by its end (first run) |");
-    println!("|---|---:|---:|---:|");
-    for (name, v, rss) in &rows {
+    println!("| stage | seconds | share | peak RSS by its end | RSS at its end |");
+    println!("|---|---:|---:|---:|---:|");
+    for (name, v, (peak, rss)) in &rows {
         let m = median(v.clone());
         let share = if skip.contains(&name.as_str()) {
             "(seq.)".to_string()
         } else {
             format!("{:.1} %", 100.0 * m / total)
         };
-        println!("| {name} | {m:.3} | {share} | {rss:.0} MB |");
+        println!("| {name} | {m:.3} | {share} | {peak:.0} MB | {rss:.0} MB |");
     }
-    println!("| total (parallel read) | {total:.3} | 100 % | |");
+    println!("| total (parallel read) | {total:.3} | 100 % | | |");
     println!("peak RSS {:.0} MB", peak_rss_mb());
     ExitCode::SUCCESS
 }
