@@ -475,7 +475,14 @@ fn is_note_marker(source: &str) -> bool {
 /// ```
 pub fn match_event_type(text: &str) -> Option<usize> {
     let key = normalise(text);
-    EVENT_TYPES.iter().position(|t| normalise(t) == key)
+    normalised_event_types().iter().position(|t| *t == key)
+}
+
+/// [`EVENT_TYPES`] normalised, once (every row's type is matched
+/// against them).
+fn normalised_event_types() -> &'static [String] {
+    static TYPES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    TYPES.get_or_init(|| EVENT_TYPES.iter().map(|t| normalise(t)).collect())
 }
 
 /// The template's event type an unknown one is probably a misspelling of,
@@ -490,7 +497,8 @@ pub fn closest_event_type(text: &str) -> Option<&'static str> {
     let key = normalise(text);
     EVENT_TYPES
         .iter()
-        .map(|t| (t, strsim::normalized_levenshtein(&key, &normalise(t))))
+        .zip(normalised_event_types())
+        .map(|(t, n)| (t, strsim::normalized_levenshtein(&key, n)))
         .filter(|(_, s)| *s >= HEADING_SIMILARITY)
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(t, _)| *t)
