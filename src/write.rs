@@ -328,12 +328,7 @@ pub fn wrap_lines(text: &str, width: f64) -> u32 {
     let mut lines = 0u32;
     for para in text.split('\n') {
         let n = if para.is_ascii() {
-            para_lines(
-                para.as_bytes()
-                    .split(|b| matches!(b, b' ' | b'\t'..=b'\r'))
-                    .map(<[u8]>::len),
-                cap,
-            )
+            para_lines(ascii_words(para.as_bytes()), cap)
         } else {
             para_lines(para.split_whitespace().map(|w| w.chars().count()), cap)
         };
@@ -343,6 +338,24 @@ pub fn wrap_lines(text: &str, width: f64) -> u32 {
         }
     }
     lines.max(1)
+}
+
+/// The lengths of the words of ASCII text (split at the ASCII spaces
+/// `char::is_whitespace` knows: space, tab, line feed, vertical tab, form
+/// feed, carriage return).
+fn ascii_words(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let space = |c: u8| c == b' ' || (b'\t'..=b'\r').contains(&c);
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && space(b[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && !space(b[i]) {
+            i += 1;
+        }
+        (i > start).then_some(i - start)
+    })
 }
 
 /// The lines of one paragraph, given the lengths of its words (empty
