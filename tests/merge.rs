@@ -320,10 +320,11 @@ fn the_sample_reviews_strategy_discussion_is_linked_across_the_three_agencies_th
     }
 }
 
-/// `merge` and `watch` refuse a review folder that is not a folder, and an
-/// output that is not an .xlsx, saying which and writing nothing.
+/// `merge` and `watch` refuse a review folder that is not a folder, an
+/// output that is not an .xlsx and an output folder that does not exist,
+/// saying which and writing nothing.
 #[test]
-fn merge_and_watch_refuse_a_missing_folder_and_a_non_xlsx_output() {
+fn merge_and_watch_refuse_a_missing_folder_a_non_xlsx_output_and_a_missing_output_folder() {
     let dir = tempfile::tempdir().unwrap();
     small_review(dir.path());
     let missing = dir.path().join("no-such-review");
@@ -354,5 +355,21 @@ fn merge_and_watch_refuse_a_missing_folder_and_a_non_xlsx_output() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("merged.csv must end in .xlsx"), "{cmd}: {err}");
         assert!(!csv.exists());
+
+        let nowhere = dir.path().join("no-such-folder").join("merged.xlsx");
+        let out = Command::cargo_bin("chronomerge")
+            .unwrap()
+            .arg(cmd)
+            .arg(dir.path())
+            .arg("-o")
+            .arg(&nowhere)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("no-such-folder does not exist: create it"),
+            "{cmd}: {err}"
+        );
     }
 }

@@ -53,8 +53,9 @@ pub fn default_output(dir: &std::path::Path) -> PathBuf {
 }
 
 /// The workbook to write for a review folder (`--output`, else
-/// [`default_output`]), or `None` after saying what is wrong: the folder is
-/// not one, or the output does not end in `.xlsx`.
+/// [`default_output`]), or `None` after saying what is wrong: the review
+/// folder is not one, the output does not end in `.xlsx`, or its folder
+/// does not exist.
 pub fn checked_output(
     review_dir: &std::path::Path,
     output: Option<&std::path::Path>,
@@ -76,6 +77,17 @@ pub fn checked_output(
         eprintln!(
             "chronomerge: the output {} must end in .xlsx",
             output.display()
+        );
+        return None;
+    }
+    let folder = match output.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    if !folder.is_dir() {
+        eprintln!(
+            "chronomerge: the output folder {} does not exist: create it, or give another with -o",
+            folder.display()
         );
         return None;
     }
