@@ -907,9 +907,9 @@ struct LinkScratch {
 }
 
 /// The tokens of `f` that `other` lacks, as (key, [`span_of`] value,
-/// weight), sorted by key: the key is the stem's first two bytes,
-/// lowercased, and its length, so that the stems a near-identical-word
-/// comparison needs are found by a search.
+/// weight), in token order: the key is the stem's first two bytes,
+/// lowercased, and its length, so that once sorted by key the stems a
+/// near-identical-word comparison needs are found by a search.
 fn unshared(text: &str, f: &Feature, other: &Feature, out: &mut Vec<(u32, u32, f32)>) {
     out.clear();
     let b = text.as_bytes();
@@ -925,7 +925,6 @@ fn unshared(text: &str, f: &Feature, other: &Feature, out: &mut Vec<(u32, u32, f
             out.push((at(0) << 16 | at(1) << 8 | span >> 24, span, f.idf[k]));
         }
     }
-    out.sort_unstable_by_key(|w| w.0);
 }
 
 /// How alike the details of two events are, 0..1: a Dice coefficient of
@@ -954,8 +953,10 @@ fn similarity(
     }
     // Near the bar: let near-identical words count, among the words the
     // two do not share exactly.
+    // Only the side that is searched needs sorting.
     unshared(ta, fa, fb, &mut s.a_words);
     unshared(tb, fb, fa, &mut s.b_words);
+    s.b_words.sort_unstable_by_key(|w| w.0);
     let mut soft = 0.0f64;
     for &(kx, sx, wx) in &s.a_words {
         // Jaro-Winkler of 0.9 or more needs a shared start and lengths
