@@ -327,49 +327,34 @@ fn the_sample_reviews_strategy_discussion_is_linked_across_the_three_agencies_th
 fn merge_and_watch_refuse_a_missing_folder_a_non_xlsx_output_and_a_missing_output_folder() {
     let dir = tempfile::tempdir().unwrap();
     small_review(dir.path());
-    let missing = dir.path().join("no-such-review");
+    let review = dir.path();
+    let csv = review.join("merged.csv");
+    let nowhere = review.join("no-such-folder").join("merged.xlsx");
+    let cases: [(&Path, Option<&Path>, &str); 3] = [
+        (
+            &review.join("no-such-review"),
+            None,
+            "no-such-review is not a folder",
+        ),
+        (review, Some(&csv), "merged.csv must end in .xlsx"),
+        (
+            review,
+            Some(&nowhere),
+            "no-such-folder does not exist: create it",
+        ),
+    ];
     for cmd in ["merge", "watch"] {
-        let out = Command::cargo_bin("chronomerge")
-            .unwrap()
-            .arg(cmd)
-            .arg(&missing)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{cmd}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains("no-such-review is not a folder"),
-            "{cmd}: {err}"
-        );
-
-        let csv = dir.path().join("merged.csv");
-        let out = Command::cargo_bin("chronomerge")
-            .unwrap()
-            .arg(cmd)
-            .arg(dir.path())
-            .arg("-o")
-            .arg(&csv)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{cmd}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("merged.csv must end in .xlsx"), "{cmd}: {err}");
-        assert!(!csv.exists());
-
-        let nowhere = dir.path().join("no-such-folder").join("merged.xlsx");
-        let out = Command::cargo_bin("chronomerge")
-            .unwrap()
-            .arg(cmd)
-            .arg(dir.path())
-            .arg("-o")
-            .arg(&nowhere)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{cmd}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains("no-such-folder does not exist: create it"),
-            "{cmd}: {err}"
-        );
+        for (folder, output, said) in &cases {
+            let mut c = Command::cargo_bin("chronomerge").unwrap();
+            c.arg(cmd).arg(folder);
+            if let Some(o) = output {
+                c.arg("-o").arg(o);
+            }
+            let out = c.output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{cmd} {said}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains(said), "{cmd}: {err}");
+        }
+        assert!(!csv.exists() && !nowhere.exists());
     }
 }
