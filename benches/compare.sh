@@ -12,6 +12,8 @@
 #   --large-runs N runs per program on L (default 1)
 #   --no-scripts   skip pandas and polars (no Python venv needed)
 #   --no-batch     skip `chronomerge batch` over 1,000 small reviews
+#   --batch-out D  where batch writes its 1,000 workbooks (default
+#                  target/bench-data/out; /dev/shm takes the disk out)
 #
 # Workloads go to target/bench-data/ (shared with benches/pipeline.rs, not
 # checked in); the Python packages to a venv in target/bench-venv. The table
@@ -24,6 +26,7 @@ large_runs=1
 large=0
 scripts=1
 batch=1
+batch_out=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --large) large=1 ;;
@@ -31,7 +34,8 @@ while [ $# -gt 0 ]; do
         --large-runs) large_runs="$2"; shift ;;
         --no-scripts) scripts=0 ;;
         --no-batch) batch=0 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        --batch-out) batch_out="$2"; shift ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -71,15 +75,12 @@ results="$data/compare-results.tsv"
 
 # measure WORKLOAD PROGRAM RUNS CMD...: runs CMD, keeps the median wall time
 # and the median peak RSS (/usr/bin/time -v), with the load as each run began.
-# $before, when set, is run (untimed) before each run.
-before=""
 measure() {
     local workload="$1" program="$2" n="$3"
     shift 3
     local load i t m log
     log="$data/out/time.log"
     for ((i = 0; i < n; i++)); do
-        if [ -n "$before" ]; then eval "$before"; fi
         load=$(cut -d' ' -f1 /proc/loadavg)
         if ! /usr/bin/time -v -o "$log" "$@" >"$data/out/last.out" 2>&1; then
             # chronomerge exits 1 when some rows were rejected: still timed.
@@ -131,15 +132,21 @@ if [ "$batch" = 1 ]; then
             done
             touch "$archive/.complete"
         fi
-        # Interleaved, each run into a fresh folder.
+        # Interleaved, each run into a folder of its own that did not exist
+        # before. Not deleted between runs: on ext4 every file deleted in the
+        # last 1-5 minutes makes each new file slower to create (the inode
+        # allocator skips recently deleted inodes), so deleting the last
+        # run's 3,000 files just before a run would time the file system.
+        broot="${batch_out:-$data/out}/chronomerge-batch-runs"
+        rm -rf "$broot"
+        mkdir -p "$broot"
         for ((k = 0; k < runs; k++)); do
             for j in 1 2; do
-                before="rm -rf '$data/out/batch-$j'"
                 measure "batch 1,000 × S" "chronomerge batch --jobs $j" 1 \
-                    "$bin" batch "$archive" -o "$data/out/batch-$j" --jobs "$j" --quiet
+                    "$bin" batch "$archive" -o "$broot/run$k-jobs$j" --jobs "$j" --quiet
             done
         done
-        before=""
+        rm -rf "$broot"
     else
         echo "== chronomerge batch is not there: skipped" >&2
     fi

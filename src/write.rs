@@ -35,9 +35,10 @@ use crate::dates::{datetime_to_serial, DateValue, Precision};
 use crate::glossary::Glossary;
 use crate::pipeline::{MergeOptions, MergedReview};
 
-/// Above this many events the `Chronology` sheet is streamed through a
-/// temporary file in the output folder (rust_xlsxwriter's constant-memory
-/// mode) when a workbook is written to a file. Streaming is both faster
+/// Above this many events the `Chronology` sheet, and every other sheet but
+/// `Timeline`, is streamed through a temporary file in the output folder
+/// (rust_xlsxwriter's constant-memory mode) when a workbook is written to a
+/// file. Streaming is both faster
 /// (the sheet's XML is made as its rows are written, and saving only zips
 /// it: M 2.05 s instead of 2.5 s) and smaller (M 160 MB instead of 405 MB
 /// peak; the in-memory sheet costs about 6 KB an event), so it is the
@@ -55,6 +56,10 @@ pub const ZIP_LEVEL: u8 = 2;
 pub const CELL_LIMIT: usize = 32_767;
 /// Rows on one sheet, heading included.
 pub const SHEET_ROWS: u32 = 1_048_576;
+
+/// The rows a sheet is filled to: Excel's [`SHEET_ROWS`] less one, which a
+/// streamed sheet needs after its last row (see [`end_stream`]).
+const ROWS_USED: u32 = SHEET_ROWS - 1;
 
 /// The protective marking printed when the review sets none.
 pub const DEFAULT_MARKING: &str = "OFFICIAL-SENSITIVE";
@@ -124,10 +129,10 @@ pub enum WriteError {
 pub struct WriteOptions {
     /// Anonymise every text written from the returns with this glossary.
     pub glossary: Option<Glossary>,
-    /// Stream the `Chronology` sheet through a temporary file in the output
-    /// folder when it has more events than this (default
-    /// [`STREAM_ABOVE_EVENTS`], always); `Some(usize::MAX)` builds it in
-    /// memory.
+    /// Stream the sheets (all but `Timeline`) through temporary files in
+    /// the output folder when the chronology has more events than this
+    /// (default [`STREAM_ABOVE_EVENTS`], always); `Some(usize::MAX)` builds
+    /// them in memory.
     pub stream_above: Option<usize>,
     /// The glossary's file name, for the `About` sheet.
     pub glossary_file: Option<String>,
@@ -744,11 +749,12 @@ pub fn build_workbook_with(
     build(review, opts, None)
 }
 
-/// Builds the workbook. With `stream_dir`, the `Chronology` sheet is
-/// streamed row by row through a temporary file in that folder (the
-/// output's own folder, so nothing is written anywhere else) instead of
-/// being held in memory: rust_xlsxwriter's constant-memory mode, which is
-/// both faster and far smaller for a large chronology.
+/// Builds the workbook. With `stream_dir`, the sheets (all but `Timeline`,
+/// see [`add_sheet`]) are streamed row by row through temporary files in
+/// that folder (the output's own folder, so nothing is written anywhere
+/// else) instead of being held in memory: rust_xlsxwriter's
+/// constant-memory mode, which is both faster and far smaller for a large
+/// chronology.
 fn build(
     review: &MergedReview,
     opts: &WriteOptions,
@@ -824,16 +830,16 @@ fn build(
         input,
     };
     // Streaming (see STREAM_ABOVE_EVENTS) needs a folder for its temporary
-    // file: the output's own.
+    // files: the output's own.
     let stream = stream_dir.is_some()
         && review.chronology.events.len() > opts.stream_above.unwrap_or(STREAM_ABOVE_EVENTS);
     write_chronology(&mut wb, &mut cx, stream)?;
     write_timeline(&mut wb, &mut cx)?;
-    write_episodes(&mut wb, &mut cx)?;
-    write_findings(&mut wb, &mut cx)?;
-    write_returns(&mut wb, &mut cx)?;
-    write_agencies(&mut wb, &mut cx)?;
-    write_about(&mut wb, &mut cx, opts)?;
+    write_episodes(&mut wb, &mut cx, stream)?;
+    write_findings(&mut wb, &mut cx, stream)?;
+    write_returns(&mut wb, &mut cx, stream)?;
+    write_agencies(&mut wb, &mut cx, stream)?;
+    write_about(&mut wb, &mut cx, opts, stream)?;
     Ok(wb)
 }
 
@@ -952,8 +958,9 @@ fn write_chronology(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(),
             (ev.date_written.as_str(), w(11)),
         ]);
         for part in 0..n_parts {
-            if row >= SHEET_ROWS {
-                ws.autofilter(0, 0, SHEET_ROWS - 1, cols.last())?;
+            if row >= ROWS_USED {
+                ws.autofilter(0, 0, row - 1, cols.last())?;
+                end_stream(ws, row, stream)?;
                 sheet_no += 1;
                 ws = new_chronology_sheet(wb, sheet_no, &cols, &cx.page, stream)?;
                 row = 1;
@@ -1079,7 +1086,46 @@ fn write_chronology(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(),
         }
     }
     ws.autofilter(0, 0, row.saturating_sub(1).max(1), cols.last())?;
+    end_stream(ws, row, stream)
+}
+
+/// Ends a streamed sheet whose rows all lie above `next`.
+///
+/// rust_xlsxwriter 0.102 writes the last row of a constant-memory sheet
+/// twice when that row has a height (once with its cells, then again as an
+/// empty `<row>` with the same number): a repeated row, which the file
+/// format does not allow and Excel may offer to "repair". Moving on to row
+/// `next` (a blank cell written and cleared again) writes the last row
+/// once, as any other; what is left on `next` is an empty `<row>` with no
+/// cells, no height and no style. `tests/stream.rs` checks that every
+/// sheet's rows are strictly ascending.
+fn end_stream(ws: &mut Worksheet, next: u32, stream: bool) -> Result<(), XlsxError> {
+    if stream && next < SHEET_ROWS {
+        ws.write_blank(next, 0, &heading_format())?;
+        ws.clear_cell(next, 0);
+    }
     Ok(())
+}
+
+/// A new worksheet: streamed (rust_xlsxwriter's constant-memory mode, rows
+/// written to a temporary file as each is finished) or held in memory.
+///
+/// Every sheet but `Timeline` is streamed when the workbook is. Streaming
+/// is leaner, and it also spares a thread: rust_xlsxwriter builds each
+/// in-memory sheet's XML on a thread of its own when it saves, which for
+/// a batch of small reviews meant six threads started and stopped per
+/// workbook (docs/performance.md, run 8). A streamed sheet must be written
+/// row by row, each row's cells and height before any later row: a write
+/// to a row already written is dropped. `tests/stream.rs` compares every
+/// sheet, cell by cell and row height by row height, with the in-memory
+/// build. `Timeline` stays in memory because its charts copy their cached
+/// values from the cells, which a streamed sheet no longer holds.
+fn add_sheet(wb: &mut Workbook, stream: bool) -> Result<&mut Worksheet, XlsxError> {
+    if stream {
+        wb.add_worksheet_with_constant_memory()
+    } else {
+        Ok(wb.add_worksheet())
+    }
 }
 
 fn new_chronology_sheet<'a>(
@@ -1089,11 +1135,7 @@ fn new_chronology_sheet<'a>(
     page: &Page,
     stream: bool,
 ) -> Result<&'a mut Worksheet, XlsxError> {
-    let ws = if stream {
-        wb.add_worksheet_with_constant_memory()?
-    } else {
-        wb.add_worksheet()
-    };
+    let ws = add_sheet(wb, stream)?;
     ws.set_name(if n == 1 {
         "Chronology".to_string()
     } else {
@@ -1377,8 +1419,8 @@ fn serial_of(d: NaiveDate) -> f64 {
     datetime_to_serial(d.and_time(NaiveTime::MIN))
 }
 
-fn write_episodes(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet();
+fn write_episodes(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), XlsxError> {
+    let ws = add_sheet(wb, stream)?;
     ws.set_name("Key practice episodes")?;
     cx.page.setup(ws, "Key practice episodes", 1)?;
     let headings = [
@@ -1483,11 +1525,11 @@ fn write_episodes(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
         ws.write_number(row, 3, g.days as f64)?;
         row += 1;
     }
-    Ok(())
+    end_stream(ws, row, stream)
 }
 
-fn write_findings(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet();
+fn write_findings(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), XlsxError> {
+    let ws = add_sheet(wb, stream)?;
     ws.set_name("Findings")?;
     cx.page.setup(ws, "Findings", 1)?;
     let headings = ["Severity", "File", "Sheet", "Cell", "Code", "Message"];
@@ -1524,16 +1566,16 @@ fn write_findings(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
             )?;
         }
         row += 1;
-        if row >= SHEET_ROWS {
+        if row >= ROWS_USED {
             break;
         }
     }
     ws.autofilter(0, 0, row.saturating_sub(1).max(1), 5)?;
-    Ok(())
+    end_stream(ws, row, stream)
 }
 
-fn write_returns(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet();
+fn write_returns(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), XlsxError> {
+    let ws = add_sheet(wb, stream)?;
     ws.set_name("Returns")?;
     cx.page.setup(ws, "Returns", 1)?;
     let headings = [
@@ -1595,7 +1637,7 @@ fn write_returns(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
         )?;
     }
     ws.autofilter(0, 0, (returns.len() as u32).max(1), 10)?;
-    Ok(())
+    end_stream(ws, returns.len() as u32 + 1, stream)
 }
 
 /// The `Agencies` sheet headings.
@@ -1610,8 +1652,8 @@ pub const AGENCIES_HEADINGS: [&str; 8] = [
     "Colour note",
 ];
 
-fn write_agencies(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet();
+fn write_agencies(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), XlsxError> {
+    let ws = add_sheet(wb, stream)?;
     ws.set_name("Agencies")?;
     cx.page.setup(ws, "Agencies (colour legend)", 1)?;
     write_headings(
@@ -1670,11 +1712,16 @@ fn write_agencies(wb: &mut Workbook, cx: &mut Ctx) -> Result<(), XlsxError> {
         )?;
     }
     ws.autofilter(0, 0, (chron.agencies.len() as u32).max(1), 7)?;
-    Ok(())
+    end_stream(ws, chron.agencies.len() as u32 + 1, stream)
 }
 
-fn write_about(wb: &mut Workbook, cx: &mut Ctx, opts: &WriteOptions) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet();
+fn write_about(
+    wb: &mut Workbook,
+    cx: &mut Ctx,
+    opts: &WriteOptions,
+    stream: bool,
+) -> Result<(), XlsxError> {
+    let ws = add_sheet(wb, stream)?;
     ws.set_name("About")?;
     cx.page.setup(ws, "About this workbook", 1)?;
     write_headings(ws, &["About this workbook", ""], &[30.0, 100.0])?;
@@ -1870,7 +1917,7 @@ fn write_about(wb: &mut Workbook, cx: &mut Ctx, opts: &WriteOptions) -> Result<(
         label(ws, row, 1, &format!("#{:06X}", cx.fills[i]), &f.text)?;
         row += 1;
     }
-    Ok(())
+    end_stream(ws, row, stream)
 }
 
 #[cfg(test)]

@@ -1,57 +1,161 @@
-//! The Chronology sheet streamed through a temporary file (constant-memory
-//! mode, the default when a workbook is written) gives the same workbook as
-//! the in-memory one, and leaves nothing behind in the output folder.
+//! The sheets streamed through temporary files (constant-memory mode, the
+//! default when a workbook is written: every sheet but `Timeline`) give the
+//! same workbook as the in-memory build, cell by cell and row height by row
+//! height, and leave nothing behind in the output folder.
+//!
+//! A streamed sheet drops any write to a row it has already written, so a
+//! sheet writer that goes back to an earlier row (to set its height, say)
+//! would lose it there and only there: this is the test that notices.
 
 mod common;
 
+use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::Path;
 
-use chronomerge::pipeline::{merge_dir, MergeOptions};
+use chronomerge::glossary::Glossary;
+use chronomerge::pipeline::{merge_dir, MergeOptions, MergedReview};
 use chronomerge::write::{write_workbook_with, WriteOptions};
-use common::sheet;
+use common::{sheet, sheet_names};
 
-#[test]
-fn streamed_and_in_memory_chronologies_are_the_same() {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-review");
-    let opts = MergeOptions {
-        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 26),
-        ..MergeOptions::default()
+/// Each worksheet part of a workbook (`xl/worksheets/sheetN.xml`) and its
+/// `<row>` elements: row number and height (`ht`, when set).
+fn rows(p: &Path) -> BTreeMap<String, Vec<(u32, Option<String>)>> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
+    let names: Vec<String> = z
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .filter(|n| n.starts_with("xl/worksheets/sheet"))
+        .collect();
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(tag[at..].split('"').next()?.to_string())
     };
-    let review = merge_dir(&sample, &opts).unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let memory = out.path().join("memory.xlsx");
-    let streamed = out.path().join("streamed.xlsx");
+    names
+        .into_iter()
+        .map(|n| {
+            let mut xml = String::new();
+            z.by_name(&n).unwrap().read_to_string(&mut xml).unwrap();
+            let rows = xml
+                .split("<row ")
+                .skip(1)
+                .filter_map(|t| {
+                    let tag = format!(" {}", &t[..t.find('>')?]);
+                    Some((attr(&tag, "r")?.parse().ok()?, attr(&tag, "ht")))
+                })
+                .collect();
+            (n, rows)
+        })
+        .collect()
+}
+
+/// Whether a sheet part holds inline strings (written streamed).
+fn streamed(heights_part: &str, p: &Path) -> bool {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
+    let mut xml = String::new();
+    z.by_name(heights_part)
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml.contains("t=\"inlineStr\"")
+}
+
+/// Writes `review` in memory and streamed into `out`, and checks the two.
+fn same_both_ways(review: &MergedReview, glossary: Option<Glossary>, out: &Path) {
+    let memory = out.join("memory.xlsx");
+    let streamed_wb = out.join("streamed.xlsx");
     let in_memory = WriteOptions {
         stream_above: Some(usize::MAX),
+        glossary: glossary.clone(),
         ..WriteOptions::default()
     };
-    write_workbook_with(&review, &memory, &in_memory).unwrap();
-    write_workbook_with(&review, &streamed, &WriteOptions::default()).unwrap();
-    let (a, b) = (sheet(&memory, "Chronology"), sheet(&streamed, "Chronology"));
-    assert_eq!(a.len(), review.chronology.events.len() + 1);
-    assert_eq!(a, b);
-    for name in ["Findings", "Returns", "Key practice episodes"] {
-        assert_eq!(sheet(&memory, name), sheet(&streamed, name), "{name}");
-    }
-    // The streamed sheet really was streamed (its strings are inline).
-    let sheet1 = |p: &Path| {
-        let mut z = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
-        let mut xml = String::new();
-        std::io::Read::read_to_string(
-            &mut z.by_name("xl/worksheets/sheet1.xml").unwrap(),
-            &mut xml,
-        )
-        .unwrap();
-        xml
+    let default = WriteOptions {
+        glossary,
+        ..WriteOptions::default()
     };
-    assert!(sheet1(&streamed).contains("t=\"inlineStr\""));
-    assert!(!sheet1(&memory).contains("t=\"inlineStr\""));
-    // Streaming wrote (and removed) its temporary file in the output
+    write_workbook_with(review, &memory, &in_memory).unwrap();
+    write_workbook_with(review, &streamed_wb, &default).unwrap();
+
+    let names = sheet_names(&memory);
+    assert_eq!(names, sheet_names(&streamed_wb));
+    assert_eq!(names.len(), 7, "{names:?}");
+    for name in &names {
+        assert_eq!(sheet(&memory, name), sheet(&streamed_wb, name), "{name}");
+    }
+    // A heading row and a row per event (more for text split across rows).
+    assert!(sheet(&memory, "Chronology").len() > review.chronology.events.len());
+    // Each row once, in order (the file format requires it; rust_xlsxwriter
+    // 0.102 repeats a streamed sheet's last row unless worked round).
+    let (ra, rb) = (rows(&memory), rows(&streamed_wb));
+    for (part, list) in ra.iter().chain(&rb) {
+        assert!(
+            list.windows(2).all(|w| w[0].0 < w[1].0),
+            "{part}: rows not strictly ascending: {:?}",
+            &list[list.len().saturating_sub(3)..]
+        );
+    }
+    // Row heights are not cells: compare them from the sheets' XML.
+    let heights = |r: &BTreeMap<String, Vec<(u32, Option<String>)>>| {
+        r.iter()
+            .map(|(part, list)| {
+                let h: Vec<(u32, String)> = list
+                    .iter()
+                    .filter_map(|(n, h)| Some((*n, h.clone()?)))
+                    .collect();
+                (part.clone(), h)
+            })
+            .collect::<BTreeMap<_, _>>()
+    };
+    let (a, b) = (heights(&ra), heights(&rb));
+    assert_eq!(a.len(), 7);
+    assert_eq!(a, b);
+    // The wrapped rows do have heights to compare (on every sheet with a
+    // heading row, at least that row's or a wrapped row's).
+    assert!(
+        a.values().filter(|rows| !rows.is_empty()).count() >= 5,
+        "{a:?}"
+    );
+    // Every sheet but Timeline (sheet2) really was streamed: its strings
+    // are inline. In memory, none is.
+    for part in a.keys() {
+        let is_timeline = part == "xl/worksheets/sheet2.xml";
+        assert_eq!(streamed(part, &streamed_wb), !is_timeline, "{part}");
+        assert!(!streamed(part, &memory), "{part}");
+    }
+    // Streaming wrote (and removed) its temporary files in the output
     // folder, not elsewhere: only the two workbooks remain.
-    let mut left: Vec<String> = std::fs::read_dir(out.path())
+    let mut left: Vec<String> = std::fs::read_dir(out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     left.sort();
     assert_eq!(left, ["memory.xlsx", "streamed.xlsx"]);
+}
+
+fn merged(dir: &Path) -> MergedReview {
+    let opts = MergeOptions {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 26),
+        ..MergeOptions::default()
+    };
+    merge_dir(dir, &opts).unwrap()
+}
+
+#[test]
+fn streamed_and_in_memory_workbooks_are_the_same() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sample = merged(&root.join("fixtures/sample-review"));
+    assert!(!sample.analysis.episodes.is_empty());
+    let out = tempfile::tempdir().unwrap();
+    same_both_ways(&sample, None, out.path());
+
+    // Anonymised: the glossary changes text on every sheet.
+    let out = tempfile::tempdir().unwrap();
+    let g = Glossary::parse(b"real text,replacement\nPolice,the force\nGP,the surgery\n").unwrap();
+    same_both_ways(&sample, Some(g), out.path());
+
+    // Broken returns: a long Findings sheet and a Returns sheet of failures.
+    let hostile = merged(&root.join("tests/hostile"));
+    assert!(hostile.chronology.findings.len() > 20);
+    let out = tempfile::tempdir().unwrap();
+    same_both_ways(&hostile, None, out.path());
 }

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use calamine::{Data, DataType, Reader};
+use calamine::{Data, DataType};
 use common::*;
 
 fn merge(dir: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
@@ -94,11 +94,6 @@ fn zip_text(path: &Path, name: &str) -> Option<String> {
     let mut s = String::new();
     f.read_to_string(&mut s).unwrap();
     Some(s)
-}
-
-fn sheet_names(path: &Path) -> Vec<String> {
-    let wb: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
-    wb.sheet_names().to_vec()
 }
 
 fn luminance(rgb: u32) -> f64 {

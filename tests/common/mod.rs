@@ -186,6 +186,12 @@ pub fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
     range.rows().map(|r| r.to_vec()).collect()
 }
 
+/// The names of a workbook's sheets, in order.
+pub fn sheet_names(path: &Path) -> Vec<String> {
+    let wb: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+    wb.sheet_names().to_vec()
+}
+
 /// The fill colour (0xRRGGBB) of a cell.
 pub fn fill(path: &Path, name: &str, row: u32, col: u32) -> Option<u32> {
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
