@@ -18,9 +18,23 @@ use chronomerge::pipeline::{merge_dir, MergeOptions, MergedReview};
 use chronomerge::write::{write_workbook_with, WriteOptions};
 use common::{sheet, sheet_names};
 
+/// A `<row>` element: its number, its height (`ht`, when set) and the
+/// references of its cells (column number from 1, row number).
+type Row = (u32, Option<String>, Vec<(u32, u32)>);
+
+/// A cell reference such as `Q330` as (column from 1, row).
+fn cell_ref(r: &str) -> Option<(u32, u32)> {
+    let split = r.find(|c: char| c.is_ascii_digit())?;
+    let col = r[..split].bytes().try_fold(0u32, |n, b| {
+        b.is_ascii_uppercase()
+            .then(|| n * 26 + u32::from(b - b'A' + 1))
+    })?;
+    Some((col, r[split..].parse().ok()?))
+}
+
 /// Each worksheet part of a workbook (`xl/worksheets/sheetN.xml`) and its
-/// `<row>` elements: row number and height (`ht`, when set).
-fn rows(p: &Path) -> BTreeMap<String, Vec<(u32, Option<String>)>> {
+/// `<row>` elements.
+fn rows(p: &Path) -> BTreeMap<String, Vec<Row>> {
     let mut z = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
     let names: Vec<String> = z
         .file_names()
@@ -41,7 +55,13 @@ fn rows(p: &Path) -> BTreeMap<String, Vec<(u32, Option<String>)>> {
                 .skip(1)
                 .filter_map(|t| {
                     let tag = format!(" {}", &t[..t.find('>')?]);
-                    Some((attr(&tag, "r")?.parse().ok()?, attr(&tag, "ht")))
+                    let body = t.split("</sheetData>").next()?;
+                    let cells = body
+                        .split("<c ")
+                        .skip(1)
+                        .filter_map(|c| cell_ref(&attr(&format!(" {c}"), "r")?))
+                        .collect();
+                    Some((attr(&tag, "r")?.parse().ok()?, attr(&tag, "ht"), cells))
                 })
                 .collect();
             (n, rows)
@@ -87,20 +107,35 @@ fn same_both_ways(review: &MergedReview, glossary: Option<Glossary>, out: &Path)
     // Each row once, in order (the file format requires it; rust_xlsxwriter
     // 0.102 repeats a streamed sheet's last row unless worked round).
     let (ra, rb) = (rows(&memory), rows(&streamed_wb));
+    // And each row's cells are its own, left to right, each once.
     for (part, list) in ra.iter().chain(&rb) {
         assert!(
             list.windows(2).all(|w| w[0].0 < w[1].0),
             "{part}: rows not strictly ascending: {:?}",
-            &list[list.len().saturating_sub(3)..]
+            list[list.len().saturating_sub(3)..]
+                .iter()
+                .map(|r| (r.0, &r.1))
+                .collect::<Vec<_>>()
         );
+        for (r, _, cells) in list {
+            assert!(
+                cells.iter().all(|c| c.1 == *r),
+                "{part}: row {r}: {cells:?}"
+            );
+            assert!(
+                cells.windows(2).all(|w| w[0].0 < w[1].0),
+                "{part}: row {r}: cells out of order: {cells:?}"
+            );
+        }
     }
+    assert!(ra.values().flatten().map(|r| r.2.len()).sum::<usize>() > 1000);
     // Row heights are not cells: compare them from the sheets' XML.
-    let heights = |r: &BTreeMap<String, Vec<(u32, Option<String>)>>| {
+    let heights = |r: &BTreeMap<String, Vec<Row>>| {
         r.iter()
             .map(|(part, list)| {
                 let h: Vec<(u32, String)> = list
                     .iter()
-                    .filter_map(|(n, h)| Some((*n, h.clone()?)))
+                    .filter_map(|(n, h, _)| Some((*n, h.clone()?)))
                     .collect();
                 (part.clone(), h)
             })
