@@ -9,7 +9,7 @@
 //! check (`validate::check_return`) per file, timed sequentially so each
 //! file's cost is its own, then the same read + check in parallel as
 //! `pipeline::merge_dir` does it; `merge::merge`; `episodes::analyse`;
-//! `write::build_workbook_in` (the Chronology streamed, as `merge` writes it); `write::save_atomically`. With `--runs N` each
+//! `write::build_workbook_in` (the sheets streamed, as `merge` writes them); `write::save_atomically`. With `--runs N` each
 //! stage is run N times and the median printed. Peak RSS (VmHWM) is printed
 //! at the end.
 
@@ -190,7 +190,7 @@ fn main() -> ExitCode {
             }
         };
         record(
-            "write::build_workbook_in (Chronology XML streamed)",
+            "write::build_workbook_in (sheets' XML streamed)",
             t.elapsed().as_secs_f64(),
         );
 
@@ -200,7 +200,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
         record(
-            "save (other sheets' XML + zip + rename)",
+            "save (Timeline XML + zip + rename)",
             t.elapsed().as_secs_f64(),
         );
         let t = Instant::now();
