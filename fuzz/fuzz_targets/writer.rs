@@ -1,12 +1,59 @@
 //! The workbook writer's input: arbitrary strings in every text column of
-//! an event, through validation, merge and `build_workbook`, must give a
-//! workbook (never a panic, never a writer error).
+//! an event, through validation, merge and the writer, must give a workbook
+//! (never a panic, never a writer error), built in memory and streamed as
+//! `merge` writes it; in the streamed one every sheet's rows are strictly
+//! ascending and each row's cells in order, in that row (rust_xlsxwriter's
+//! constant-memory mode once repeated a row: see `write::end_stream`).
 #![no_main]
 
 use chronomerge::model::Format;
 use chronomerge::pipeline::{check_bytes, finish, settle_config, MergeOptions};
-use chronomerge::write::build_workbook;
+use chronomerge::write::{build_workbook, build_workbook_in, WriteOptions};
 use libfuzzer_sys::fuzz_target;
+use std::io::Read;
+use std::sync::OnceLock;
+
+/// The folder the streamed sheets' temporary files go to.
+fn scratch() -> &'static std::path::Path {
+    static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let d = std::env::temp_dir().join(format!("chronomerge-fuzz-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    })
+}
+
+/// Checks the row and cell order of every worksheet of a saved workbook.
+fn check_order(bytes: &[u8]) {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        if !f.name().is_ok_and(|n| n.starts_with("xl/worksheets/sheet")) {
+            continue;
+        }
+        let mut xml = String::new();
+        f.read_to_string(&mut xml).unwrap();
+        let attr = |t: &str| -> Option<String> {
+            let at = t.find(" r=\"")? + 4;
+            Some(t[at..].split('"').next()?.to_string())
+        };
+        let mut last_row = 0u32;
+        for row in xml.split("<row").skip(1) {
+            let n: u32 = attr(&format!(" {row}")).unwrap().parse().unwrap();
+            assert!(n > last_row, "row {n} after row {last_row}");
+            last_row = n;
+            let mut last_col = 0u32;
+            for c in row.split("</sheetData>").next().unwrap().split("<c ").skip(1) {
+                let r = attr(&format!(" {c}")).unwrap();
+                let split = r.find(|ch: char| ch.is_ascii_digit()).unwrap();
+                let col = r[..split].bytes().fold(0u32, |a, b| a * 26 + u32::from(b - b'A' + 1));
+                assert_eq!(r[split..].parse::<u32>().unwrap(), n, "cell {r} in row {n}");
+                assert!(col > last_col, "cell {r} after column {last_col}");
+                last_col = col;
+            }
+        }
+    }
+}
 
 fuzz_target!(|fields: Vec<String>| {
     let opts = MergeOptions {
@@ -58,4 +105,7 @@ fuzz_target!(|fields: Vec<String>| {
     let review = finish(".".into(), config, ctx, episodes, vec![checked], vec![]);
     let mut wb = build_workbook(&review).expect("the writer accepts any text");
     wb.save_to_buffer().expect("the workbook saves");
+    let mut wb = build_workbook_in(&review, &WriteOptions::default(), scratch())
+        .expect("the streamed writer accepts any text");
+    check_order(&wb.save_to_buffer().expect("the streamed workbook saves"));
 });
