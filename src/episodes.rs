@@ -849,18 +849,17 @@ impl Idf {
     }
 }
 
-/// The bit of a token in a 128-bit signature.
 /// Bits in a token signature ([`Sig`]).
 const SIG_BITS: usize = 256;
 
 /// A set of [`SIG_BITS`] bits: which signature bits an event's tokens hit.
 /// Two events can share no more weight than the first's tokens carry on
-/// the bits both hit, so the linker skips pairs whose bound is under the
-/// bar without comparing their words. 256 bits rather than 128: events of
-/// 40-60 content words fill a third of 128 bits, so two unrelated ones
-/// share a third of their weight by chance and pass the bound; with 256,
-/// a sixth (on L, the dense workload, 14.2 million word comparisons
-/// become N; the links are the same, the bound being exact).
+/// the bits both hit, so the linker skips pairs whose bound is under
+/// [`NEAR`] of the bar without comparing their words: they could not link
+/// even with near-identical words counted. 256 bits rather than 128:
+/// events of 40-60 content words fill a third of 128 bits, so two
+/// unrelated ones share about a third of their weight by chance and pass
+/// the bound; with 256, about a sixth.
 type Sig = [u64; SIG_BITS / 64];
 
 /// The signature bit of a token (its top 8 bits).
@@ -1066,9 +1065,9 @@ impl Sets {
 /// linked events and, per event, the id of its joint group (the smallest
 /// event index in it) when it has links.
 ///
-/// With `prefilter`, pairs whose words cannot reach the bar (by their
-/// signatures, [`Sig`]) are not compared; without, every candidate pair is
-/// (for the test that the prefilter loses no link).
+/// With `prefilter`, pairs that could not link (by their signatures,
+/// [`Sig`]) are not compared; without, every candidate pair is (for the
+/// test that the prefilter loses no link).
 fn link(
     events: &[Event],
     feats: &[Feature],

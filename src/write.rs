@@ -38,11 +38,10 @@ use crate::pipeline::{MergeOptions, MergedReview};
 /// Above this many events the `Chronology` sheet, and every other sheet but
 /// `Timeline`, is streamed through a temporary file in the output folder
 /// (rust_xlsxwriter's constant-memory mode) when a workbook is written to a
-/// file. Streaming is both faster
-/// (the sheet's XML is made as its rows are written, and saving only zips
-/// it: M 2.05 s instead of 2.5 s) and smaller (M 160 MB instead of 405 MB
-/// peak; the in-memory sheet costs about 6 KB an event), so it is the
-/// default for every size. [`WriteOptions::stream_above`] can raise it.
+/// file. Streaming is both faster (the sheet's XML is made as its rows are
+/// written, and saving only zips it: M 2.05 s instead of 2.5 s) and smaller
+/// (M 160 MB instead of 405 MB peak; the in-memory sheet costs about 6 KB
+/// an event), so it is the default for every size (see [`add_sheet`]). [`WriteOptions::stream_above`] can raise it.
 pub const STREAM_ABOVE_EVENTS: usize = 0;
 
 /// The deflate level of the workbook's zip container (1 fastest … 9
