@@ -413,21 +413,22 @@ mod tests {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     #[test]
     fn freed_memory_is_given_back() {
+        // VmRSS is in kB whatever the page size.
         fn rss_mb() -> i64 {
-            let s = std::fs::read_to_string("/proc/self/statm").unwrap();
-            let pages: i64 = s.split_whitespace().nth(1).unwrap().parse().unwrap();
-            pages * 4096 / (1 << 20)
+            let s = std::fs::read_to_string("/proc/self/status").unwrap();
+            let line = s.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+            let kb: i64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+            kb / 1024
         }
         // 256 MB in 2 KB vectors, one in 64 kept so that what is freed
         // lies between blocks still in use, as the analysis leaves it.
         let mut blocks: Vec<Vec<u8>> = (0..131_072).map(|i| vec![i as u8; 2048]).collect();
-        let kept: Vec<Vec<u8>> = blocks.iter_mut().step_by(64).map(std::mem::take).collect();
+        let _kept: Vec<Vec<u8>> = blocks.iter_mut().step_by(64).map(std::mem::take).collect();
         drop(blocks);
         let before = rss_mb();
         release_freed_memory();
         let after = rss_mb();
         assert!(before - after > 64, "RSS {before} MB -> {after} MB");
-        assert_eq!(kept.len(), 2048);
     }
 
     #[test]
