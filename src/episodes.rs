@@ -338,9 +338,109 @@ pub struct Analysis {
     pub episode_of: Vec<Option<usize>>,
     /// For each event: the events of other agencies that report the same
     /// thing (indexes into `chronology.events`, sorted).
-    pub also_reported_by: Vec<Vec<usize>>,
+    pub also_reported_by: JointLinks,
     /// Stretches with no event longer than the threshold, longest first.
     pub gaps: Vec<Gap>,
+}
+
+/// For each event of a chronology, the events of other agencies that report
+/// the same thing ([`Analysis::also_reported_by`]): indexes into
+/// `chronology.events`, sorted, in one flat list (a dense review links
+/// millions of pairs, and a list per event would cost an allocation each).
+///
+/// ```
+/// use chronomerge::episodes::JointLinks;
+///
+/// // Event 0 and event 2 report the same incident; event 1 stands alone.
+/// let links = JointLinks::from_lists(vec![vec![2], vec![], vec![0]]);
+/// assert_eq!(links.len(), 3);
+/// assert_eq!(links.of(0), &[2]);
+/// assert!(links.of(1).is_empty());
+/// assert!(links.of(7).is_empty()); // past the end: no links
+/// assert_eq!(links.linked_events(), 2);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JointLinks {
+    /// `targets[start[i]..start[i + 1]]` are event `i`'s links
+    /// (`start.len()` is one more than the number of events, or 0).
+    start: Vec<usize>,
+    targets: Vec<u32>,
+}
+
+impl JointLinks {
+    /// The links of `n` events from directed pairs `(event, linked event)`,
+    /// in any order and with repeats; the pairs' buffer becomes the list.
+    fn from_pairs(n: usize, mut pairs: Vec<(u32, u32)>) -> JointLinks {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut start = vec![0usize; n + 1];
+        for &(a, _) in &pairs {
+            start[a as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        // Collected in place: the pairs' buffer is reused, then shrunk.
+        let mut targets: Vec<u32> = pairs.into_iter().map(|(_, b)| b).collect();
+        targets.shrink_to_fit();
+        JointLinks { start, targets }
+    }
+
+    /// The links of each event from one list per event (each list is
+    /// sorted and deduplicated here).
+    pub fn from_lists(lists: Vec<Vec<u32>>) -> JointLinks {
+        let pairs = lists
+            .iter()
+            .enumerate()
+            .flat_map(|(i, l)| l.iter().map(move |&j| (i as u32, j)))
+            .collect();
+        JointLinks::from_pairs(lists.len(), pairs)
+    }
+
+    /// Event `i`'s links, sorted (empty past the last event).
+    pub fn of(&self, i: usize) -> &[u32] {
+        match (self.start.get(i), self.start.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.targets[a..b],
+            _ => &[],
+        }
+    }
+
+    /// The number of events (linked or not).
+    pub fn len(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+
+    /// True when there are no events.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many events have at least one link.
+    pub fn linked_events(&self) -> usize {
+        self.start.windows(2).filter(|w| w[1] > w[0]).count()
+    }
+
+    /// Each event's links, in event order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[u32]> + '_ {
+        (0..self.len()).map(|i| self.of(i))
+    }
+}
+
+/// `links[i]` is [`JointLinks::of`]`(i)`, except that it panics past the
+/// last event, as a slice does.
+impl std::ops::Index<usize> for JointLinks {
+    type Output = [u32];
+    fn index(&self, i: usize) -> &[u32] {
+        assert!(i < self.len(), "event {i} of {}", self.len());
+        self.of(i)
+    }
+}
+
+/// Serialised as one list of linked event indexes per event.
+impl Serialize for JointLinks {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1075,7 +1175,7 @@ fn link(
     days: &[i32],
     config: &EpisodeConfig,
     prefilter: bool,
-) -> (Vec<Vec<usize>>, Vec<Option<u32>>) {
+) -> (JointLinks, Vec<Option<u32>>) {
     let n = events.len();
     let bar = config.link_similarity;
     let cap = config.link_candidates.max(1);
@@ -1101,7 +1201,7 @@ fn link(
             }
         })
         .collect();
-    let pairs: Vec<(u32, u32)> = (0..order.len())
+    let pairs: Vec<Pairs> = (0..order.len())
         .into_par_iter()
         .with_min_len(4096)
         .fold(
@@ -1179,56 +1279,60 @@ fn link(
             },
         )
         .map(|(out, _)| out)
-        .reduce(Vec::new, |mut a, mut b| {
-            a.append(&mut b);
-            a
-        });
+        .collect();
 
     let mut sets = Sets((0..n as u32).collect());
-    let mut linked = vec![Vec::new(); n];
-    for &(a, b) in &pairs {
+    let mut linked_pairs = 0;
+    for &(a, b) in pairs.iter().flatten() {
         sets.union(a, b);
-        linked[a as usize].push(b as usize);
-        linked[b as usize].push(a as usize);
+        linked_pairs += 1;
+    }
+    // Each linked event's group: the smallest event index in it.
+    let mut group_of: Vec<Option<u32>> = vec![None; n];
+    for &(a, b) in pairs.iter().flatten() {
+        group_of[a as usize] = Some(a);
+        group_of[b as usize] = Some(b);
+    }
+    let mut size = vec![0u32; n];
+    for (i, g) in group_of.iter_mut().enumerate() {
+        if g.is_some() {
+            let r = sets.find(i as u32);
+            *g = Some(r);
+            size[r as usize] += 1;
+        }
     }
     // Close small groups: everyone in a group of the same incident is
     // linked to every other agency's report within a day.
-    let mut members: HashMap<u32, Vec<usize>> = HashMap::new();
-    let mut group_of = vec![None; n];
-    for &(a, _) in &pairs {
-        let r = sets.find(a);
-        members.entry(r).or_default();
-    }
-    for (i, g) in group_of.iter_mut().enumerate() {
-        if !linked[i].is_empty() {
-            let r = sets.find(i as u32);
-            *g = Some(r);
-            members.entry(r).or_default().push(i);
+    let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (i, g) in group_of.iter().enumerate() {
+        if let Some(r) = *g {
+            if (3..=16).contains(&size[r as usize]) {
+                members.entry(r).or_default().push(i as u32);
+            }
         }
+    }
+    drop(size);
+    let closing: usize = members.values().map(|l| l.len() * (l.len() - 1)).sum();
+    let mut directed: Vec<(u32, u32)> = Vec::with_capacity(2 * linked_pairs + closing);
+    for (a, b) in pairs.into_iter().flatten() {
+        directed.push((a, b));
+        directed.push((b, a));
     }
     for list in members.values() {
-        if list.len() <= 2 || list.len() > 16 {
-            continue;
-        }
         for &a in list {
             for &b in list {
+                let (ea, eb) = (&events[a as usize], &events[b as usize]);
                 if a != b
-                    && events[a].agency != events[b].agency
-                    && (events[a].date.start - events[b].date.start)
-                        .num_days()
-                        .abs()
-                        <= 1
+                    && ea.agency != eb.agency
+                    && (ea.date.start - eb.date.start).num_days().abs() <= 1
                 {
-                    linked[a].push(b);
+                    directed.push((a, b));
                 }
             }
         }
     }
-    for l in &mut linked {
-        l.sort_unstable();
-        l.dedup();
-    }
-    (linked, group_of)
+    drop(members);
+    (JointLinks::from_pairs(n, directed), group_of)
 }
 
 // ---------------------------------------------------------------------------
@@ -1690,6 +1794,21 @@ mod tests {
     use super::*;
     use crate::synth::{generate, SynthConfig};
 
+    /// Pairs in any order, with repeats, become each event's sorted,
+    /// distinct links; events past the last pair have none.
+    #[test]
+    fn joint_links_from_unsorted_pairs() {
+        let links = JointLinks::from_pairs(5, vec![(3, 1), (1, 3), (1, 0), (3, 1), (0, 1), (1, 2)]);
+        let lists: Vec<&[u32]> = links.iter().collect();
+        assert_eq!(lists, [&[1][..], &[0, 2, 3], &[], &[1], &[]]);
+        assert_eq!(links.linked_events(), 3);
+        assert_eq!(
+            serde_json::to_string(&links).unwrap(),
+            "[[1],[0,2,3],[],[1],[]]"
+        );
+        assert!(JointLinks::from_pairs(0, vec![]).is_empty());
+    }
+
     /// The signature prefilter only skips pairs that could not link: the
     /// links are the same as when every candidate pair is compared, on the
     /// generated reviews of `tests/episodes.rs` (among which some pairs
@@ -1709,11 +1828,7 @@ mod tests {
             let fast = analyse_with(&r.chronology, &config, true);
             let all = analyse_with(&r.chronology, &config, false);
             assert_eq!(fast.also_reported_by, all.also_reported_by, "seed {seed}");
-            compared += all
-                .also_reported_by
-                .iter()
-                .filter(|l| !l.is_empty())
-                .count();
+            compared += all.also_reported_by.linked_events();
         }
         assert!(compared > 500, "only {compared} linked events");
     }

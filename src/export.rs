@@ -300,9 +300,10 @@ pub fn json_review(review: &MergedReview) -> JsonReview {
                 .map(|e| analysis.episodes[e].id()),
             also_reported_by: analysis
                 .also_reported_by
-                .get(i)
-                .map(|v| v.iter().map(|j| j + 1).collect())
-                .unwrap_or_default(),
+                .of(i)
+                .iter()
+                .map(|&j| j as usize + 1)
+                .collect(),
             origin: JsonOrigin {
                 file: ev.origin.file.to_string(),
                 sheet: ev.origin.sheet.to_string(),
@@ -317,7 +318,7 @@ pub fn json_review(review: &MergedReview) -> JsonReview {
         if others.is_empty() {
             continue;
         }
-        let mut group: Vec<usize> = others.iter().copied().chain([i]).collect();
+        let mut group: Vec<usize> = others.iter().map(|&j| j as usize).chain([i]).collect();
         group.sort_unstable();
         group.dedup();
         if !seen.insert(group.clone()) {
@@ -469,19 +470,21 @@ pub fn chronology_csv(
                 .flatten()
                 .map(|e| analysis.episodes[e].id())
                 .unwrap_or_default();
-            let also = analysis
-                .also_reported_by
-                .get(i)
-                .map(|v| {
-                    let mut names: Vec<&str> = v
-                        .iter()
-                        .map(|&j| chron.agencies[chron.events[j].agency].name.as_str())
-                        .collect();
-                    names.sort();
-                    names.dedup();
-                    names.join(", ")
-                })
-                .unwrap_or_default();
+            let also = {
+                let mut names: Vec<&str> = analysis
+                    .also_reported_by
+                    .of(i)
+                    .iter()
+                    .map(|&j| {
+                        chron.agencies[chron.events[j as usize].agency]
+                            .name
+                            .as_str()
+                    })
+                    .collect();
+                names.sort();
+                names.dedup();
+                names.join(", ")
+            };
             let event_type = if ev.event_type.is_empty() && ev.is_note {
                 "Author's note"
             } else {

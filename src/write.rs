@@ -1052,8 +1052,10 @@ fn write_chronology(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(),
                 .unwrap_or("");
             text(ws, row, cols.at(13), kpe)?;
             buf.clear();
-            if let Some(v) = analysis.also_reported_by.get(i).filter(|v| !v.is_empty()) {
-                let mut idx: Vec<usize> = v.iter().map(|&j| chron.events[j].agency).collect();
+            let v = analysis.also_reported_by.of(i);
+            if !v.is_empty() {
+                let mut idx: Vec<usize> =
+                    v.iter().map(|&j| chron.events[j as usize].agency).collect();
                 idx.sort_unstable();
                 idx.dedup();
                 let mut names: Vec<&str> = idx.iter().map(|&a| cx.names[a].0.as_str()).collect();
