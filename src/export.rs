@@ -281,14 +281,14 @@ pub fn json_review(review: &MergedReview) -> JsonReview {
             approximate: ev.date.approximate,
             time: ev.time.map(|t| t.format("%H:%M").to_string()),
             agency: name(ev.agency),
-            source: ev.source.clone(),
-            role: ev.role.clone(),
-            subject: ev.subject.clone(),
-            event_type: ev.event_type.clone(),
+            source: ev.source.to_string(),
+            role: ev.role.to_string(),
+            subject: ev.subject.to_string(),
+            event_type: ev.event_type.to_string(),
             details: ev.details.clone(),
             action: ev.action.clone(),
             analysis: ev.analysis.clone(),
-            date_written: ev.date_written.clone(),
+            date_written: ev.date_written.to_string(),
             date_note: date_note(ev),
             is_note: ev.is_note,
             outside_period: ev.outside_period,
@@ -488,7 +488,7 @@ pub fn chronology_csv(
             let event_type = if ev.event_type.is_empty() && ev.is_note {
                 "Author's note"
             } else {
-                ev.event_type.as_str()
+                &*ev.event_type
             };
             let fields: [String; 16] = [
                 (i + 1).to_string(),
@@ -497,9 +497,9 @@ pub fn chronology_csv(
                     .map(|t| t.format("%H:%M").to_string())
                     .unwrap_or_default(),
                 chron.agencies[ev.agency].name.clone(),
-                ev.source.clone(),
-                ev.role.clone(),
-                ev.subject.clone(),
+                ev.source.to_string(),
+                ev.role.to_string(),
+                ev.subject.to_string(),
                 event_type.to_string(),
                 ev.details.clone(),
                 ev.action.clone(),

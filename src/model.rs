@@ -375,14 +375,17 @@ pub struct Event {
     pub time: Option<NaiveTime>,
     /// The Sequence column.
     pub sequence: Option<f64>,
-    /// Source of information.
-    pub source: String,
+    /// Source of information. This and the other short columns that
+    /// repeat down a return (role, subject, event type, the date as
+    /// written) are shared between the events that give the same text,
+    /// not copied: a return names the same few sources on every row.
+    pub source: Arc<str>,
     /// Practitioner role.
-    pub role: String,
+    pub role: Arc<str>,
     /// Child or family member.
-    pub subject: String,
+    pub subject: Arc<str>,
     /// Event type as written (trimmed).
-    pub event_type: String,
+    pub event_type: Arc<str>,
     /// Index into [`EVENT_TYPES`] when the type is one of the template's.
     pub event_type_known: Option<usize>,
     /// Details of event.
@@ -392,7 +395,7 @@ pub struct Event {
     /// Analysis / comment.
     pub analysis: String,
     /// The Date cell as written.
-    pub date_written: String,
+    pub date_written: Arc<str>,
     /// An author's note (source starts with `#`, `^`, `¬` or `~`).
     pub is_note: bool,
     /// Outside the review period (kept, marked).

@@ -439,18 +439,18 @@ impl Builder {
             time,
             sequence: None,
             source: if is_note {
-                "# Author's note".to_string()
+                "# Author's note".into()
             } else {
-                format!("{name} record")
+                format!("{name} record").into()
             },
-            role: role.to_string(),
-            subject: subject.to_string(),
-            event_type,
+            role: role.into(),
+            subject: subject.into(),
+            event_type: event_type.into(),
             event_type_known,
             details,
             action: String::new(),
             analysis: String::new(),
-            date_written: date.start.format("%d/%m/%Y").to_string(),
+            date_written: date.start.format("%d/%m/%Y").to_string().into(),
             is_note,
             outside_period: false,
             seq_in_return: 0,

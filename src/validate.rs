@@ -2,6 +2,9 @@
 //! into [`Event`]s and [`Finding`]s. `merge` and `check` share this module,
 //! so a return is judged the same way wherever it is read.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use chrono::{Datelike, NaiveDate};
 
 use crate::dates::{read_date_cell, read_time_cell, DateContext, DateProblem, DateWarning};
@@ -983,6 +986,7 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
     }
 
     let mut events = Vec::new();
+    let mut pool = TextPool::default();
     match map {
         None => {
             // Nothing can be read without headings: every row is rejected.
@@ -1092,6 +1096,7 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                     &mut findings,
                     &row_formulas,
                     &mut order,
+                    &mut pool,
                 ) {
                     Some(ev) if !unclear_hit => {
                         summary.rows_merged += 1;
@@ -1208,6 +1213,41 @@ fn agency_fallback(details: &AgencyDetails, ctx: &CheckContext, file: &str) -> S
         .unwrap_or_else(|| agency_from_file_name(file))
 }
 
+/// One copy of each short text that repeats down a return (sources,
+/// roles, subjects, event types, dates as written), shared by the events
+/// that give it: a return of 25,000 rows names a few dozen roles, and a
+/// copy per row would cost an allocation each.
+#[derive(Default)]
+struct TextPool(HashSet<Arc<str>>);
+
+impl TextPool {
+    /// The pool stops growing here; later new texts are simply not shared
+    /// (a column of free text costs the same as before).
+    const MAX: usize = 16_384;
+
+    fn share(&mut self, text: &str) -> Arc<str> {
+        if let Some(t) = self.0.get(text) {
+            return Arc::clone(t);
+        }
+        let t: Arc<str> = Arc::from(text);
+        if self.0.len() < Self::MAX {
+            self.0.insert(Arc::clone(&t));
+        }
+        t
+    }
+}
+
+/// `s` without its leading and trailing white space, in the same buffer.
+fn trim_owned(mut s: String) -> String {
+    let end = s.trim_end().len();
+    s.truncate(end);
+    let start = s.len() - s.trim_start().len();
+    if start > 0 {
+        s.drain(..start);
+    }
+    s
+}
+
 #[allow(clippy::too_many_arguments)]
 fn check_row(
     row: RawRow,
@@ -1218,6 +1258,7 @@ fn check_row(
     findings: &mut Vec<Finding>,
     formulas: &[&(usize, u32, String)],
     order: &mut OrderTracker,
+    pool: &mut TextPool,
 ) -> Option<Event> {
     let file = origin.file.to_string();
     let sheet = origin.sheet.to_string();
@@ -1244,7 +1285,7 @@ fn check_row(
         col_at(Column::Details),
     );
     let source = take_cell(&mut vals, Column::Source);
-    let source_text = source.to_text().trim().to_string();
+    let source_text = pool.share(source.to_text().trim());
     // An author's note passes every check but its date and time.
     let is_note = is_note_marker(&source_text);
     let mut row_errors = 0usize;
@@ -1445,8 +1486,8 @@ fn check_row(
             }
         },
     };
-    let details = details_cell.into_text().trim().to_string();
-    let event_type = etype.into_text().trim().to_string();
+    let details = trim_owned(details_cell.into_text());
+    let event_type = pool.share(etype.into_text().trim());
     let mut event_type_known = None;
     if !is_note {
         if source_text.is_empty() {
@@ -1514,14 +1555,14 @@ fn check_row(
         time,
         sequence,
         source: source_text,
-        role: role.into_text().trim().to_string(),
-        subject: subject.into_text().trim().to_string(),
+        role: pool.share(role.into_text().trim()),
+        subject: pool.share(subject.into_text().trim()),
         event_type,
         event_type_known,
         details,
-        action: action.into_text().trim().to_string(),
-        analysis: analysis.into_text().trim().to_string(),
-        date_written,
+        action: trim_owned(action.into_text()),
+        analysis: trim_owned(analysis.into_text()),
+        date_written: pool.share(&date_written),
         is_note,
         outside_period,
         seq_in_return: index,

@@ -950,11 +950,11 @@ fn write_chronology(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(),
         let w = |i: u16| cols.widths[cols.at(i) as usize];
         let first_lines = row_lines([
             (cx.names[ev.agency].0.as_str(), w(3)),
-            (ev.source.as_str(), w(4)),
-            (ev.role.as_str(), w(5)),
-            (ev.subject.as_str(), w(6)),
-            (ev.event_type.as_str(), w(7)),
-            (ev.date_written.as_str(), w(11)),
+            (&*ev.source, w(4)),
+            (&*ev.role, w(5)),
+            (&*ev.subject, w(6)),
+            (&*ev.event_type, w(7)),
+            (&*ev.date_written, w(11)),
         ]);
         for part in 0..n_parts {
             if row >= ROWS_USED {

@@ -241,7 +241,7 @@ fn ev(agency: usize, date: NaiveDate, ty: usize, details: &str) -> Event {
         details: details.into(),
         action: String::new(),
         analysis: String::new(),
-        date_written: String::new(),
+        date_written: "".into(),
         is_note: false,
         outside_period: false,
         seq_in_return: 0,
