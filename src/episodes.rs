@@ -474,15 +474,19 @@ impl Hasher for IdHasher {
 }
 type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
 
-/// A content word of the details, for joint-event linking: its stem's
-/// hash. (Folded to 32 bits it would save 4 bytes a word, but changes
-/// the order in which weights are summed, and so which pairs land exactly
-/// on the similarity bar: the generated benchmark then links 7 more pairs
-/// wrongly in 1,480.)
-type Token = u64;
+/// A content word of the details, for joint-event linking: the top 32
+/// bits of its stem's hash. The top bits, not a fold of the two halves:
+/// tokens then sort as their 64-bit hashes do, so weights are summed in
+/// the same order and pairs land on the same side of the similarity bar
+/// (a fold changed the order, and the generated benchmark linked 7 more
+/// pairs wrongly in 1,480). Two different stems share a token once in
+/// about 4 billion pairs of stems; such a pair counts as one shared word.
+/// Half the size of the whole hash, on the 14 million words of a review of
+/// 500,000 events.
+type Token = u32;
 
 fn token(bytes: &[u8]) -> Token {
-    fnv(bytes)
+    (fnv(bytes) >> 32) as Token
 }
 
 /// Splits text into lowercase word tokens (ASCII letters and digits;
@@ -772,19 +776,27 @@ struct Feature {
     /// Type part of `weight`.
     type_weight: f64,
     /// Keywords found (indexes into the table), ascending.
-    keywords: Vec<u16>,
-    /// Sorted, deduplicated hashes of the stemmed content words of the
-    /// details (for joint-event linking).
-    tokens: Vec<Token>,
-    /// Where each token's stem is in the (lowercased) details, for
-    /// near-identical-word matching ([`span_of`]); 0 for none.
-    spans: Vec<u32>,
-    /// Weight of each token ([`Idf`]).
-    idf: Vec<f32>,
-    /// Sum of `idf`.
+    keywords: Box<[u16]>,
+    /// The stemmed content words of the details (for joint-event
+    /// linking), by token, each token once: one allocation per event, as
+    /// the linker reads a word's token, place and weight together.
+    words: Box<[Word]>,
+    /// Sum of the words' `idf`.
     norm: f32,
     /// Signature of all `tokens` (one bit per token, [`bit`]).
     sig: Sig,
+}
+
+/// One content word of an event's details.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    /// Hash of the stemmed word ([`token`]).
+    token: Token,
+    /// Where the stem is in the (lowercased) details, for
+    /// near-identical-word matching ([`span_of`]); 0 for none.
+    span: u32,
+    /// Weight of the word ([`Idf`]).
+    idf: f32,
 }
 
 /// Scratch buffers reused by one worker.
@@ -793,6 +805,7 @@ struct Scratch {
     buf: Vec<u8>,
     toks: Vec<(u32, u32)>,
     hits: Vec<bool>,
+    pairs: Vec<(Token, u32)>,
 }
 
 /// The type weight of an event, and whether its type was recognised.
@@ -817,12 +830,12 @@ fn feature(
     let (tw, known) = type_of(m, e);
     s.hits.clear();
     s.hits.resize(m.patterns.len(), false);
-    let mut tokens = Vec::new();
-    let mut spans = Vec::new();
+    let mut words = Box::default();
     tokenize(&e.details, &mut s.buf, &mut s.toks);
     m.scan(&s.buf, &s.toks, &mut s.hits);
     if linkable {
-        let mut pairs: Vec<(Token, u32)> = Vec::with_capacity(s.toks.len());
+        let pairs = &mut s.pairs;
+        pairs.clear();
         for &(a, z) in &s.toks {
             let w = &s.buf[a as usize..z as usize];
             if w.len() < 2 {
@@ -843,8 +856,14 @@ fn feature(
         // By hash, the first place a word occurs first among its repeats.
         pairs.sort_unstable();
         pairs.dedup_by_key(|p| p.0);
-        tokens = pairs.iter().map(|p| p.0).collect();
-        spans = pairs.iter().map(|p| p.1).collect();
+        words = pairs
+            .iter()
+            .map(|&(token, span)| Word {
+                token,
+                span,
+                idf: 0.0,
+            })
+            .collect();
     }
     if !e.action.is_empty() {
         tokenize(&e.action, &mut s.buf, &mut s.toks);
@@ -862,13 +881,12 @@ fn feature(
             keywords.push(i as u16);
         }
     }
+    let keywords = keywords.into_boxed_slice();
     Feature {
         weight: tw + kw.min(table.keyword_cap),
         type_weight: tw,
         keywords,
-        tokens,
-        spans,
-        idf: Vec::new(),
+        words,
         norm: 0.0,
         sig: [0; SIG_BITS / 64],
     }
@@ -933,8 +951,8 @@ impl Idf {
         let mut n = 0u32;
         for &i in order.iter().step_by(step) {
             n += 1;
-            for &t in &feats[i as usize].tokens {
-                *df.entry(t).or_insert(0) += 1;
+            for w in &feats[i as usize].words {
+                *df.entry(Self::key(w.token)).or_insert(0) += 1;
             }
         }
         let idf = |d: u32| 1.0 + ((n as f32 + 1.0) / (d as f32 + 1.0)).ln();
@@ -945,7 +963,14 @@ impl Idf {
     }
 
     fn get(&self, t: Token) -> f32 {
-        self.map.get(&t).copied().unwrap_or(self.unseen)
+        self.map.get(&Self::key(t)).copied().unwrap_or(self.unseen)
+    }
+
+    /// A token spread over 64 bits (one to one), as the map's hasher
+    /// takes its keys as they are and places them by their top and low
+    /// bits.
+    fn key(t: Token) -> u64 {
+        u64::from(t).wrapping_mul(0x9E37_79B9_7F4A_7C15)
     }
 }
 
@@ -964,28 +989,29 @@ type Sig = [u64; SIG_BITS / 64];
 
 /// The signature bit of a token (its top 8 bits).
 fn bit(t: Token) -> usize {
-    (t >> (64 - SIG_BITS.trailing_zeros())) as usize
+    (t >> (Token::BITS - SIG_BITS.trailing_zeros())) as usize
 }
 
-/// The signature of a token list.
-fn signature(tokens: &[Token]) -> Sig {
+/// The signature of a word list.
+fn signature(words: &[Word]) -> Sig {
     let mut sig = [0u64; SIG_BITS / 64];
-    for &t in tokens {
-        let b = bit(t);
+    for w in words {
+        let b = bit(w.token);
         sig[b / 64] |= 1 << (b % 64);
     }
     sig
 }
 
-/// Sum of the weights of the tokens two sorted token lists share.
-fn common(a: &[Token], wa: &[f32], b: &[Token]) -> f32 {
+/// Sum of the weights (`a`'s) of the tokens two word lists, sorted by
+/// token, share.
+fn common(a: &[Word], b: &[Word]) -> f32 {
     // Branch-free merge: which side moves on is data, not a jump the CPU
     // has to guess (the lists interleave at random).
     let (mut i, mut j, mut n) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
-        let (x, y) = (a[i], b[j]);
+        let (x, y) = (a[i].token, b[j].token);
         if x == y {
-            n += wa[i];
+            n += a[i].idf;
         }
         i += usize::from(x <= y);
         j += usize::from(y <= x);
@@ -1042,18 +1068,18 @@ fn unshared(
     out_a.clear();
     out_b.clear();
     fn push(text: &[u8], f: &Feature, k: usize, out: &mut Vec<(u32, u32, f32)>) {
-        let span = f.spans[k];
+        let Word { span, idf, .. } = f.words[k];
         if span != 0 {
             let a = (span & 0xFF_FFFF) as usize;
             let at = |i: usize| u32::from(text.get(a + i).map_or(0, u8::to_ascii_lowercase));
-            out.push((at(0) << 16 | at(1) << 8 | span >> 24, span, f.idf[k]));
+            out.push((at(0) << 16 | at(1) << 8 | span >> 24, span, idf));
         }
     }
-    let (a, b) = (&fa.tokens, &fb.tokens);
+    let (a, b) = (&fa.words, &fb.words);
     let (xa, xb) = (ta.as_bytes(), tb.as_bytes());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
+        match a[i].token.cmp(&b[j].token) {
             std::cmp::Ordering::Less => {
                 push(xa, fa, i, out_a);
                 i += 1;
@@ -1088,14 +1114,14 @@ fn similarity(
     s: &mut LinkScratch,
 ) -> f64 {
     let total = (fa.norm + fb.norm) as f64;
-    if fa.tokens.is_empty() || fb.tokens.is_empty() || total <= 0.0 {
+    if fa.words.is_empty() || fb.words.is_empty() || total <= 0.0 {
         return 0.0;
     }
     // Cheap bound first: the lighter side cannot share more than itself.
     if 2.0 * (fa.norm.min(fb.norm) as f64) / total < bar {
         return 0.0;
     }
-    let shared = common(&fa.tokens, &fa.idf, &fb.tokens) as f64;
+    let shared = common(&fa.words, &fb.words) as f64;
     let exact = 2.0 * shared / total;
     if exact >= bar || exact < NEAR * bar {
         return exact;
@@ -1197,7 +1223,7 @@ fn link(
                 norm: f.norm,
                 agency: e.agency as u32,
                 group: type_group(e),
-                words: !f.tokens.is_empty(),
+                words: !f.words.is_empty(),
             }
         })
         .collect();
@@ -1218,8 +1244,8 @@ fn link(
                 let bw = &mut scratch.bit_weight;
                 bw.clear();
                 bw.resize(SIG_BITS, 0.0);
-                for (&t, &w) in feats[i].tokens.iter().zip(&feats[i].idf) {
-                    bw[bit(t)] += w;
+                for w in &feats[i].words {
+                    bw[bit(w.token)] += w.idf;
                 }
                 let d = days[p];
                 let mut seen = 0;
@@ -1585,9 +1611,11 @@ fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, prefilter: bool
 
     let idf = Idf::new(&feats, &order);
     feats.par_iter_mut().with_min_len(2048).for_each(|f| {
-        f.idf = f.tokens.iter().map(|&t| idf.get(t)).collect();
-        f.norm = f.idf.iter().sum();
-        f.sig = signature(&f.tokens);
+        for w in f.words.iter_mut() {
+            w.idf = idf.get(w.token);
+        }
+        f.norm = f.words.iter().map(|w| w.idf).sum();
+        f.sig = signature(&f.words);
     });
     let (also_reported_by, group_of) = link(events, &feats, &order, &days, config, prefilter);
     let gaps = find_gaps(&order, &days, events, config);
