@@ -33,6 +33,7 @@ use rust_xlsxwriter::{
 use crate::config::ReviewConfig;
 use crate::dates::{datetime_to_serial, DateValue, Precision};
 use crate::glossary::Glossary;
+use crate::model::Event;
 use crate::pipeline::{MergeOptions, MergedReview};
 
 /// Above this many events the `Chronology` sheet, and every other sheet but
@@ -402,6 +403,10 @@ fn row_lines<'t>(cells: impl IntoIterator<Item = (&'t str, f64)>) -> u32 {
         .unwrap_or(1)
 }
 
+/// The most UTF-16 units [`split_for_cells`] puts in one cell: Excel counts
+/// UTF-16 units, and parts stay well inside its limit.
+const PART: usize = 32_000;
+
 /// Text safe to hand to the writer: an empty string stays empty, and a
 /// string over Excel's cell limit is split into parts (see
 /// [`split_for_cells`]).
@@ -414,9 +419,6 @@ fn row_lines<'t>(cells: impl IntoIterator<Item = (&'t str, f64)>) -> u32 {
 /// assert_eq!(parts.concat(), long);
 /// ```
 pub fn split_for_cells(text: &str) -> Vec<&str> {
-    // Excel counts UTF-16 units; stay well inside by counting chars and
-    // cutting at 32,000.
-    const PART: usize = 32_000;
     if text.len() <= PART {
         return vec![text];
     }
@@ -898,15 +900,136 @@ impl Cols {
     }
 }
 
+/// The lines the first row of an event needs for the cells that hold the
+/// agency's own text (agency to event type, the date as written, and the
+/// first part of details, action and analysis): most of the work of a
+/// row's height.
+fn first_row_lines(ev: &Event, agency: &str, cols: &Cols) -> u32 {
+    fn first(t: &str) -> &str {
+        // No UTF-8 text of PART bytes or fewer has more UTF-16 units.
+        if t.len() <= PART {
+            t
+        } else {
+            split_for_cells(t).first().copied().unwrap_or("")
+        }
+    }
+    let w = |i: u16| cols.widths[cols.at(i) as usize];
+    row_lines([
+        (agency, w(3)),
+        (&*ev.source, w(4)),
+        (&*ev.role, w(5)),
+        (&*ev.subject, w(6)),
+        (&*ev.event_type, w(7)),
+        (&*ev.date_written, w(11)),
+        (first(&ev.details), w(8)),
+        (first(&ev.action), w(9)),
+        (first(&ev.analysis), w(10)),
+    ])
+}
+
+/// [`first_row_lines`] of each event in turn, worked out on a thread of
+/// its own for a large chronology while the writer fills the rows (the
+/// writer is one thread; a second core would otherwise sit idle through
+/// the build), or here when the thread is not there.
+struct LinesAhead<'a> {
+    events: &'a [Event],
+    names: &'a [(String, usize)],
+    cols: &'a Cols,
+    rx: Option<std::sync::mpsc::Receiver<Vec<u32>>>,
+    chunk: Vec<u32>,
+    at: usize,
+}
+
+impl<'a> LinesAhead<'a> {
+    /// Events a thread works out at a time.
+    const CHUNK: usize = 2048;
+
+    fn start<'s>(
+        scope: &'s std::thread::Scope<'s, '_>,
+        events: &'a [Event],
+        names: &'a [(String, usize)],
+        cols: &'a Cols,
+    ) -> Self
+    where
+        'a: 's,
+    {
+        let mut rx = None;
+        if events.len() > Self::CHUNK {
+            let (tx, r) = std::sync::mpsc::sync_channel::<Vec<u32>>(4);
+            rx = Some(r);
+            scope.spawn(move || {
+                for chunk in events.chunks(Self::CHUNK) {
+                    let lines = chunk
+                        .iter()
+                        .map(|ev| first_row_lines(ev, &names[ev.agency].0, cols))
+                        .collect();
+                    // The writer has stopped (an error): so does this.
+                    if tx.send(lines).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        LinesAhead {
+            events,
+            names,
+            cols,
+            rx,
+            chunk: Vec::new(),
+            at: 0,
+        }
+    }
+
+    /// The lines of event `i`; events are asked for in order.
+    fn get(&mut self, i: usize) -> u32 {
+        if self.at == self.chunk.len() {
+            self.at = 0;
+            self.chunk = match self.rx.as_ref().map(|rx| rx.recv()) {
+                Some(Ok(c)) => c,
+                _ => {
+                    self.rx = None;
+                    Vec::new()
+                }
+            };
+        }
+        match self.chunk.get(self.at) {
+            Some(&n) => {
+                self.at += 1;
+                n
+            }
+            None => {
+                let ev = &self.events[i];
+                first_row_lines(ev, &self.names[ev.agency].0, self.cols)
+            }
+        }
+    }
+}
+
 fn write_chronology(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), XlsxError> {
+    let cols = Cols::new(!cx.kids.is_empty());
+    let events = &cx.review.chronology.events;
+    // The agencies' names as shown (one per agency), for the other thread.
+    let names = cx.names.clone();
+    std::thread::scope(|scope| {
+        let ahead = LinesAhead::start(scope, events, &names, &cols);
+        write_chronology_rows(wb, cx, &cols, ahead, stream)
+    })
+}
+
+fn write_chronology_rows(
+    wb: &mut Workbook,
+    cx: &mut Ctx,
+    cols: &Cols,
+    mut ahead: LinesAhead,
+    stream: bool,
+) -> Result<(), XlsxError> {
     let review = cx.review;
     let chron = &review.chronology;
     let analysis = &review.analysis;
     let formats: Vec<AgencyFormats> = cx.fills.iter().map(|&c| agency_formats(c)).collect();
-    let cols = Cols::new(!cx.kids.is_empty());
     let episode_ids: Vec<String> = analysis.episodes.iter().map(|e| e.id()).collect();
     let mut sheet_no = 1;
-    let mut ws = new_chronology_sheet(wb, sheet_no, &cols, &cx.page, stream)?;
+    let mut ws = new_chronology_sheet(wb, sheet_no, cols, &cx.page, stream)?;
     let mut row: u32 = 1;
     let mut buf = String::new();
     let mut age = String::new();
@@ -948,35 +1071,30 @@ fn write_chronology(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(),
         }
         let serial = datetime_to_serial(ev.date.start.and_time(NaiveTime::MIN));
         let w = |i: u16| cols.widths[cols.at(i) as usize];
-        let first_lines = row_lines([
-            (cx.names[ev.agency].0.as_str(), w(3)),
-            (&*ev.source, w(4)),
-            (&*ev.role, w(5)),
-            (&*ev.subject, w(6)),
-            (&*ev.event_type, w(7)),
-            (&*ev.date_written, w(11)),
-        ]);
+        let first_lines = ahead.get(i);
         for part in 0..n_parts {
             if row >= ROWS_USED {
                 ws.autofilter(0, 0, row - 1, cols.last())?;
                 end_stream(ws, row, stream)?;
                 sheet_no += 1;
-                ws = new_chronology_sheet(wb, sheet_no, &cols, &cx.page, stream)?;
+                ws = new_chronology_sheet(wb, sheet_no, cols, &cx.page, stream)?;
                 row = 1;
             }
             let tf = if ev.is_note { &f.note } else { &f.text };
-            let text_lines = row_lines([
-                (parts.get(part).copied().unwrap_or(""), w(8)),
-                (action_parts.get(part).copied().unwrap_or(""), w(9)),
-                (analysis_parts.get(part).copied().unwrap_or(""), w(10)),
-            ]);
+            let text_lines = if part == 0 {
+                first_lines
+            } else {
+                row_lines([
+                    (parts.get(part).copied().unwrap_or(""), w(8)),
+                    (action_parts.get(part).copied().unwrap_or(""), w(9)),
+                    (analysis_parts.get(part).copied().unwrap_or(""), w(10)),
+                ])
+            };
             let age_lines = match cols.age {
                 Some(c) => wrap_lines(&age, cols.widths[c as usize]),
                 None => 1,
             };
-            let mut lines = text_lines
-                .max(age_lines)
-                .max(if part == 0 { first_lines } else { 1 });
+            let mut lines = text_lines.max(age_lines);
             ws.write_number_with_format(row, 0, (i + 1) as f64, &f.number)?;
             ws.write_number_with_format(row, 1, serial, f.date(ev.date.precision))?;
             match ev.time {
@@ -1952,6 +2070,44 @@ mod tests {
             }
         }
         lines.max(1)
+    }
+
+    /// The line counts worked out on the other thread are each event's
+    /// own, in order, across chunks, with and without the age column.
+    #[test]
+    fn lines_ahead_match_lines_worked_out_here() {
+        let review = crate::synth::generate(&crate::synth::SynthConfig {
+            background_per_agency_year: 400.0,
+            ..crate::synth::SynthConfig::default()
+        });
+        let mut events = review.chronology.events;
+        assert!(events.len() > 2 * LinesAhead::CHUNK + 1, "{}", events.len());
+        // Some long and multi-line texts, in every column that counts.
+        for (i, ev) in events.iter_mut().enumerate() {
+            if i % 7 == 0 {
+                ev.details = "word ".repeat(i % 300) + "\nlast line";
+            }
+            if i % 11 == 0 {
+                ev.role = "a practitioner with a very long job title indeed".into();
+            }
+            if i % 13 == 0 {
+                ev.analysis = "x".repeat(40_000);
+            }
+        }
+        let names: Vec<(String, usize)> = (0..review.chronology.agencies.len())
+            .map(|a| (format!("Agency number {a} with a long name"), 0))
+            .collect();
+        for age in [false, true] {
+            let cols = Cols::new(age);
+            std::thread::scope(|scope| {
+                let mut ahead = LinesAhead::start(scope, &events, &names, &cols);
+                assert!(ahead.rx.is_some());
+                for (i, ev) in events.iter().enumerate() {
+                    let here = first_row_lines(ev, &names[ev.agency].0, &cols);
+                    assert_eq!(ahead.get(i), here, "event {i}");
+                }
+            });
+        }
     }
 
     proptest! {
