@@ -57,10 +57,6 @@ pub const CELL_LIMIT: usize = 32_767;
 /// Rows on one sheet, heading included.
 pub const SHEET_ROWS: u32 = 1_048_576;
 
-/// The rows a sheet is filled to: Excel's [`SHEET_ROWS`] less one, which a
-/// streamed sheet needs after its last row (see [`end_stream`]).
-const ROWS_USED: u32 = SHEET_ROWS - 1;
-
 /// The protective marking printed when the review sets none.
 pub const DEFAULT_MARKING: &str = "OFFICIAL-SENSITIVE";
 
@@ -136,6 +132,18 @@ pub struct WriteOptions {
     pub stream_above: Option<usize>,
     /// The glossary's file name, for the `About` sheet.
     pub glossary_file: Option<String>,
+    /// The most rows one sheet uses: its heading, its rows and the empty
+    /// row a streamed sheet ends on. Excel's [`SHEET_ROWS`] when `None`
+    /// (and at most that; at least 3). A chronology or a list of findings
+    /// longer than a sheet goes on in `Chronology (2)`, `Findings (2)` and
+    /// so on, nothing left out.
+    ///
+    /// ```
+    /// use chronomerge::write::WriteOptions;
+    /// let opts = WriteOptions { rows_per_sheet: Some(60_000), ..WriteOptions::default() };
+    /// assert_eq!(opts.rows_per_sheet, Some(60_000));
+    /// ```
+    pub rows_per_sheet: Option<u32>,
 }
 
 impl WriteOptions {
@@ -146,6 +154,7 @@ impl WriteOptions {
             None => Ok(WriteOptions::default()),
             Some(p) => Ok(WriteOptions {
                 stream_above: None,
+                rows_per_sheet: None,
                 glossary: Some(Glossary::load(p)?),
                 glossary_file: Some(
                     p.file_name()
@@ -724,6 +733,10 @@ struct Ctx<'a> {
     /// Each agency's name as it goes out, and the replacements made in it.
     names: Vec<(String, usize)>,
     input: Input<'a>,
+    /// The rows a sheet is filled to: [`WriteOptions::rows_per_sheet`]
+    /// less one, which a streamed sheet needs after its last row (see
+    /// [`end_stream`]).
+    rows_used: u32,
 }
 
 impl Ctx<'_> {
@@ -829,6 +842,10 @@ fn build(
         fills,
         names,
         input,
+        rows_used: opts
+            .rows_per_sheet
+            .map_or(SHEET_ROWS, |n| n.clamp(3, SHEET_ROWS))
+            - 1,
     };
     // Streaming (see STREAM_ABOVE_EVENTS) needs a folder for its temporary
     // files: the output's own.
@@ -1073,7 +1090,7 @@ fn write_chronology_rows(
         let w = |i: u16| cols.widths[cols.at(i) as usize];
         let first_lines = ahead.get(i);
         for part in 0..n_parts {
-            if row >= ROWS_USED {
+            if row >= cx.rows_used {
                 ws.autofilter(0, 0, row - 1, cols.last())?;
                 end_stream(ws, row, stream)?;
                 sheet_no += 1;
@@ -1647,12 +1664,29 @@ fn write_episodes(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), X
     end_stream(ws, row, stream)
 }
 
-fn write_findings(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), XlsxError> {
+/// Starts sheet `n` of the findings (`Findings`, then `Findings (2)`…).
+fn new_findings_sheet<'a>(
+    wb: &'a mut Workbook,
+    n: u32,
+    page: &Page,
+    stream: bool,
+) -> Result<&'a mut Worksheet, XlsxError> {
     let ws = add_sheet(wb, stream)?;
-    ws.set_name("Findings")?;
-    cx.page.setup(ws, "Findings", 1)?;
+    let name = if n == 1 {
+        "Findings".to_string()
+    } else {
+        format!("Findings ({n})")
+    };
+    ws.set_name(&name)?;
+    page.setup(ws, &name, 1)?;
     let headings = ["Severity", "File", "Sheet", "Cell", "Code", "Message"];
     write_headings(ws, &headings, &[9.0, 28.0, 16.0, 9.0, 24.0, 90.0])?;
+    Ok(ws)
+}
+
+fn write_findings(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), XlsxError> {
+    let mut sheet_no = 1;
+    let mut ws = new_findings_sheet(wb, sheet_no, &cx.page, stream)?;
     let err = Format::new()
         .set_background_color(Color::RGB(0xF8D7DA))
         .set_text_wrap()
@@ -1663,13 +1697,22 @@ fn write_findings(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), X
         .set_align(FormatAlign::Top);
     let mut row = 1u32;
     for f in &cx.review.chronology.findings {
+        let parts = split_for_cells(&f.message);
+        // A finding stays on one sheet, all its parts together.
+        if row + parts.len() as u32 > cx.rows_used && row > 1 {
+            ws.autofilter(0, 0, row - 1, 5)?;
+            end_stream(ws, row, stream)?;
+            sheet_no += 1;
+            ws = new_findings_sheet(wb, sheet_no, &cx.page, stream)?;
+            row = 1;
+        }
         let fmt = if f.is_error() { &err } else { &warn };
         label(ws, row, 0, f.severity.as_str(), fmt)?;
         cx.input.put(ws, row, 1, &f.file, fmt)?;
         cx.input.put(ws, row, 2, &f.sheet, fmt)?;
         label(ws, row, 3, &f.cell, fmt)?;
         label(ws, row, 4, f.code.as_str(), fmt)?;
-        for (k, part) in split_for_cells(&f.message).into_iter().enumerate() {
+        for (k, part) in parts.into_iter().enumerate() {
             if k > 0 {
                 row += 1;
             }
@@ -1685,9 +1728,6 @@ fn write_findings(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), X
             )?;
         }
         row += 1;
-        if row >= ROWS_USED {
-            break;
-        }
     }
     ws.autofilter(0, 0, row.saturating_sub(1).max(1), 5)?;
     end_stream(ws, row, stream)

@@ -194,3 +194,86 @@ fn streamed_and_in_memory_workbooks_are_the_same() {
     let out = tempfile::tempdir().unwrap();
     same_both_ways(&hostile, None, out.path());
 }
+
+/// The data rows of every sheet named `base`, `base (2)`, `base (3)`… in
+/// order, each sheet checked to hold at most `rows` rows, heading included.
+fn continued(path: &Path, base: &str, rows: usize) -> (Vec<Vec<calamine::Data>>, usize) {
+    let names = sheet_names(path);
+    let mut all = Vec::new();
+    let mut sheets = 0;
+    for n in 1.. {
+        let name = if n == 1 {
+            base.to_string()
+        } else {
+            format!("{base} ({n})")
+        };
+        if !names.contains(&name) {
+            break;
+        }
+        let s: Vec<Vec<calamine::Data>> = sheet(path, &name)
+            .into_iter()
+            .filter(|r| r.iter().any(|d| *d != calamine::Data::Empty))
+            .collect();
+        assert!(s.len() <= rows, "{name}: {} rows", s.len());
+        assert_eq!(
+            common::text(&s[0][0]),
+            common::text(&sheet(path, base)[0][0])
+        );
+        all.extend(s.into_iter().skip(1));
+        sheets += 1;
+    }
+    (all, sheets)
+}
+
+#[test]
+fn long_lists_go_on_to_further_sheets_and_lose_nothing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["fixtures/sample-review", "tests/hostile"] {
+        let review = merged(&root.join(dir));
+        let (events, findings) = (
+            review.chronology.events.len(),
+            review.chronology.findings.len(),
+        );
+        for stream_above in [None, Some(usize::MAX)] {
+            let out = tempfile::tempdir().unwrap();
+            let path = out.path().join("merged.xlsx");
+            let opts = WriteOptions {
+                rows_per_sheet: Some(7),
+                stream_above,
+                ..WriteOptions::default()
+            };
+            write_workbook_with(&review, &path, &opts).unwrap();
+
+            // Every event once, in order: the `#` column runs 1, 2, 3…
+            // (an event whose text is split takes several rows).
+            let (rows, sheets) = continued(&path, "Chronology", 7);
+            let mut numbers: Vec<u32> = rows
+                .iter()
+                .map(|r| common::text(&r[0]).parse().unwrap())
+                .collect();
+            assert!(numbers.windows(2).all(|w| w[0] <= w[1]), "{dir}");
+            numbers.dedup();
+            assert_eq!(numbers, (1..=events as u32).collect::<Vec<_>>(), "{dir}");
+            // 7 rows: the heading, 5 rows of data and the empty row a
+            // streamed sheet ends on.
+            assert!(sheets >= events.div_ceil(5), "{dir}: {sheets} sheets");
+
+            // Every finding once, in order.
+            let (rows, sheets) = continued(&path, "Findings", 7);
+            let heading = sheet(&path, "Findings");
+            let (code, cell) = (common::col(&heading, "Code"), common::col(&heading, "Cell"));
+            let got: Vec<(String, String)> = rows
+                .iter()
+                .map(|r| (common::text(&r[code]), common::text(&r[cell])))
+                .collect();
+            let want: Vec<(String, String)> = review
+                .chronology
+                .findings
+                .iter()
+                .map(|f| (f.code.as_str().to_string(), f.cell.clone()))
+                .collect();
+            assert_eq!(got, want, "{dir}");
+            assert_eq!(sheets, findings.div_ceil(5).max(1), "{dir}");
+        }
+    }
+}
