@@ -368,20 +368,41 @@ pub struct JointLinks {
 }
 
 impl JointLinks {
-    /// The links of `n` events from directed pairs `(event, linked event)`,
-    /// in any order and with repeats; the pairs' buffer becomes the list.
-    fn from_pairs(n: usize, mut pairs: Vec<(u32, u32)>) -> JointLinks {
-        pairs.sort_unstable();
-        pairs.dedup();
+    /// The links of `n` events from directed pairs `(event, linked event)`
+    /// in any order and with repeats, which `pairs` hands to its argument,
+    /// the same each time it is called (twice: once to count each event's
+    /// links, once to place them). No list of all the pairs is made: the
+    /// links go straight to their place, and each event's few are then
+    /// sorted, where sorting millions of pairs at once took longer.
+    fn from_pairs(n: usize, pairs: impl Fn(&mut dyn FnMut(u32, u32))) -> JointLinks {
         let mut start = vec![0usize; n + 1];
-        for &(a, _) in &pairs {
-            start[a as usize + 1] += 1;
-        }
+        pairs(&mut |a, _| start[a as usize + 1] += 1);
         for i in 0..n {
             start[i + 1] += start[i];
         }
-        // Collected in place: the pairs' buffer is reused, then shrunk.
-        let mut targets: Vec<u32> = pairs.into_iter().map(|(_, b)| b).collect();
+        let mut targets = vec![0u32; start[n]];
+        let mut next = start.clone();
+        pairs(&mut |a, b| {
+            targets[next[a as usize]] = b;
+            next[a as usize] += 1;
+        });
+        drop(next);
+        // Each event's links sorted and deduplicated, moved down over the
+        // repeats.
+        let mut kept = 0;
+        for i in 0..n {
+            let (from, to) = (start[i], start[i + 1]);
+            targets[from..to].sort_unstable();
+            start[i] = kept;
+            for k in from..to {
+                if k == from || targets[k] != targets[k - 1] {
+                    targets[kept] = targets[k];
+                    kept += 1;
+                }
+            }
+        }
+        start[n] = kept;
+        targets.truncate(kept);
         targets.shrink_to_fit();
         JointLinks { start, targets }
     }
@@ -389,12 +410,13 @@ impl JointLinks {
     /// The links of each event from one list per event (each list is
     /// sorted and deduplicated here).
     pub fn from_lists(lists: Vec<Vec<u32>>) -> JointLinks {
-        let pairs = lists
-            .iter()
-            .enumerate()
-            .flat_map(|(i, l)| l.iter().map(move |&j| (i as u32, j)))
-            .collect();
-        JointLinks::from_pairs(lists.len(), pairs)
+        JointLinks::from_pairs(lists.len(), |put| {
+            for (i, l) in lists.iter().enumerate() {
+                for &j in l {
+                    put(i as u32, j);
+                }
+            }
+        })
     }
 
     /// Event `i`'s links, sorted (empty past the last event).
@@ -1390,10 +1412,8 @@ fn link(
         .collect();
 
     let mut sets = Sets((0..n as u32).collect());
-    let mut linked_pairs = 0;
     for &(a, b) in pairs.iter().flatten() {
         sets.union(a, b);
-        linked_pairs += 1;
     }
     // Each linked event's group: the smallest event index in it.
     let mut group_of: Vec<Option<u32>> = vec![None; n];
@@ -1420,27 +1440,26 @@ fn link(
         }
     }
     drop(size);
-    let closing: usize = members.values().map(|l| l.len() * (l.len() - 1)).sum();
-    let mut directed: Vec<(u32, u32)> = Vec::with_capacity(2 * linked_pairs + closing);
-    for (a, b) in pairs.into_iter().flatten() {
-        directed.push((a, b));
-        directed.push((b, a));
-    }
-    for list in members.values() {
-        for &a in list {
-            for &b in list {
-                let (ea, eb) = (&events[a as usize], &events[b as usize]);
-                if a != b
-                    && ea.agency != eb.agency
-                    && (ea.date.start - eb.date.start).num_days().abs() <= 1
-                {
-                    directed.push((a, b));
+    let links = JointLinks::from_pairs(n, |put| {
+        for &(a, b) in pairs.iter().flatten() {
+            put(a, b);
+            put(b, a);
+        }
+        for list in members.values() {
+            for &a in list {
+                for &b in list {
+                    let (ea, eb) = (&events[a as usize], &events[b as usize]);
+                    if a != b
+                        && ea.agency != eb.agency
+                        && (ea.date.start - eb.date.start).num_days().abs() <= 1
+                    {
+                        put(a, b);
+                    }
                 }
             }
         }
-    }
-    drop(members);
-    (JointLinks::from_pairs(n, directed), group_of)
+    });
+    (links, group_of)
 }
 
 // ---------------------------------------------------------------------------
@@ -1960,7 +1979,12 @@ mod tests {
     /// distinct links; events past the last pair have none.
     #[test]
     fn joint_links_from_unsorted_pairs() {
-        let links = JointLinks::from_pairs(5, vec![(3, 1), (1, 3), (1, 0), (3, 1), (0, 1), (1, 2)]);
+        let pairs = [(3, 1), (1, 3), (1, 0), (3, 1), (0, 1), (1, 2)];
+        let links = JointLinks::from_pairs(5, |put| {
+            for &(a, b) in &pairs {
+                put(a, b);
+            }
+        });
         let lists: Vec<&[u32]> = links.iter().collect();
         assert_eq!(lists, [&[1][..], &[0, 2, 3], &[], &[1], &[]]);
         assert_eq!(links.linked_events(), 3);
@@ -1968,7 +1992,7 @@ mod tests {
             serde_json::to_string(&links).unwrap(),
             "[[1],[0,2,3],[],[1],[]]"
         );
-        assert!(JointLinks::from_pairs(0, vec![]).is_empty());
+        assert!(JointLinks::from_pairs(0, |_| {}).is_empty());
     }
 
     /// The signature prefilter only skips pairs that could not link: the
