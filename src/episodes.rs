@@ -1130,14 +1130,22 @@ impl WordTable {
         if !self.fits {
             return common(a, b);
         }
+        // The weights of the shared words are gathered without a branch
+        // (each written, kept only when shared), then added: adding the
+        // unshared words' zeros as well would leave the sum the same but
+        // make every word wait on the addition before it.
         let mut n = 0.0;
-        for w in b {
-            let [x, y] = self.slots[Self::bucket(w.token)];
-            n += if x == w.token || y == w.token {
-                w.idf
-            } else {
-                0.0
-            };
+        let mut shared = [0.0f32; 64];
+        for chunk in b.chunks(shared.len()) {
+            let mut k = 0;
+            for w in chunk {
+                let [x, y] = self.slots[Self::bucket(w.token)];
+                shared[k] = w.idf;
+                k += usize::from((x == w.token) | (y == w.token));
+            }
+            for &v in &shared[..k] {
+                n += v;
+            }
         }
         n
     }
