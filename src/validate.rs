@@ -1634,6 +1634,40 @@ mod tests {
             .collect()
     }
 
+    /// Trimming in place gives what `trim` gives, Unicode spaces included.
+    #[test]
+    fn trim_owned_is_trim() {
+        for t in [
+            "",
+            " ",
+            "a",
+            "  a b  ",
+            "\u{a0}x\u{2003}",
+            "\t\r\nline\n",
+            "é ",
+        ] {
+            assert_eq!(trim_owned(t.to_string()), t.trim(), "{t:?}");
+        }
+    }
+
+    /// The pool hands out one copy of a text however often it comes, and
+    /// past its cap still gives every text back, unshared.
+    #[test]
+    fn text_pool_shares_and_stops_growing() {
+        let mut pool = TextPool::default();
+        let a = pool.share("Health visitor");
+        let b = pool.share("Health visitor");
+        assert!(Arc::ptr_eq(&a, &b));
+        for n in 0..TextPool::MAX + 10 {
+            assert_eq!(&*pool.share(&n.to_string()), n.to_string());
+        }
+        assert_eq!(pool.0.len(), TextPool::MAX);
+        let late = pool.share("late");
+        assert_eq!(&*late, "late");
+        assert!(!Arc::ptr_eq(&late, &pool.share("late")));
+        assert!(Arc::ptr_eq(&a, &pool.share("Health visitor")));
+    }
+
     #[test]
     fn an_error_cell_is_named_and_the_row_kept() {
         let c = check_return(

@@ -973,19 +973,22 @@ impl<'a> LinesAhead<'a> {
         let mut rx = None;
         if events.len() > Self::CHUNK {
             let (tx, r) = std::sync::mpsc::sync_channel::<Vec<u32>>(4);
-            rx = Some(r);
-            scope.spawn(move || {
-                for chunk in events.chunks(Self::CHUNK) {
-                    let lines = chunk
-                        .iter()
-                        .map(|ev| first_row_lines(ev, &names[ev.agency].0, cols))
-                        .collect();
-                    // The writer has stopped (an error): so does this.
-                    if tx.send(lines).is_err() {
-                        return;
+            let spawned = std::thread::Builder::new()
+                .name("chronomerge-row-lines".into())
+                .spawn_scoped(scope, move || {
+                    for chunk in events.chunks(Self::CHUNK) {
+                        let lines = chunk
+                            .iter()
+                            .map(|ev| first_row_lines(ev, &names[ev.agency].0, cols))
+                            .collect();
+                        // The writer has stopped (an error): so does this.
+                        if tx.send(lines).is_err() {
+                            return;
+                        }
                     }
-                }
-            });
+                });
+            // No thread to be had: the writer counts the lines itself.
+            rx = spawned.ok().map(|_| r);
         }
         LinesAhead {
             events,
