@@ -1154,9 +1154,6 @@ impl WordTable {
 /// Buffers one linking worker reuses.
 #[derive(Default)]
 struct LinkScratch {
-    /// The words of the event being compared with its candidates (filled
-    /// by the linker before it calls [`similarity`] for that event).
-    table: WordTable,
     /// Per signature bit, the weight of this event's tokens on it.
     bit_weight: Vec<f32>,
     a_words: Vec<(u32, u32, f32)>,
@@ -1218,10 +1215,13 @@ fn unshared(
 /// differ only by a typo or an inflection the stemmer missed
 /// (Jaro-Winkler similarity of at least 0.9 by [`strsim::jaro_winkler`],
 /// words of four letters or more) count as shared, in proportion.
+///
+/// `table` holds the words of `fa` (see [`WordTable::fill`]).
 fn similarity(
     (ta, fa): (&str, &Feature),
     (tb, fb): (&str, &Feature),
     bar: f64,
+    table: &WordTable,
     s: &mut LinkScratch,
 ) -> f64 {
     let total = (fa.norm + fb.norm) as f64;
@@ -1232,7 +1232,7 @@ fn similarity(
     if 2.0 * (fa.norm.min(fb.norm) as f64) / total < bar {
         return 0.0;
     }
-    let shared = s.table.common(&fa.words, &fb.words) as f64;
+    let shared = table.common(&fa.words, &fb.words) as f64;
     let exact = 2.0 * shared / total;
     if exact >= bar || exact < NEAR * bar {
         return exact;
@@ -1342,11 +1342,11 @@ fn link(
         .into_par_iter()
         .with_min_len(4096)
         .fold(
-            || (Vec::new(), LinkScratch::default()),
-            |(mut out, mut scratch): (Pairs, LinkScratch), p| {
+            || (Vec::new(), LinkScratch::default(), WordTable::default()),
+            |(mut out, mut scratch, mut table): (Pairs, LinkScratch, WordTable), p| {
                 let a = &slots[p];
                 if !a.words {
-                    return (out, scratch);
+                    return (out, scratch, table);
                 }
                 let i = order[p] as usize;
                 // The weight of the words of `i` on each signature bit: the
@@ -1358,7 +1358,7 @@ fn link(
                 for w in &feats[i].words {
                     bw[bit(w.token)] += w.idf;
                 }
-                scratch.table.fill(&feats[i].words);
+                table.fill(&feats[i].words);
                 let d = days[p];
                 let mut seen = 0;
                 for q in p + 1..order.len() {
@@ -1407,16 +1407,17 @@ fn link(
                         (&events[i].details, &feats[i]),
                         (&events[j].details, &feats[j]),
                         bar,
+                        &table,
                         &mut scratch,
                     );
                     if sim >= bar {
                         out.push((i as u32, j as u32));
                     }
                 }
-                (out, scratch)
+                (out, scratch, table)
             },
         )
-        .map(|(out, _)| out)
+        .map(|(out, _, _)| out)
         .collect();
 
     let mut sets = Sets((0..n as u32).collect());
