@@ -359,12 +359,13 @@ const RELEASE_ABOVE_EVENTS: usize = 20_000;
 /// Gives the memory the analysis has freed back to the system before the
 /// workbook is written.
 ///
-/// The analysis builds a few small vectors per event (its words and their
-/// weights) and frees them when it ends; glibc's allocator keeps such
-/// memory for reuse, but the writer's large tables come from fresh pages,
-/// so the two added up: on the L workload (500,000 events) the peak fell
-/// from 1,151 to 924 MB with this call, and building the workbook got
-/// faster (8.4 to 7.1 s), fresh pages being what it costs on a VM
+/// The analysis builds a small block per event (its words, their places
+/// and weights) on the worker threads and frees them when it ends; glibc's
+/// allocator keeps such memory for reuse by those threads, but the writer
+/// works on another and its large tables come from fresh pages, so the two
+/// added up: on the L workload (500,000 events) the peak fell from 1,151
+/// to 924 MB with this call when it was added, and building the workbook
+/// got faster (8.4 to 7.1 s), fresh pages being what it costs on a VM
 /// (docs/performance.md, run 9). A no-op where the allocator is not glibc's
 /// (Windows, macOS, musl), which hand large freed blocks back themselves.
 fn release_freed_memory() {

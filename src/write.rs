@@ -21,6 +21,7 @@
 //! write leaves the previous one in place.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -733,6 +734,10 @@ struct Ctx<'a> {
     /// Each agency's name as it goes out, and the replacements made in it.
     names: Vec<(String, usize)>,
     input: Input<'a>,
+    /// Where the first event of each episode was written on the
+    /// chronology: event index → (sheet number from 1, 0-based row), for
+    /// the links on the episodes sheet.
+    episode_starts: HashMap<usize, (u32, u32)>,
     /// The rows a sheet is filled to: [`WriteOptions::rows_per_sheet`]
     /// less one, which a streamed sheet needs after its last row (see
     /// [`end_stream`]).
@@ -842,6 +847,7 @@ fn build(
         fills,
         names,
         input,
+        episode_starts: HashMap::new(),
         rows_used: opts
             .rows_per_sheet
             .map_or(SHEET_ROWS, |n| n.clamp(3, SHEET_ROWS))
@@ -1050,6 +1056,12 @@ fn write_chronology_rows(
     let episode_ids: Vec<String> = analysis.episodes.iter().map(|e| e.id()).collect();
     let mut sheet_no = 1;
     let mut ws = new_chronology_sheet(wb, sheet_no, cols, &cx.page, stream)?;
+    // The events the episodes sheet links to: each episode's first.
+    for ep in &analysis.episodes {
+        if let Some(&first) = ep.events.iter().min() {
+            cx.episode_starts.insert(first, (0, 0));
+        }
+    }
     let mut row: u32 = 1;
     let mut buf = String::new();
     let mut age = String::new();
@@ -1099,6 +1111,11 @@ fn write_chronology_rows(
                 sheet_no += 1;
                 ws = new_chronology_sheet(wb, sheet_no, cols, &cx.page, stream)?;
                 row = 1;
+            }
+            if part == 0 {
+                if let Some(at) = cx.episode_starts.get_mut(&i) {
+                    *at = (sheet_no, row);
+                }
             }
             let tf = if ev.is_note { &f.note } else { &f.text };
             let text_lines = if part == 0 {
@@ -1267,6 +1284,16 @@ fn add_sheet(wb: &mut Workbook, stream: bool) -> Result<&mut Worksheet, XlsxErro
     }
 }
 
+/// The name of sheet `n` of a list that goes on past one sheet:
+/// `Chronology`, then `Chronology (2)`, `Chronology (3)`…
+fn continued_name(base: &str, n: u32) -> String {
+    if n == 1 {
+        base.to_string()
+    } else {
+        format!("{base} ({n})")
+    }
+}
+
 fn new_chronology_sheet<'a>(
     wb: &'a mut Workbook,
     n: u32,
@@ -1275,11 +1302,7 @@ fn new_chronology_sheet<'a>(
     stream: bool,
 ) -> Result<&'a mut Worksheet, XlsxError> {
     let ws = add_sheet(wb, stream)?;
-    ws.set_name(if n == 1 {
-        "Chronology".to_string()
-    } else {
-        format!("Chronology ({n})")
-    })?;
+    ws.set_name(continued_name("Chronology", n))?;
     write_headings(ws, &cols.headings, &cols.widths)?;
     // The headings and the `#` and `Date` columns stay in view.
     ws.set_freeze_panes(1, 2)?;
@@ -1586,19 +1609,7 @@ fn write_episodes(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), X
         .set_num_format("0.0")
         .set_align(FormatAlign::Top);
     let review = cx.review;
-    let chron = &review.chronology;
     let a = &review.analysis;
-    // The chronology row of each event (1-based sheet row), for links.
-    let mut first_row = 1u32;
-    let mut rows_of: Vec<u32> = Vec::with_capacity(chron.events.len());
-    for ev in &chron.events {
-        rows_of.push(first_row + 1);
-        let n = split_for_cells(&ev.details)
-            .len()
-            .max(split_for_cells(&ev.action).len())
-            .max(split_for_cells(&ev.analysis).len());
-        first_row += n as u32;
-    }
     let mut row = 1u32;
     for ep in &a.episodes {
         label(ws, row, 0, &ep.id(), &wrap)?;
@@ -1622,17 +1633,25 @@ fn write_episodes(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), X
                 (ep.reason.as_str(), 70.0),
             ]),
         )?;
-        if let Some(&first) = ep.events.iter().min() {
-            let r = rows_of[first];
-            if r < SHEET_ROWS {
-                // The engine's own link to its own sheet: no input in it.
-                ws.write_url_with_text(
-                    row,
-                    8,
-                    format!("internal:'Chronology'!A{r}").as_str(),
-                    format!("row {r}"),
-                )?;
-            }
+        let start = ep
+            .events
+            .iter()
+            .min()
+            .and_then(|i| cx.episode_starts.get(i));
+        if let Some(&(sheet, r)) = start {
+            // The engine's own link to its own sheet: no input in it.
+            let name = continued_name("Chronology", sheet);
+            let text = if sheet == 1 {
+                format!("row {}", r + 1)
+            } else {
+                format!("{name}, row {}", r + 1)
+            };
+            ws.write_url_with_text(
+                row,
+                8,
+                format!("internal:'{name}'!A{}", r + 1).as_str(),
+                text,
+            )?;
         }
         row += 1;
     }
@@ -1675,13 +1694,8 @@ fn new_findings_sheet<'a>(
     stream: bool,
 ) -> Result<&'a mut Worksheet, XlsxError> {
     let ws = add_sheet(wb, stream)?;
-    let name = if n == 1 {
-        "Findings".to_string()
-    } else {
-        format!("Findings ({n})")
-    };
-    ws.set_name(&name)?;
-    page.setup(ws, &name, 1)?;
+    ws.set_name(continued_name("Findings", n))?;
+    page.setup(ws, "Findings", 1)?;
     let headings = ["Severity", "File", "Sheet", "Cell", "Code", "Message"];
     write_headings(ws, &headings, &[9.0, 28.0, 16.0, 9.0, 24.0, 90.0])?;
     Ok(ws)

@@ -195,6 +195,27 @@ fn streamed_and_in_memory_workbooks_are_the_same() {
     same_both_ways(&hostile, None, out.path());
 }
 
+/// The targets of a workbook's internal links: (sheet name, 1-based row).
+fn links(p: &Path) -> Vec<(String, u32)> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
+    let parts: Vec<String> = z
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .filter(|n| n.starts_with("xl/worksheets/sheet"))
+        .collect();
+    let mut out = Vec::new();
+    for part in parts {
+        let mut xml = String::new();
+        z.by_name(&part).unwrap().read_to_string(&mut xml).unwrap();
+        for l in xml.split("location=\"'").skip(1) {
+            let (name, rest) = l.split_once("'!A").unwrap();
+            let row = rest.split('"').next().unwrap().parse().unwrap();
+            out.push((name.to_string(), row));
+        }
+    }
+    out
+}
+
 /// The data rows of every sheet named `base`, `base (2)`, `base (3)`… in
 /// order, each sheet checked to hold at most `rows` rows, heading included.
 fn continued(path: &Path, base: &str, rows: usize) -> (Vec<Vec<calamine::Data>>, usize) {
@@ -274,6 +295,26 @@ fn long_lists_go_on_to_further_sheets_and_lose_nothing() {
                 .collect();
             assert_eq!(got, want, "{dir}");
             assert_eq!(sheets, findings.div_ceil(5).max(1), "{dir}");
+
+            // Each episode's link lands on its first event, whichever
+            // chronology sheet that is on.
+            let mut linked: Vec<u32> = links(&path)
+                .iter()
+                .map(|(name, r)| {
+                    assert!(name.starts_with("Chronology"), "{name}");
+                    let rows = sheet(&path, name);
+                    common::text(&rows[*r as usize - 1][0]).parse().unwrap()
+                })
+                .collect();
+            let mut firsts: Vec<u32> = review
+                .analysis
+                .episodes
+                .iter()
+                .filter_map(|e| e.events.iter().min().map(|&i| i as u32 + 1))
+                .collect();
+            linked.sort_unstable();
+            firsts.sort_unstable();
+            assert_eq!(linked, firsts, "{dir}");
         }
     }
 }
