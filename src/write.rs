@@ -31,6 +31,9 @@ use rust_xlsxwriter::{
     DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
+mod rows;
+mod splice;
+
 use crate::config::ReviewConfig;
 use crate::dates::{datetime_to_serial, DateValue, Precision};
 use crate::glossary::Glossary;
@@ -119,6 +122,10 @@ pub enum WriteError {
     /// The review configuration cannot be used for the workbook.
     #[error("review.toml: {0}")]
     Config(String),
+    /// The engine could not put the workbook together (a fault in the
+    /// engine, never in the returns).
+    #[error("the workbook could not be put together: {0}")]
+    Internal(String),
 }
 
 /// What the workbook needs besides the merged review.
@@ -458,15 +465,6 @@ fn label(ws: &mut Worksheet, row: u32, col: u16, s: &str, f: &Format) -> Result<
     Ok(())
 }
 
-/// Writes a string cell of the engine's own words without a format (the
-/// caller formats the row's cells in one go); nothing for an empty string.
-fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), XlsxError> {
-    if !s.is_empty() {
-        ws.write_string(row, col, s)?;
-    }
-    Ok(())
-}
-
 /// Writes text that came from the returns: always as a plain string, and
 /// anonymised when there is a glossary (counting the replacements).
 struct Input<'g> {
@@ -497,18 +495,6 @@ impl Input<'_> {
     ) -> Result<(), XlsxError> {
         let s = self.clean(s);
         label(ws, row, col, &s, f)
-    }
-
-    /// [`Input::put`] without a format (see [`text`]).
-    fn put_text(
-        &mut self,
-        ws: &mut Worksheet,
-        row: u32,
-        col: u16,
-        s: &str,
-    ) -> Result<(), XlsxError> {
-        let s = self.clean(s);
-        text(ws, row, col, &s)
     }
 }
 
@@ -649,46 +635,68 @@ pub fn write_workbook_with(
     path: &Path,
     opts: &WriteOptions,
 ) -> Result<(), WriteError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut wb = build(review, opts, Some(&dir))?;
-    save_atomically(&mut wb, path)
+    let dir = output_dir(path);
+    build(review, opts, Some(&dir))?.save_atomically(path)
 }
 
-/// Builds the workbook that [`write_workbook_with`] saves, streaming the
-/// `Chronology` sheet through a temporary file in `dir` (which should be
-/// the output's folder, so that nothing is written anywhere else): for
-/// timing the build and the save apart.
+/// The folder a file goes in (`.` for a bare file name).
+fn output_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// A merged workbook built and ready to save, as [`write_workbook_with`]
+/// saves it: every sheet but the `Chronology`'s rows streamed through
+/// temporary files, the rows themselves written into the file by
+/// [`Built::save_atomically`] (see `src/write/splice.rs`).
+pub struct Built<'a> {
+    workbook: Workbook,
+    pending: Option<splice::Pending<'a>>,
+}
+
+impl Built<'_> {
+    /// Saves the workbook through a temporary file in the target's folder,
+    /// then renames it over the target (see [`save_atomically`]).
+    pub fn save_atomically(&mut self, path: &Path) -> Result<(), WriteError> {
+        match &self.pending {
+            None => save_atomically(&mut self.workbook, path),
+            Some(p) => splice::save(&mut self.workbook, p, path),
+        }
+    }
+}
+
+/// Builds the workbook that [`write_workbook_with`] saves, streaming its
+/// sheets through temporary files in `dir` (which should be the output's
+/// folder, so that nothing is written anywhere else): for timing the build
+/// and the save apart.
 ///
 /// ```no_run
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use chronomerge::pipeline::{merge_dir, MergeOptions};
-/// use chronomerge::write::{build_workbook_in, save_atomically, WriteOptions};
+/// use chronomerge::write::{build_workbook_in, WriteOptions};
 /// use std::path::Path;
 ///
 /// let review = merge_dir(Path::new("review"), &MergeOptions::default())?;
-/// let mut wb = build_workbook_in(&review, &WriteOptions::default(), Path::new("out"))?;
-/// save_atomically(&mut wb, Path::new("out/merged.xlsx"))?;
+/// let opts = WriteOptions::default();
+/// let mut built = build_workbook_in(&review, &opts, Path::new("out"))?;
+/// built.save_atomically(Path::new("out/merged.xlsx"))?;
 /// # Ok(())
 /// # }
 /// ```
-pub fn build_workbook_in(
-    review: &MergedReview,
-    opts: &WriteOptions,
+pub fn build_workbook_in<'a>(
+    review: &'a MergedReview,
+    opts: &'a WriteOptions,
     dir: &Path,
-) -> Result<Workbook, WriteError> {
+) -> Result<Built<'a>, WriteError> {
     build(review, opts, Some(dir))
 }
 
 /// Saves a workbook through a temporary file in the target's folder, then
 /// renames it over the target.
 pub fn save_atomically(wb: &mut Workbook, path: &Path) -> Result<(), WriteError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = output_dir(path);
     let tmp = tempfile::Builder::new()
         .prefix(".chronomerge-")
         .suffix(".tmp")
@@ -765,7 +773,7 @@ pub fn build_workbook_with(
     review: &MergedReview,
     opts: &WriteOptions,
 ) -> Result<Workbook, WriteError> {
-    build(review, opts, None)
+    Ok(build(review, opts, None)?.workbook)
 }
 
 /// Builds the workbook. With `stream_dir`, the sheets (all but `Timeline`,
@@ -774,11 +782,11 @@ pub fn build_workbook_with(
 /// else) instead of being held in memory: rust_xlsxwriter's
 /// constant-memory mode, which is both faster and far smaller for a large
 /// chronology.
-fn build(
-    review: &MergedReview,
-    opts: &WriteOptions,
+fn build<'a>(
+    review: &'a MergedReview,
+    opts: &'a WriteOptions,
     stream_dir: Option<&Path>,
-) -> Result<Workbook, WriteError> {
+) -> Result<Built<'a>, WriteError> {
     let kids = children(&review.config).map_err(WriteError::Config)?;
     let mut wb = Workbook::new();
     // Deflate level 2 instead of 6: see ZIP_LEVEL.
@@ -857,14 +865,17 @@ fn build(
     // files: the output's own.
     let stream = stream_dir.is_some()
         && review.chronology.events.len() > opts.stream_above.unwrap_or(STREAM_ABOVE_EVENTS);
-    write_chronology(&mut wb, &mut cx, stream)?;
+    let pending = write_chronology(&mut wb, &mut cx, stream)?;
     write_timeline(&mut wb, &mut cx)?;
     write_episodes(&mut wb, &mut cx, stream)?;
     write_findings(&mut wb, &mut cx, stream)?;
     write_returns(&mut wb, &mut cx, stream)?;
     write_agencies(&mut wb, &mut cx, stream)?;
     write_about(&mut wb, &mut cx, opts, stream)?;
-    Ok(wb)
+    Ok(Built {
+        workbook: wb,
+        pending,
+    })
 }
 
 /// The protective marking of a review: `review.toml`'s `marking` (or the
@@ -950,299 +961,86 @@ fn first_row_lines(ev: &Event, agency: &str, cols: &Cols) -> u32 {
     ])
 }
 
-/// [`first_row_lines`] of each event in turn, worked out on a thread of
-/// its own for a large chronology while the writer fills the rows (the
-/// writer is one thread; a second core would otherwise sit idle through
-/// the build), or here when the thread is not there.
-struct LinesAhead<'a> {
-    events: &'a [Event],
-    names: &'a [(String, usize)],
-    cols: &'a Cols,
-    rx: Option<std::sync::mpsc::Receiver<Vec<u32>>>,
-    chunk: Vec<u32>,
-    at: usize,
-}
-
-impl<'a> LinesAhead<'a> {
-    /// Events a thread works out at a time.
-    const CHUNK: usize = 2048;
-
-    fn start<'s>(
-        scope: &'s std::thread::Scope<'s, '_>,
-        events: &'a [Event],
-        names: &'a [(String, usize)],
-        cols: &'a Cols,
-    ) -> Self
-    where
-        'a: 's,
-    {
-        let mut rx = None;
-        if events.len() > Self::CHUNK {
-            let (tx, r) = std::sync::mpsc::sync_channel::<Vec<u32>>(4);
-            let spawned = std::thread::Builder::new()
-                .name("chronomerge-row-lines".into())
-                .spawn_scoped(scope, move || {
-                    for chunk in events.chunks(Self::CHUNK) {
-                        let lines = chunk
-                            .iter()
-                            .map(|ev| first_row_lines(ev, &names[ev.agency].0, cols))
-                            .collect();
-                        // The writer has stopped (an error): so does this.
-                        if tx.send(lines).is_err() {
-                            return;
-                        }
-                    }
-                });
-            // No thread to be had: the writer counts the lines itself.
-            rx = spawned.ok().map(|_| r);
-        }
-        LinesAhead {
-            events,
-            names,
-            cols,
-            rx,
-            chunk: Vec::new(),
-            at: 0,
-        }
-    }
-
-    /// The lines of event `i`; events are asked for in order.
-    fn get(&mut self, i: usize) -> u32 {
-        if self.at == self.chunk.len() {
-            self.at = 0;
-            self.chunk = match self.rx.as_ref().map(|rx| rx.recv()) {
-                Some(Ok(c)) => c,
-                _ => {
-                    self.rx = None;
-                    Vec::new()
-                }
-            };
-        }
-        match self.chunk.get(self.at) {
-            Some(&n) => {
-                self.at += 1;
-                n
-            }
-            None => {
-                let ev = &self.events[i];
-                first_row_lines(ev, &self.names[ev.agency].0, self.cols)
-            }
-        }
-    }
-}
-
-fn write_chronology(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), XlsxError> {
-    let cols = Cols::new(!cx.kids.is_empty());
-    let events = &cx.review.chronology.events;
-    // The agencies' names as shown (one per agency), for the other thread.
-    let names = cx.names.clone();
-    std::thread::scope(|scope| {
-        let ahead = LinesAhead::start(scope, events, &names, &cols);
-        write_chronology_rows(wb, cx, &cols, ahead, stream)
-    })
-}
-
-fn write_chronology_rows(
+/// The `Chronology` sheets (more than one past a sheet's rows). Built in
+/// memory, every row goes through rust_xlsxwriter here. Streamed to a
+/// file, the sheets get their headings only (the first also a probe cell
+/// for each agency format, whose style index the save reads back), and
+/// the rows are written at the save, straight into the file
+/// (`src/write/splice.rs`): what is returned.
+fn write_chronology<'a>(
     wb: &mut Workbook,
-    cx: &mut Ctx,
-    cols: &Cols,
-    mut ahead: LinesAhead,
+    cx: &mut Ctx<'a>,
     stream: bool,
-) -> Result<(), XlsxError> {
+) -> Result<Option<splice::Pending<'a>>, XlsxError> {
+    let cols = Cols::new(!cx.kids.is_empty());
     let review = cx.review;
-    let chron = &review.chronology;
+    let events = &review.chronology.events;
     let analysis = &review.analysis;
-    let formats: Vec<AgencyFormats> = cx.fills.iter().map(|&c| agency_formats(c)).collect();
-    let episode_ids: Vec<String> = analysis.episodes.iter().map(|e| e.id()).collect();
-    let mut sheet_no = 1;
-    let mut ws = new_chronology_sheet(wb, sheet_no, cols, &cx.page, stream)?;
     // The events the episodes sheet links to: each episode's first.
-    for ep in &analysis.episodes {
-        if let Some(&first) = ep.events.iter().min() {
-            cx.episode_starts.insert(first, (0, 0));
-        }
-    }
-    let mut row: u32 = 1;
-    let mut buf = String::new();
-    let mut age = String::new();
-    let mut prev_day: Option<NaiveDate> = None;
-    for (i, ev) in chron.events.iter().enumerate() {
-        let f = &formats[ev.agency];
-        let parts = split_for_cells(&ev.details);
-        let action_parts = split_for_cells(&ev.action);
-        let analysis_parts = split_for_cells(&ev.analysis);
-        let n_parts = parts
-            .len()
-            .max(action_parts.len())
-            .max(analysis_parts.len());
-        // Days since the previous event with a full date; none for a
-        // partial date, which has no day to count from.
-        let interval = match ev.date.precision {
-            Precision::Day => {
-                let d = prev_day.map(|p| (ev.date.start - p).num_days());
-                prev_day = Some(ev.date.start);
-                d
-            }
-            _ => None,
-        };
-        if cols.age.is_some() {
-            // Match the children's labels in the cell as written and as
-            // anonymised, so a glossary that maps names to `Child A` works.
-            let subject: Cow<str> = match cx.input.glossary {
-                Some(g) => {
-                    let (clean, n) = g.replace(&ev.subject);
-                    if n > 0 {
-                        Cow::Owned(format!("{} / {clean}", ev.subject))
-                    } else {
-                        clean
+    let wanted: Vec<usize> = analysis
+        .episodes
+        .iter()
+        .filter_map(|ep| ep.events.iter().min().copied())
+        .collect();
+    let layout = rows::Layout::new(events, cx.rows_used, &wanted);
+    cx.episode_starts = layout.starts.clone();
+    let formats: Vec<AgencyFormats> = cx.fills.iter().map(|&c| agency_formats(c)).collect();
+    let last = cols.last();
+    let glossary = cx.input.glossary;
+    let mut rows = rows::Rows::new(events, analysis, &cols, &cx.kids, &cx.names, glossary);
+    let mut row = rows::Row::default();
+    if stream {
+        for (k, &end) in layout.sheet_ends.iter().enumerate() {
+            let ws = new_chronology_sheet(wb, k as u32 + 1, &cols, &cx.page, true)?;
+            if k == 0 {
+                let mut r = 1;
+                for f in &formats {
+                    for fmt in rows::Fmt::ALL {
+                        ws.write_blank(r, 0, f.get(fmt))?;
+                        r += 1;
                     }
                 }
-                None => Cow::Borrowed(&ev.subject),
-            };
-            age_cell(&cx.kids, &subject, ev.date.start, &mut age);
+            }
+            ws.autofilter(0, 0, (end - 1).max(1), last)?;
         }
-        let serial = datetime_to_serial(ev.date.start.and_time(NaiveTime::MIN));
-        let w = |i: u16| cols.widths[cols.at(i) as usize];
-        let first_lines = ahead.get(i);
-        for part in 0..n_parts {
-            if row >= cx.rows_used {
-                ws.autofilter(0, 0, row - 1, cols.last())?;
-                end_stream(ws, row, stream)?;
-                sheet_no += 1;
-                ws = new_chronology_sheet(wb, sheet_no, cols, &cx.page, stream)?;
-                row = 1;
+        // The count of replacements the About sheet gives, before the rows
+        // are written: a dry run, only when anonymising.
+        if glossary.is_some() {
+            for i in 0..events.len() {
+                let _ = rows.event(i, &mut row, |_| Ok::<(), ()>(()));
             }
-            if part == 0 {
-                if let Some(at) = cx.episode_starts.get_mut(&i) {
-                    *at = (sheet_no, row);
-                }
-            }
-            let tf = if ev.is_note { &f.note } else { &f.text };
-            let text_lines = if part == 0 {
-                first_lines
-            } else {
-                row_lines([
-                    (parts.get(part).copied().unwrap_or(""), w(8)),
-                    (action_parts.get(part).copied().unwrap_or(""), w(9)),
-                    (analysis_parts.get(part).copied().unwrap_or(""), w(10)),
-                ])
-            };
-            let age_lines = match cols.age {
-                Some(c) => wrap_lines(&age, cols.widths[c as usize]),
-                None => 1,
-            };
-            let mut lines = text_lines.max(age_lines);
-            ws.write_number_with_format(row, 0, (i + 1) as f64, &f.number)?;
-            ws.write_number_with_format(row, 1, serial, f.date(ev.date.precision))?;
-            match ev.time {
-                Some(t) => {
-                    use chrono::Timelike;
-                    ws.write_number_with_format(
-                        row,
-                        2,
-                        t.num_seconds_from_midnight() as f64 / 86_400.0,
-                        &f.time,
-                    )?;
-                }
-                None => {
-                    ws.write_blank(row, 2, &f.text)?;
-                }
-            }
-            if let Some(c) = cols.age {
-                // The labels come from review.toml and may be names.
-                cx.input.put(ws, row, c, &age, tf)?;
-            }
-            match interval {
-                Some(d) if part == 0 => {
-                    ws.write_number_with_format(row, cols.interval, d as f64, &f.days)?;
-                }
-                _ => {
-                    ws.write_blank(row, cols.interval, &f.text)?;
-                }
-            }
-            let (name, n) = &cx.names[ev.agency];
-            cx.input.replacements += n;
-            text(ws, row, cols.at(3), name)?;
-            if part == 0 {
-                cx.input.put_text(ws, row, cols.at(4), &ev.source)?;
-                cx.input.put_text(ws, row, cols.at(5), &ev.role)?;
-                cx.input.put_text(ws, row, cols.at(6), &ev.subject)?;
-                if ev.event_type.is_empty() && ev.is_note {
-                    text(ws, row, cols.at(7), "Author's note")?;
-                } else {
-                    cx.input.put_text(ws, row, cols.at(7), &ev.event_type)?;
-                }
-            } else {
-                buf.clear();
-                let _ = write!(buf, "(continued, part {} of {n_parts})", part + 1);
-                text(ws, row, cols.at(4), &buf)?;
-            }
-            for (c, p) in [(8, &parts), (9, &action_parts), (10, &analysis_parts)] {
-                cx.input
-                    .put_text(ws, row, cols.at(c), p.get(part).copied().unwrap_or(""))?;
-            }
-            cx.input
-                .put_text(ws, row, cols.at(11), ev.date_written.trim())?;
-            let mut note = ev.date.note();
-            if ev.outside_period {
-                if !note.is_empty() {
-                    note.push_str("; ");
-                }
-                note.push_str("outside review period");
-            }
-            if n_parts > 1 {
-                if !note.is_empty() {
-                    note.push_str("; ");
-                }
-                let _ = write!(note, "long text: part {} of {n_parts}", part + 1);
-            }
-            lines = lines.max(wrap_lines(&note, w(12)));
-            text(ws, row, cols.at(12), &note)?;
-            let kpe = analysis
-                .episode_of
-                .get(i)
-                .copied()
-                .flatten()
-                .map(|e| episode_ids[e].as_str())
-                .unwrap_or("");
-            text(ws, row, cols.at(13), kpe)?;
-            buf.clear();
-            let v = analysis.also_reported_by.of(i);
-            if !v.is_empty() {
-                let mut idx: Vec<usize> =
-                    v.iter().map(|&j| chron.events[j as usize].agency).collect();
-                idx.sort_unstable();
-                idx.dedup();
-                let mut names: Vec<&str> = idx.iter().map(|&a| cx.names[a].0.as_str()).collect();
-                names.sort_unstable();
-                for (k, n) in names.iter().enumerate() {
-                    if k > 0 {
-                        buf.push_str(", ");
-                    }
-                    buf.push_str(n);
-                }
-            }
-            lines = lines.max(wrap_lines(&buf, w(14)));
-            text(ws, row, cols.at(14), &buf)?;
-            buf.clear();
-            let _ = write!(
-                buf,
-                "{} › {} › {}",
-                ev.origin.file, ev.origin.sheet, ev.origin.row
-            );
-            lines = lines.max(wrap_lines(&buf, w(15)));
-            cx.input.put_text(ws, row, cols.at(15), &buf)?;
-            // One format for the row's text cells (Agency to Source), blanks
-            // included: rust_xlsxwriter hashes a `Format` each time one is
-            // passed, so one call here instead of one per cell saves about
-            // a quarter of the build.
-            ws.set_range_format(row, cols.at(3), row, cols.last(), tf)?;
-            fit_row(ws, row, lines)?;
-            row += 1;
+            cx.input.replacements += rows.input.replacements;
         }
+        return Ok(Some(splice::Pending {
+            review,
+            glossary,
+            probes: splice::probes_for(formats.len()),
+            cols,
+            kids: cx.kids.clone(),
+            names: cx.names.clone(),
+            rows_used: cx.rows_used,
+            layout,
+        }));
     }
-    ws.autofilter(0, 0, row.saturating_sub(1).max(1), cols.last())?;
-    end_stream(ws, row, stream)
+    let first = wb.worksheets().len();
+    new_chronology_sheet(wb, 1, &cols, &cx.page, false)?;
+    let mut cursor = rows::Cursor::new(cx.rows_used);
+    for i in 0..events.len() {
+        rows.event(i, &mut row, |r| {
+            let (sheet, at, new) = cursor.advance();
+            if new {
+                new_chronology_sheet(wb, sheet, &cols, &cx.page, false)?;
+            }
+            let ws = wb.worksheet_from_index(first + sheet as usize - 1)?;
+            rows::to_worksheet(ws, at, r, &formats)
+        })?;
+    }
+    for (k, &end) in layout.sheet_ends.iter().enumerate() {
+        wb.worksheet_from_index(first + k)?
+            .autofilter(0, 0, (end - 1).max(1), last)?;
+    }
+    cx.input.replacements += rows.input.replacements;
+    Ok(None)
 }
 
 /// Ends a streamed sheet whose rows all lie above `next`.
@@ -2127,44 +1925,6 @@ mod tests {
             }
         }
         lines.max(1)
-    }
-
-    /// The line counts worked out on the other thread are each event's
-    /// own, in order, across chunks, with and without the age column.
-    #[test]
-    fn lines_ahead_match_lines_worked_out_here() {
-        let review = crate::synth::generate(&crate::synth::SynthConfig {
-            background_per_agency_year: 400.0,
-            ..crate::synth::SynthConfig::default()
-        });
-        let mut events = review.chronology.events;
-        assert!(events.len() > 2 * LinesAhead::CHUNK + 1, "{}", events.len());
-        // Some long and multi-line texts, in every column that counts.
-        for (i, ev) in events.iter_mut().enumerate() {
-            if i % 7 == 0 {
-                ev.details = "word ".repeat(i % 300) + "\nlast line";
-            }
-            if i % 11 == 0 {
-                ev.role = "a practitioner with a very long job title indeed".into();
-            }
-            if i % 13 == 0 {
-                ev.analysis = "x".repeat(40_000);
-            }
-        }
-        let names: Vec<(String, usize)> = (0..review.chronology.agencies.len())
-            .map(|a| (format!("Agency number {a} with a long name"), 0))
-            .collect();
-        for age in [false, true] {
-            let cols = Cols::new(age);
-            std::thread::scope(|scope| {
-                let mut ahead = LinesAhead::start(scope, &events, &names, &cols);
-                assert!(ahead.rx.is_some());
-                for (i, ev) in events.iter().enumerate() {
-                    let here = first_row_lines(ev, &names[ev.agency].0, &cols);
-                    assert_eq!(ahead.get(i), here, "event {i}");
-                }
-            });
-        }
     }
 
     proptest! {

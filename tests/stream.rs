@@ -16,7 +16,7 @@ use std::path::Path;
 use chronomerge::glossary::Glossary;
 use chronomerge::pipeline::{merge_dir, MergeOptions, MergedReview};
 use chronomerge::write::{write_workbook_with, WriteOptions};
-use common::{sheet, sheet_names};
+use common::{sheet, sheet_names, styles};
 
 /// A `<row>` element: its number, its height (`ht`, when set) and the
 /// references of its cells (column number from 1, row number).
@@ -101,6 +101,19 @@ fn same_both_ways(review: &MergedReview, glossary: Option<Glossary>, out: &Path)
     assert_eq!(names.len(), 7, "{names:?}");
     for name in &names {
         assert_eq!(sheet(&memory, name), sheet(&streamed_wb, name), "{name}");
+        // And every cell's format: fill, font, border, alignment, number
+        // format (the streamed chronology's style indexes are read back
+        // from rust_xlsxwriter's own output, see src/write/splice.rs).
+        let (sa, sb) = (styles(&memory, name), styles(&streamed_wb, name));
+        assert!(!sa.is_empty(), "{name}");
+        if sa != sb {
+            let d = sa.iter().zip(&sb).find(|(a, b)| a != b);
+            panic!(
+                "{name}: formats differ ({} and {} cells): {d:#?}",
+                sa.len(),
+                sb.len()
+            );
+        }
     }
     // A heading row and a row per event (more for text split across rows).
     assert!(sheet(&memory, "Chronology").len() > review.chronology.events.len());
@@ -188,11 +201,81 @@ fn streamed_and_in_memory_workbooks_are_the_same() {
     let g = Glossary::parse(b"real text,replacement\nPolice,the force\nGP,the surgery\n").unwrap();
     same_both_ways(&sample, Some(g), out.path());
 
+    // Past 2,048 events the rows are written on a thread of their own while
+    // the save compresses them (src/write/splice.rs).
+    let dir = tempfile::tempdir().unwrap();
+    chronomerge::generate::write_review(
+        dir.path(),
+        &chronomerge::generate::scale_review(4, 800, 7),
+    )
+    .unwrap();
+    let generated = merged(dir.path());
+    assert!(generated.chronology.events.len() > 3_000);
+    let out = tempfile::tempdir().unwrap();
+    same_both_ways(&generated, None, out.path());
+
     // Broken returns: a long Findings sheet and a Returns sheet of failures.
     let hostile = merged(&root.join("tests/hostile"));
     assert!(hostile.chronology.findings.len() > 20);
     let out = tempfile::tempdir().unwrap();
     same_both_ways(&hostile, None, out.path());
+}
+
+/// Text an agency may well send: spaces at either end (kept with
+/// `xml:space`), markup characters, control characters and non-characters
+/// (written as `_xHHHH_`), a literal `_xHHHH_` (its underscore escaped so
+/// it reads back as written), formulas (text, never run), and texts past a
+/// cell's limit (split across rows). The chronology's rows are written as
+/// XML by the engine when streamed and by rust_xlsxwriter in memory: the
+/// two workbooks must read back the same, cell by cell and format by
+/// format.
+#[test]
+fn awkward_text_is_written_as_rust_xlsxwriter_writes_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut review = merged(&root.join("fixtures/sample-review"));
+    let long = "a long line of text & more ".repeat(2_600);
+    let nasty: Vec<String> = [
+        "  spaces at both ends  ",
+        "\ttab first",
+        "line\nbreaks\n",
+        "a & b < c > d \"quoted\" 'single'",
+        "_x0041_ is written as is, _x00zz_ and _x004 are not escapes",
+        "control \u{1} \u{8} \u{B} \u{C} \r \u{1F} characters",
+        "\u{FFFE} and \u{FFFF} are not characters, \u{FFFD} is",
+        "é — ünïcödé ✓ 🙂 ﬁ",
+        "=HYPERLINK(\"http://example.invalid\")",
+        "@SUM(A1:A2)",
+        "",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([long.clone(), "word ".repeat(3_000)])
+    .collect();
+    for (i, ev) in review.chronology.events.iter_mut().enumerate() {
+        let t = &nasty[i % nasty.len()];
+        match i % 3 {
+            0 => ev.details = t.clone(),
+            1 => ev.action = t.clone(),
+            _ => ev.analysis = t.clone(),
+        }
+        if i % 4 == 0 {
+            ev.role = nasty[(i / 4) % 11].as_str().into();
+        }
+    }
+    let out = tempfile::tempdir().unwrap();
+    same_both_ways(&review, None, out.path());
+    // A text past a cell's limit went on over more rows.
+    let rows = sheet(&out.path().join("streamed.xlsx"), "Chronology");
+    assert!(
+        rows.len() > review.chronology.events.len() + 20,
+        "{}",
+        rows.len()
+    );
+    let out = tempfile::tempdir().unwrap();
+    let g =
+        Glossary::parse(b"real text,replacement\ncharacters,chars & <things>\nPolice,the force\n")
+            .unwrap();
+    same_both_ways(&review, Some(g), out.path());
 }
 
 /// The targets of a workbook's internal links: (sheet name, 1-based row).

@@ -201,6 +201,28 @@ pub fn fill(path: &Path, name: &str, row: u32, col: u32) -> Option<u32> {
     Some(((c.red as u32) << 16) | ((c.green as u32) << 8) | c.blue as u32)
 }
 
+/// The style of every styled cell of a sheet, row by row: (row, column,
+/// style), 0-based. A custom number format is known by its code, not by
+/// the number the workbook gives it (which depends on the order formats
+/// were first used).
+pub fn styles(path: &Path, name: &str) -> Vec<(u32, u32, calamine::Style)> {
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let styles = wb.worksheet_style(name).unwrap();
+    styles
+        .cells()
+        .filter(|(_, _, s)| **s != calamine::Style::default())
+        .map(|(r, c, s)| {
+            let mut s = s.clone();
+            if let Some(nf) = s.number_format.as_mut() {
+                if nf.format_id.is_some_and(|id| id >= 164) {
+                    nf.format_id = None;
+                }
+            }
+            (r, c, s)
+        })
+        .collect()
+}
+
 /// A cell as text (dates rendered as the serial).
 pub fn text(d: &Data) -> String {
     match d {
