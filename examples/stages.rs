@@ -9,9 +9,12 @@
 //! check (`validate::check_return`) per file, timed sequentially so each
 //! file's cost is its own, then the same read + check in parallel as
 //! `pipeline::merge_dir` does it; `merge::merge`; `episodes::analyse`;
-//! `write::build_workbook_in` (the sheets streamed, as `merge` writes them); `write::save_atomically`. With `--runs N` each
-//! stage is run N times and the median printed. Peak RSS (VmHWM) is printed
-//! at the end.
+//! `write::build_workbook_in` (every sheet but the chronology's rows,
+//! streamed, as `merge` writes them); `Built::save_atomically` (the
+//! chronology's rows written into the file while it is compressed). With
+//! `--runs N` each stage is run N times and the median printed, with the
+//! CPU seconds of the process (all threads) in the stage. Peak RSS (VmHWM)
+//! is printed at the end.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +28,24 @@ use rayon::prelude::*;
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
+}
+
+/// CPU seconds (user + system, all threads) the process has used so far;
+/// 0 where getrusage is not available to this example.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn cpu_secs() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) } != 0 {
+        return 0.0;
+    }
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn cpu_secs() -> f64 {
+    0.0
 }
 
 fn peak_rss_mb() -> f64 {
@@ -48,6 +69,10 @@ fn status_mb(key: &str) -> f64 {
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
 }
+
+/// A stage: its name, the seconds and CPU seconds of each run, and the
+/// peak and current RSS at its end (first run).
+type StageRow = (String, Vec<f64>, Vec<f64>, (f64, f64));
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -96,10 +121,26 @@ fn main() -> ExitCode {
 
     // Per stage: the seconds of each run, and the peak and current RSS at
     // its end (first run).
-    let mut rows: Vec<(String, Vec<f64>, (f64, f64))> = Vec::new();
-    let mut record = |name: &str, secs: f64| match rows.iter_mut().find(|(n, _, _)| n == name) {
-        Some((_, v, _)) => v.push(secs),
-        None => rows.push((name.to_string(), vec![secs], (peak_rss_mb(), rss_mb()))),
+    // CPU seconds of each run too (the process's, all threads, since the
+    // previous record), to see how much of the second core a stage uses.
+    let mut rows: Vec<StageRow> = Vec::new();
+    let mut cpu_mark = cpu_secs();
+    let mut record = |name: &str, secs: f64| {
+        let now = cpu_secs();
+        let cpu = now - cpu_mark;
+        cpu_mark = now;
+        match rows.iter_mut().find(|(n, _, _, _)| n == name) {
+            Some((_, v, c, _)) => {
+                v.push(secs);
+                c.push(cpu);
+            }
+            None => rows.push((
+                name.to_string(),
+                vec![secs],
+                vec![cpu],
+                (peak_rss_mb(), rss_mb()),
+            )),
+        }
     };
     let mut events = 0usize;
     for _ in 0..runs {
@@ -182,7 +223,7 @@ fn main() -> ExitCode {
         let t = Instant::now();
         let out_dir = out.parent().unwrap_or(std::path::Path::new("."));
         let opts = chronomerge::write::WriteOptions::default();
-        let mut wb = match chronomerge::write::build_workbook_in(&review, &opts, out_dir) {
+        let mut built = match chronomerge::write::build_workbook_in(&review, &opts, out_dir) {
             Ok(wb) => wb,
             Err(e) => {
                 eprintln!("stages: {e}");
@@ -190,21 +231,21 @@ fn main() -> ExitCode {
             }
         };
         record(
-            "write::build_workbook_in (sheets' XML streamed)",
+            "write::build_workbook_in (all but the chronology's rows)",
             t.elapsed().as_secs_f64(),
         );
 
         let t = Instant::now();
-        if let Err(e) = chronomerge::write::save_atomically(&mut wb, &out) {
+        if let Err(e) = built.save_atomically(&out) {
             eprintln!("stages: {e}");
             return ExitCode::FAILURE;
         }
         record(
-            "save (Timeline XML + zip + rename)",
+            "save (chronology rows + zip + rename)",
             t.elapsed().as_secs_f64(),
         );
         let t = Instant::now();
-        drop(wb);
+        drop(built);
         drop(review);
         record("drop", t.elapsed().as_secs_f64());
     }
@@ -215,25 +256,31 @@ fn main() -> ExitCode {
     ];
     let total: f64 = rows
         .iter()
-        .filter(|(n, _, _)| !skip.contains(&n.as_str()))
-        .map(|(_, v, _)| median(v.clone()))
+        .filter(|(n, _, _, _)| !skip.contains(&n.as_str()))
+        .map(|(_, v, _, _)| median(v.clone()))
         .sum();
     println!(
         "{}: {events} events, {runs} run(s), medians; total excludes the sequential rows",
         dir.display()
     );
-    println!("| stage | seconds | share | peak RSS by its end | RSS at its end |");
-    println!("|---|---:|---:|---:|---:|");
-    for (name, v, (peak, rss)) in &rows {
+    println!("| stage | seconds | CPU seconds | share | peak RSS by its end | RSS at its end |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (name, v, c, (peak, rss)) in &rows {
         let m = median(v.clone());
+        // The sequential rows are timed file by file: no CPU per row.
+        let cpu = if skip.contains(&name.as_str()) {
+            "–".to_string()
+        } else {
+            format!("{:.3}", median(c.clone()))
+        };
         let share = if skip.contains(&name.as_str()) {
             "(seq.)".to_string()
         } else {
             format!("{:.1} %", 100.0 * m / total)
         };
-        println!("| {name} | {m:.3} | {share} | {peak:.0} MB | {rss:.0} MB |");
+        println!("| {name} | {m:.3} | {cpu} | {share} | {peak:.0} MB | {rss:.0} MB |");
     }
-    println!("| total (parallel read) | {total:.3} | 100 % | | |");
+    println!("| total (parallel read) | {total:.3} | | 100 % | | |");
     println!("peak RSS {:.0} MB", peak_rss_mb());
     ExitCode::SUCCESS
 }
