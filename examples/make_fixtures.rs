@@ -2,8 +2,11 @@
 //!
 //! ```text
 //! cargo run --example make_fixtures -- fixtures/sample-review
-//! cargo run --release --example make_fixtures -- --agencies 12 --events 5000 --out /tmp/bench [--seed 1]
+//! cargo run --release --example make_fixtures -- --agencies 12 --events 5000 --out /tmp/bench [--seed 1] [--from 2022-01-01]
 //! ```
+//!
+//! A benchmark review's period runs from `--from` (default 2022-01-01) to
+//! 2024-06-30: an earlier start spreads the same events more thinly.
 //!
 //! The sample review's `.ods` and `.xls` returns are written as `.xlsx` under
 //! `_convert/<ext>/`; `scripts/make-fixtures.sh` re-saves them with
@@ -12,12 +15,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chronomerge::generate::{sample_review, scale_review, write_review, ReturnFormat};
+use chronomerge::generate::{sample_review, scale_review_over, write_review, ReturnFormat};
 
 fn usage() -> ExitCode {
     eprintln!(
         "usage: make_fixtures [DIR]            (the sample review; default fixtures/sample-review)\n       \
-         make_fixtures --agencies N --events M --out DIR [--seed S]   (M events per agency)"
+         make_fixtures --agencies N --events M --out DIR [--seed S] [--from YYYY-MM-DD]   (M events per agency)"
     );
     ExitCode::from(2)
 }
@@ -28,6 +31,8 @@ fn main() -> ExitCode {
     let mut agencies: Option<usize> = None;
     let mut events: Option<usize> = None;
     let mut seed: u64 = 1;
+    let mut from = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).expect("a real date");
+    let to = chrono::NaiveDate::from_ymd_opt(2024, 6, 30).expect("a real date");
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
@@ -53,13 +58,22 @@ fn main() -> ExitCode {
                 Some(n) => seed = n,
                 None => return usage(),
             },
+            "--from" => match value().and_then(|v| v.parse().ok()) {
+                Some(d) if d < to => from = d,
+                _ => return usage(),
+            },
             _ if a.starts_with('-') => return usage(),
             _ => out = Some(PathBuf::from(a)),
         }
         i += 1;
     }
     let spec = if agencies.is_some() || events.is_some() {
-        scale_review(agencies.unwrap_or(6), events.unwrap_or(1000), seed)
+        scale_review_over(
+            agencies.unwrap_or(6),
+            events.unwrap_or(1000),
+            seed,
+            (from, to),
+        )
     } else {
         sample_review()
     };

@@ -1538,8 +1538,33 @@ const COLOURS: [&str; 12] = [
 /// A review of `agencies` `.xlsx` returns of `events` events each (agency
 /// kinds in turn, numbered when they repeat), for benchmarks. Period
 /// 2022-01-01..2024-06-30, reference `BENCH-<seed>`.
+///
+/// ```
+/// let spec = chronomerge::generate::scale_review(3, 100, 1);
+/// assert_eq!(spec.returns.len(), 3);
+/// assert_eq!(spec.reference, "BENCH-1");
+/// ```
 pub fn scale_review(agencies: usize, events: usize, seed: u64) -> ReviewSpec {
-    let period = (ymd(2022, 1, 1), ymd(2024, 6, 30));
+    scale_review_over(agencies, events, seed, (ymd(2022, 1, 1), ymd(2024, 6, 30)))
+}
+
+/// [`scale_review`] over another period: a longer period holds the same
+/// events less densely (fewer events of other agencies on the same days,
+/// so less work for the joint-event linker per event).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// let from = NaiveDate::from_ymd_opt(2004, 7, 1).unwrap();
+/// let to = NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
+/// let spec = chronomerge::generate::scale_review_over(2, 10, 1, (from, to));
+/// assert_eq!(spec.period, (from, to));
+/// ```
+pub fn scale_review_over(
+    agencies: usize,
+    events: usize,
+    seed: u64,
+    period: (NaiveDate, NaiveDate),
+) -> ReviewSpec {
     let reference = format!("BENCH-{seed}");
     let returns = (0..agencies)
         .map(|i| {
