@@ -74,9 +74,11 @@ pub fn neutralise(s: &str) -> Cow<'_, str> {
 /// `Chronology` sheet.
 pub const CSV_HEADINGS: [&str; 16] = crate::write::CHRONOLOGY_HEADINGS;
 
-/// One merged event in the JSON, with agencies and episodes by name.
+/// One merged event in the JSON, with agencies and episodes by name. Its
+/// texts are borrowed from the merged review: the JSON of a large review is
+/// written without a second copy of its events.
 #[derive(Debug, Clone, Serialize)]
-pub struct JsonEvent {
+pub struct JsonEvent<'a> {
     /// Position in the merged chronology, from 1.
     pub number: usize,
     /// The day it sorts by (`YYYY-MM-DD`; the first day of a partial date).
@@ -92,23 +94,23 @@ pub struct JsonEvent {
     /// Time of day `HH:MM`, if known.
     pub time: Option<String>,
     /// The agency's name.
-    pub agency: String,
+    pub agency: &'a str,
     /// Source of information.
-    pub source: String,
+    pub source: &'a str,
     /// Practitioner role.
-    pub role: String,
+    pub role: &'a str,
     /// Child or family member.
-    pub subject: String,
+    pub subject: &'a str,
     /// Event type as written.
-    pub event_type: String,
+    pub event_type: &'a str,
     /// Details of event.
-    pub details: String,
+    pub details: &'a str,
     /// Action / outcome.
-    pub action: String,
+    pub action: &'a str,
     /// Analysis / comment.
-    pub analysis: String,
+    pub analysis: &'a str,
     /// The Date cell as written.
-    pub date_written: String,
+    pub date_written: &'a str,
     /// The `Date note` column of the workbook.
     pub date_note: String,
     /// An author's note rather than an event.
@@ -120,16 +122,16 @@ pub struct JsonEvent {
     /// Numbers of other agencies' events that report the same thing.
     pub also_reported_by: Vec<usize>,
     /// Where it came from.
-    pub origin: JsonOrigin,
+    pub origin: JsonOrigin<'a>,
 }
 
 /// Where an event came from.
 #[derive(Debug, Clone, Serialize)]
-pub struct JsonOrigin {
+pub struct JsonOrigin<'a> {
     /// File name in the review folder.
-    pub file: String,
+    pub file: &'a str,
     /// Sheet name (the file name for a CSV).
-    pub sheet: String,
+    pub sheet: &'a str,
     /// Row as the agency sees it.
     pub row: u32,
 }
@@ -196,7 +198,7 @@ pub struct JsonAgency {
 
 /// The whole review as `--json` writes it.
 #[derive(Debug, Clone, Serialize)]
-pub struct JsonReview {
+pub struct JsonReview<'a> {
     /// `chronomerge`.
     pub tool: &'static str,
     /// The engine's version.
@@ -214,11 +216,11 @@ pub struct JsonReview {
     /// Agencies the review configuration expects but that sent no return.
     pub missing_agencies: Vec<String>,
     /// Merged events in order.
-    pub events: Vec<JsonEvent>,
+    pub events: Vec<JsonEvent<'a>>,
     /// Every finding.
-    pub findings: Vec<Finding>,
+    pub findings: &'a [Finding],
     /// One line per file found.
-    pub returns: Vec<ReturnSummary>,
+    pub returns: &'a [ReturnSummary],
     /// Candidate key practice episodes, strongest first.
     pub episodes: Vec<JsonEpisode>,
     /// Events reported by more than one agency.
@@ -264,10 +266,11 @@ fn precision_word(p: crate::dates::Precision) -> &'static str {
 }
 
 /// Builds the JSON view of a merged review.
-pub fn json_review(review: &MergedReview) -> JsonReview {
+pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
     let chron = &review.chronology;
     let analysis = &review.analysis;
     let name = |i: usize| chron.agencies[i].name.clone();
+    let name_ref = |i: usize| chron.agencies[i].name.as_str();
     let events = chron
         .events
         .iter()
@@ -280,15 +283,15 @@ pub fn json_review(review: &MergedReview) -> JsonReview {
             date_end: ev.date.end,
             approximate: ev.date.approximate,
             time: ev.time.map(|t| t.format("%H:%M").to_string()),
-            agency: name(ev.agency),
-            source: ev.source.to_string(),
-            role: ev.role.to_string(),
-            subject: ev.subject.to_string(),
-            event_type: ev.event_type.to_string(),
-            details: ev.details.clone(),
-            action: ev.action.clone(),
-            analysis: ev.analysis.clone(),
-            date_written: ev.date_written.to_string(),
+            agency: name_ref(ev.agency),
+            source: &ev.source,
+            role: &ev.role,
+            subject: &ev.subject,
+            event_type: &ev.event_type,
+            details: &ev.details,
+            action: &ev.action,
+            analysis: &ev.analysis,
+            date_written: &ev.date_written,
             date_note: date_note(ev),
             is_note: ev.is_note,
             outside_period: ev.outside_period,
@@ -305,8 +308,8 @@ pub fn json_review(review: &MergedReview) -> JsonReview {
                 .map(|&j| j as usize + 1)
                 .collect(),
             origin: JsonOrigin {
-                file: ev.origin.file.to_string(),
-                sheet: ev.origin.sheet.to_string(),
+                file: &ev.origin.file,
+                sheet: &ev.origin.sheet,
                 row: ev.origin.row,
             },
         })
@@ -355,8 +358,8 @@ pub fn json_review(review: &MergedReview) -> JsonReview {
             .collect(),
         missing_agencies: missing_agencies(review),
         events,
-        findings: chron.findings.clone(),
-        returns: chron.returns.clone(),
+        findings: &chron.findings,
+        returns: &chron.returns,
         episodes: analysis
             .episodes
             .iter()
@@ -388,15 +391,37 @@ pub fn json_review(review: &MergedReview) -> JsonReview {
 
 /// Writes `bytes` to `path` through a temporary file in its folder.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), std::io::Error> {
+    write_atomically_with(path, |w| w.write_all(bytes))
+}
+
+/// Writes to `path` through a temporary file in its folder what `write`
+/// writes (buffered), then renames it over `path`; on an error nothing is
+/// left behind and `path` is untouched.
+///
+/// ```
+/// use std::io::Write;
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("out.txt");
+/// chronomerge::export::write_atomically_with(&path, |w| w.write_all(b"made")).unwrap();
+/// assert_eq!(std::fs::read(&path).unwrap(), b"made");
+/// ```
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), std::io::Error> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".chronomerge-")
         .suffix(".tmp")
         .tempfile_in(&dir)?;
-    tmp.write_all(bytes)?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file());
+        write(&mut w)?;
+        w.flush()?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
@@ -429,22 +454,39 @@ pub fn write_json_with(
     path: &Path,
     glossary: Option<&Glossary>,
 ) -> Result<(), ExportError> {
-    let json_err = |source| ExportError::Json {
-        path: path.to_path_buf(),
-        source,
-    };
-    let bytes = match glossary {
-        None => serde_json::to_vec_pretty(&json_review(review)).map_err(json_err)?,
-        Some(g) => {
-            let mut v = serde_json::to_value(json_review(review)).map_err(json_err)?;
-            anonymise_value(&mut v, g);
-            serde_json::to_vec_pretty(&v).map_err(json_err)?
-        }
-    };
-    write_atomically(path, &bytes).map_err(|source| ExportError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    // Written as it is serialised: the JSON of a large review is bigger
+    // than the review (L: about a gigabyte), so it is never held whole. A
+    // serialiser error that is not the file's (none is expected: every
+    // value is a plain string, number or list) is kept as the JSON error.
+    let mut not_io = None;
+    let written = write_atomically_with(path, |w| {
+        let r = match glossary {
+            None => serde_json::to_writer_pretty(&mut *w, &json_review(review)),
+            Some(g) => serde_json::to_value(json_review(review)).and_then(|mut v| {
+                anonymise_value(&mut v, g);
+                serde_json::to_writer_pretty(&mut *w, &v)
+            }),
+        };
+        r.map_err(|e| {
+            if e.is_io() {
+                std::io::Error::from(e)
+            } else {
+                not_io = Some(e);
+                std::io::Error::other("the JSON could not be made")
+            }
+        })
+    });
+    match (written, not_io) {
+        (Ok(()), _) => Ok(()),
+        (Err(_), Some(source)) => Err(ExportError::Json {
+            path: path.to_path_buf(),
+            source,
+        }),
+        (Err(source), None) => Err(ExportError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
 }
 
 /// The merged chronology as CSV text (UTF-8 with a byte order mark, CRLF
