@@ -188,16 +188,37 @@ fn cells_of(t: &str) -> usize {
     }
 }
 
-/// Part `k` of a text split for cells; empty past its last part.
-fn part_of(t: &str, k: usize) -> &str {
-    if t.len() <= PART {
-        if k == 0 {
-            t
+/// A text split for cells ([`split_for_cells`]), split once per event:
+/// itself when it fits one cell (no allocation, nearly always), else its
+/// parts.
+enum Parts<'t> {
+    One(&'t str),
+    Many(Vec<&'t str>),
+}
+
+impl<'t> Parts<'t> {
+    fn of(t: &'t str) -> Parts<'t> {
+        if t.len() <= PART {
+            Parts::One(t)
         } else {
-            ""
+            Parts::Many(split_for_cells(t))
         }
-    } else {
-        split_for_cells(t).get(k).copied().unwrap_or("")
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Parts::One(_) => 1,
+            Parts::Many(v) => v.len(),
+        }
+    }
+
+    /// Part `k`; empty past the last.
+    fn get(&self, k: usize) -> &'t str {
+        match self {
+            Parts::One(t) if k == 0 => t,
+            Parts::One(_) => "",
+            Parts::Many(v) => v.get(k).copied().unwrap_or(""),
+        }
     }
 }
 
@@ -326,7 +347,12 @@ impl<'a> Rows<'a> {
     ) -> Result<(), E> {
         let ev = &self.events[i];
         let cols = self.cols;
-        let n_parts = rows_of(ev);
+        let texts = [
+            Parts::of(&ev.details),
+            Parts::of(&ev.action),
+            Parts::of(&ev.analysis),
+        ];
+        let n_parts = texts.iter().map(Parts::len).max().unwrap_or(1);
         // Days since the previous event with a full date; none for a
         // partial date, which has no day to count from.
         let interval = match ev.date.precision {
@@ -372,9 +398,9 @@ impl<'a> Rows<'a> {
                 first_lines
             } else {
                 row_lines([
-                    (part_of(&ev.details, part), w(8)),
-                    (part_of(&ev.action, part), w(9)),
-                    (part_of(&ev.analysis, part), w(10)),
+                    (texts[0].get(part), w(8)),
+                    (texts[1].get(part), w(9)),
+                    (texts[2].get(part), w(10)),
                 ])
             };
             if let Some(c) = cols.age {
@@ -420,8 +446,8 @@ impl<'a> Rows<'a> {
                     row.blank(cols.at(c), tf);
                 }
             }
-            for (c, t) in [(8, &ev.details), (9, &ev.action), (10, &ev.analysis)] {
-                let t = self.input.clean(part_of(t, part));
+            for (c, t) in [8, 9, 10].into_iter().zip(&texts) {
+                let t = self.input.clean(t.get(part));
                 row.text(cols.at(c), tf, &t);
             }
             let written = self.input.clean(ev.date_written.trim());
