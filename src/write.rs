@@ -20,11 +20,12 @@
 //! over the target, so a reader never sees half a workbook and a failed
 //! write leaves the previous one in place.
 //!
-//! Written to a file, every sheet but `Timeline` is streamed (see
-//! [`add_sheet`]), and the `Chronology`'s rows, most of the workbook, are
-//! written by the engine itself as the sheet's XML while the save
-//! compresses them (`src/write/rows.rs`, `src/write/splice.rs`); built in
-//! memory ([`build_workbook`]), every cell goes through rust_xlsxwriter.
+//! Written to a file, every sheet but `Timeline` is streamed (through
+//! temporary files in the output folder), and the `Chronology`'s rows,
+//! most of the workbook, are written by the engine itself as the sheet's
+//! XML while the save compresses them (`src/write/rows.rs`,
+//! `src/write/splice.rs`); built in memory ([`build_workbook`]), every
+//! cell goes through rust_xlsxwriter.
 //! Both take each row's cells from the same code, and `tests/stream.rs`
 //! checks that the two workbooks read back the same, cell by cell, format by
 //! format and row height by row height.
