@@ -1,7 +1,9 @@
-//! The sheets streamed through temporary files (constant-memory mode, the
-//! default when a workbook is written: every sheet but `Timeline`) give the
-//! same workbook as the in-memory build, cell by cell and row height by row
-//! height, and leave nothing behind in the output folder.
+//! A workbook written to a file (every sheet but `Timeline` streamed
+//! through temporary files in rust_xlsxwriter's constant-memory mode, the
+//! `Chronology`'s rows written as sheet XML by the engine itself) is the
+//! same workbook as the in-memory build, where every cell goes through
+//! rust_xlsxwriter: cell by cell, format by format and row height by row
+//! height, and nothing is left behind in the output folder.
 //!
 //! A streamed sheet drops any write to a row it has already written, so a
 //! sheet writer that goes back to an earlier row (to set its height, say)
