@@ -14,7 +14,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use calamine::Data;
-use common::{col, sheet, text};
+use common::{col, sheet, text, zip_parts};
 
 /// What each file must come to: its status in Returns and the finding
 /// codes it must have (at least).
@@ -214,22 +214,6 @@ fn poll_peak(_child: &std::process::Child) -> Option<u64> {
     None
 }
 
-/// Every sheet XML of the output, by part name.
-fn sheet_parts(out: &Path) -> Vec<(String, String)> {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(out).unwrap()).unwrap();
-    let mut v = Vec::new();
-    for i in 0..z.len() {
-        let mut f = z.by_index(i).unwrap();
-        let name = f.name().unwrap().into_owned();
-        if name.starts_with("xl/worksheets/") {
-            let mut s = String::new();
-            f.read_to_string(&mut s).unwrap();
-            v.push((name, s));
-        }
-    }
-    v
-}
-
 #[test]
 fn hostile_folder_merges_in_one_run() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
@@ -366,7 +350,7 @@ fn hostile_folder_merges_in_one_run() {
     assert!(whole("EVT-bigcell-1").len() >= 10 << 20);
 
     // Nothing typed in a return becomes a formula or a link.
-    for (name, xml) in sheet_parts(&out) {
+    for (name, xml) in zip_parts(&out, "xl/worksheets/") {
         assert!(
             !xml.contains("<f>") && !xml.contains("<f "),
             "formula in {name}"

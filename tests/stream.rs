@@ -12,13 +12,12 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 use chronomerge::glossary::Glossary;
 use chronomerge::pipeline::{merge_dir, MergeOptions, MergedReview};
 use chronomerge::write::{write_workbook_with, WriteOptions};
-use common::{sheet, sheet_names, styles};
+use common::{sheet, sheet_names, styles, zip_parts};
 
 /// A `<row>` element: its number, its height (`ht`, when set) and the
 /// references of its cells (column number from 1, row number).
@@ -37,21 +36,13 @@ fn cell_ref(r: &str) -> Option<(u32, u32)> {
 /// Each worksheet part of a workbook (`xl/worksheets/sheetN.xml`) and its
 /// `<row>` elements.
 fn rows(p: &Path) -> BTreeMap<String, Vec<Row>> {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
-    let names: Vec<String> = z
-        .file_names()
-        .filter_map(|n| n.ok().map(|n| n.into_owned()))
-        .filter(|n| n.starts_with("xl/worksheets/sheet"))
-        .collect();
     let attr = |tag: &str, name: &str| -> Option<String> {
         let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
         Some(tag[at..].split('"').next()?.to_string())
     };
-    names
+    zip_parts(p, "xl/worksheets/sheet")
         .into_iter()
-        .map(|n| {
-            let mut xml = String::new();
-            z.by_name(&n).unwrap().read_to_string(&mut xml).unwrap();
+        .map(|(n, xml)| {
             let rows = xml
                 .split("<row ")
                 .skip(1)
@@ -72,14 +63,10 @@ fn rows(p: &Path) -> BTreeMap<String, Vec<Row>> {
 }
 
 /// Whether a sheet part holds inline strings (written streamed).
-fn streamed(heights_part: &str, p: &Path) -> bool {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
-    let mut xml = String::new();
-    z.by_name(heights_part)
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
-    xml.contains("t=\"inlineStr\"")
+fn streamed(part: &str, p: &Path) -> bool {
+    zip_parts(p, part)
+        .iter()
+        .any(|(n, xml)| n == part && xml.contains("t=\"inlineStr\""))
 }
 
 /// Writes `review` in memory and streamed into `out`, and checks the two.
@@ -282,16 +269,8 @@ fn awkward_text_is_written_as_rust_xlsxwriter_writes_it() {
 
 /// The targets of a workbook's internal links: (sheet name, 1-based row).
 fn links(p: &Path) -> Vec<(String, u32)> {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
-    let parts: Vec<String> = z
-        .file_names()
-        .filter_map(|n| n.ok().map(|n| n.into_owned()))
-        .filter(|n| n.starts_with("xl/worksheets/sheet"))
-        .collect();
     let mut out = Vec::new();
-    for part in parts {
-        let mut xml = String::new();
-        z.by_name(&part).unwrap().read_to_string(&mut xml).unwrap();
+    for (_, xml) in zip_parts(p, "xl/worksheets/sheet") {
         for l in xml.split("location=\"'").skip(1) {
             let (name, rest) = l.split_once("'!A").unwrap();
             let row = rest.split('"').next().unwrap().parse().unwrap();

@@ -186,6 +186,25 @@ pub fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
     range.rows().map(|r| r.to_vec()).collect()
 }
 
+/// The parts of a saved workbook whose names start with `prefix`
+/// (`xl/worksheets/sheet` for the sheets' XML), with their text, in the
+/// zip's order.
+pub fn zip_parts(path: &Path, prefix: &str) -> Vec<(String, String)> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut v = Vec::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().into_owned();
+        if name.starts_with(prefix) {
+            let mut s = String::new();
+            f.read_to_string(&mut s).unwrap();
+            v.push((name, s));
+        }
+    }
+    v
+}
+
 /// The names of a workbook's sheets, in order.
 pub fn sheet_names(path: &Path) -> Vec<String> {
     let wb: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
