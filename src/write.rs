@@ -47,7 +47,6 @@ mod splice;
 use crate::config::ReviewConfig;
 use crate::dates::{datetime_to_serial, DateValue, Precision};
 use crate::glossary::Glossary;
-use crate::model::Event;
 use crate::pipeline::{MergeOptions, MergedReview};
 
 /// Above this many events a workbook written to a file is streamed: every
@@ -942,33 +941,6 @@ impl Cols {
     fn last(&self) -> u16 {
         self.headings.len() as u16 - 1
     }
-}
-
-/// The lines the first row of an event needs for the cells that hold the
-/// agency's own text (agency to event type, the date as written, and the
-/// first part of details, action and analysis): most of the work of a
-/// row's height.
-fn first_row_lines(ev: &Event, agency: &str, cols: &Cols) -> u32 {
-    fn first(t: &str) -> &str {
-        // No UTF-8 text of PART bytes or fewer has more UTF-16 units.
-        if t.len() <= PART {
-            t
-        } else {
-            split_for_cells(t).first().copied().unwrap_or("")
-        }
-    }
-    let w = |i: u16| cols.widths[cols.at(i) as usize];
-    row_lines([
-        (agency, w(3)),
-        (&*ev.source, w(4)),
-        (&*ev.role, w(5)),
-        (&*ev.subject, w(6)),
-        (&*ev.event_type, w(7)),
-        (&*ev.date_written, w(11)),
-        (first(&ev.details), w(8)),
-        (first(&ev.action), w(9)),
-        (first(&ev.analysis), w(10)),
-    ])
 }
 
 /// The `Chronology` sheets (more than one past a sheet's rows). Built in

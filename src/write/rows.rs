@@ -17,8 +17,8 @@ use chrono::{NaiveDate, NaiveTime, Timelike};
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::{
-    age_cell, first_row_lines, fit_row, row_lines, split_for_cells, wrap_lines, AgencyFormats,
-    Child, Cols, Input, LINE_PT, MAX_ROW_PT, PART,
+    age_cell, fit_row, row_lines, split_for_cells, wrap_lines, AgencyFormats, Child, Cols, Input,
+    LINE_PT, MAX_ROW_PT, PART,
 };
 use crate::dates::{datetime_to_serial, Precision};
 use crate::episodes::Analysis;
@@ -178,16 +178,6 @@ impl Cursor {
     }
 }
 
-/// The cells a text takes: more than one only past a cell's limit (see
-/// [`split_for_cells`]).
-fn cells_of(t: &str) -> usize {
-    if t.len() <= PART {
-        1
-    } else {
-        split_for_cells(t).len()
-    }
-}
-
 /// A text split for cells ([`split_for_cells`]), split once per event:
 /// itself when it fits one cell (no allocation, nearly always), else its
 /// parts.
@@ -224,9 +214,11 @@ impl<'t> Parts<'t> {
 
 /// The rows an event takes: one, or one per part of its longest text.
 pub(super) fn rows_of(ev: &Event) -> usize {
-    cells_of(&ev.details)
-        .max(cells_of(&ev.action))
-        .max(cells_of(&ev.analysis))
+    [&ev.details, &ev.action, &ev.analysis]
+        .into_iter()
+        .map(|t| Parts::of(t).len())
+        .max()
+        .unwrap_or(1)
 }
 
 /// Where the chronology's rows fall: the sheets it needs, and the sheet
@@ -382,7 +374,6 @@ impl<'a> Rows<'a> {
         let serial = datetime_to_serial(ev.date.start.and_time(NaiveTime::MIN));
         let w = |i: u16| cols.widths[cols.at(i) as usize];
         let (name, name_replacements) = &self.names[ev.agency];
-        let first_lines = first_row_lines(ev, name, cols);
         let tf = if ev.is_note { Fmt::Note } else { Fmt::Text };
         let kpe = self
             .analysis
@@ -394,8 +385,20 @@ impl<'a> Rows<'a> {
             .unwrap_or("");
         for part in 0..n_parts {
             row.start(ev.agency);
+            // The lines of the agency's own text: on the first row every
+            // column's, after it the parts of the long texts'.
             let mut lines = if part == 0 {
-                first_lines
+                row_lines([
+                    (name.as_str(), w(3)),
+                    (&*ev.source, w(4)),
+                    (&*ev.role, w(5)),
+                    (&*ev.subject, w(6)),
+                    (&*ev.event_type, w(7)),
+                    (&*ev.date_written, w(11)),
+                    (texts[0].get(0), w(8)),
+                    (texts[1].get(0), w(9)),
+                    (texts[2].get(0), w(10)),
+                ])
             } else {
                 row_lines([
                     (texts[0].get(part), w(8)),
