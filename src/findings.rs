@@ -16,6 +16,9 @@ pub enum Severity {
     Error,
     /// The row is kept; the agency should still look.
     Warning,
+    /// Nothing to fix: how the engine read something unusual (a merged
+    /// cell, hidden rows), said so that no reading is silent.
+    Info,
 }
 
 impl Severity {
@@ -24,6 +27,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         }
     }
 }
@@ -169,7 +173,9 @@ pub fn findings_markdown() -> String {
          stable code and a severity. An **error** rejects the row (or the \
          whole file): it is listed in the findings and not merged until the \
          agency corrects it. A **warning** keeps the row; the agency should \
-         still look. `chronomerge check` prints one finding a line as \
+         still look. An **info** finding needs nothing fixed: it says how \
+         the engine read something unusual (a merged cell, hidden rows), \
+         so that no reading is silent. `chronomerge check` prints one finding a line as \
          `file › sheet › cell: severity code: message` and exits 0 when there \
          are no errors, 1 when there are errors and 2 when a file could not \
          be read at all.\n\n\
@@ -254,6 +260,16 @@ impl Finding {
     /// True for an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// True for a warning.
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
+    }
+
+    /// True for an info finding (nothing to fix).
+    pub fn is_info(&self) -> bool {
+        self.severity == Severity::Info
     }
 }
 

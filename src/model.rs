@@ -421,6 +421,10 @@ pub struct ReturnSummary {
     pub rows_merged: usize,
     /// Rows rejected.
     pub rows_rejected: usize,
+    /// Rows with content that are not events (an instruction row, a
+    /// footer, a totals row, a repeated heading row), each reported.
+    /// `rows_read = rows_merged + rows_rejected + rows_skipped`.
+    pub rows_skipped: usize,
     /// Earliest event date.
     pub first: Option<chrono::NaiveDate>,
     /// Latest event date.
@@ -443,6 +447,9 @@ pub enum ReturnStatus {
     Rejected,
     /// Not a return.
     Ignored,
+    /// An older version of an agency's return, replaced by a newer one in
+    /// the same folder: not merged, its findings not chased.
+    Superseded,
 }
 
 impl ReturnStatus {
@@ -453,6 +460,7 @@ impl ReturnStatus {
             ReturnStatus::MergedWithWarnings => "merged with warnings",
             ReturnStatus::Rejected => "rejected",
             ReturnStatus::Ignored => "ignored",
+            ReturnStatus::Superseded => "superseded",
         }
     }
 }

@@ -75,9 +75,13 @@ impl MergedReview {
             .count()
     }
 
-    /// Number of warning findings.
+    /// Number of warning findings (info findings are not counted).
     pub fn warnings(&self) -> usize {
-        self.chronology.findings.len() - self.errors()
+        self.chronology
+            .findings
+            .iter()
+            .filter(|f| f.is_warning())
+            .count()
     }
 }
 
@@ -257,6 +261,7 @@ fn rejected(
             rows_read: 0,
             rows_merged: 0,
             rows_rejected: 0,
+            rows_skipped: 0,
             first: None,
             last: None,
             review_reference: String::new(),
@@ -276,6 +281,7 @@ pub fn ignored_summary(f: &FoundFile, why: &str) -> ReturnSummary {
         rows_read: 0,
         rows_merged: 0,
         rows_rejected: 0,
+        rows_skipped: 0,
         first: None,
         last: None,
         review_reference: String::new(),

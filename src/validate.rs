@@ -808,6 +808,7 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
             rows_read: 0,
             rows_merged: 0,
             rows_rejected: 0,
+            rows_skipped: 0,
             first: None,
             last: None,
             review_reference: String::new(),
@@ -852,6 +853,7 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
         rows_read: 0,
         rows_merged: 0,
         rows_rejected: 0,
+        rows_skipped: 0,
         first: None,
         last: None,
         review_reference: details.review.clone(),
@@ -1188,7 +1190,7 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
         }
     }
     if summary.status != ReturnStatus::Rejected
-        && (summary.rows_rejected > 0 || !findings.is_empty())
+        && (summary.rows_rejected > 0 || findings.iter().any(|f| !f.is_info()))
     {
         summary.status = ReturnStatus::MergedWithWarnings;
     }

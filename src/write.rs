@@ -46,6 +46,7 @@ mod splice;
 
 use crate::config::ReviewConfig;
 use crate::dates::{datetime_to_serial, DateValue, Precision};
+use crate::findings::Severity;
 use crate::glossary::Glossary;
 use crate::pipeline::{MergeOptions, MergedReview};
 
@@ -1492,6 +1493,10 @@ fn write_findings(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), X
         .set_background_color(Color::RGB(0xFFF3CD))
         .set_text_wrap()
         .set_align(FormatAlign::Top);
+    let info = Format::new()
+        .set_background_color(Color::RGB(0xE7F1FA))
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
     let mut row = 1u32;
     for f in &cx.review.chronology.findings {
         let parts = split_for_cells(&f.message);
@@ -1503,7 +1508,11 @@ fn write_findings(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), X
             ws = new_findings_sheet(wb, sheet_no, &cx.page, stream)?;
             row = 1;
         }
-        let fmt = if f.is_error() { &err } else { &warn };
+        let fmt = match f.severity {
+            Severity::Error => &err,
+            Severity::Warning => &warn,
+            Severity::Info => &info,
+        };
         label(ws, row, 0, f.severity.as_str(), fmt)?;
         cx.input.put(ws, row, 1, &f.file, fmt)?;
         cx.input.put(ws, row, 2, &f.sheet, fmt)?;
@@ -1542,6 +1551,7 @@ fn write_returns(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), Xl
         "Rows read",
         "Rows merged",
         "Rows rejected",
+        "Rows skipped",
         "First date",
         "Last date",
         "Review reference",
@@ -1551,7 +1561,7 @@ fn write_returns(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), Xl
         ws,
         &headings,
         &[
-            30.0, 28.0, 8.0, 20.0, 10.0, 10.0, 10.0, 11.0, 11.0, 16.0, 50.0,
+            30.0, 28.0, 8.0, 20.0, 10.0, 10.0, 10.0, 10.0, 11.0, 11.0, 16.0, 50.0,
         ],
     )?;
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
@@ -1573,14 +1583,15 @@ fn write_returns(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), Xl
         ws.write_number_with_format(row, 4, r.rows_read as f64, &num)?;
         ws.write_number_with_format(row, 5, r.rows_merged as f64, &num)?;
         ws.write_number_with_format(row, 6, r.rows_rejected as f64, &num)?;
+        ws.write_number_with_format(row, 7, r.rows_skipped as f64, &num)?;
         if let Some(d) = r.first {
-            ws.write_number_with_format(row, 7, serial_of(d), &date)?;
-        }
-        if let Some(d) = r.last {
             ws.write_number_with_format(row, 8, serial_of(d), &date)?;
         }
-        cx.input.put(ws, row, 9, &r.review_reference, &wrap)?;
-        cx.input.put(ws, row, 10, &r.note, &wrap)?;
+        if let Some(d) = r.last {
+            ws.write_number_with_format(row, 9, serial_of(d), &date)?;
+        }
+        cx.input.put(ws, row, 10, &r.review_reference, &wrap)?;
+        cx.input.put(ws, row, 11, &r.note, &wrap)?;
         fit_row(
             ws,
             row,
@@ -1592,7 +1603,7 @@ fn write_returns(wb: &mut Workbook, cx: &mut Ctx, stream: bool) -> Result<(), Xl
             ]),
         )?;
     }
-    ws.autofilter(0, 0, (returns.len() as u32).max(1), 10)?;
+    ws.autofilter(0, 0, (returns.len() as u32).max(1), 11)?;
     end_stream(ws, returns.len() as u32 + 1, stream)
 }
 

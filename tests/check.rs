@@ -86,38 +86,10 @@ fn summary_n(entry: &Value, k: &str) -> u64 {
     entry["summary"][k].as_u64().unwrap()
 }
 
-/// Converts workbooks to .ods with LibreOffice; `None` when it is not
-/// installed (the ods part of a test is then skipped with a note).
+/// Converts workbooks to .ods with LibreOffice (required: the test fails
+/// without it).
 fn to_ods(files: &[PathBuf], out: &Path) -> Option<Vec<PathBuf>> {
-    let soffice = ["soffice", "libreoffice"].into_iter().find(|b| {
-        std::process::Command::new(b)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    });
-    let Some(soffice) = soffice else {
-        eprintln!("soffice is not installed: skipping the .ods part of this test");
-        return None;
-    };
-    let profile = tempfile::tempdir().unwrap();
-    let status = std::process::Command::new(soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.path().display()
-        ))
-        .args(["--headless", "--convert-to", "ods", "--outdir"])
-        .arg(out)
-        .args(files)
-        .output()
-        .unwrap();
-    assert!(status.status.success(), "soffice failed: {status:?}");
-    Some(
-        files
-            .iter()
-            .map(|f| out.join(f.with_extension("ods").file_name().unwrap()))
-            .inspect(|p| assert!(p.exists(), "{} was not written", p.display()))
-            .collect(),
-    )
+    Some(common::soffice_convert(files, "ods", out))
 }
 
 fn text(v: &V) -> String {

@@ -444,41 +444,10 @@ fn media_boxes(pdf: &[u8]) -> Vec<(f64, f64)> {
 
 #[test]
 fn libreoffice_converts_it_to_landscape_pages() {
-    let soffice = ["soffice", "libreoffice"].into_iter().find(|s| {
-        std::process::Command::new(s)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    });
-    let Some(soffice) = soffice else {
-        eprintln!("SKIPPED: LibreOffice (soffice) is not installed, so the workbook was not converted to PDF; install libreoffice-calc to run this test");
-        return;
-    };
     let tmp = tempfile::tempdir().unwrap();
     let out = merged(tmp.path(), &[]);
     let pdf_dir = tmp.path().join("pdf");
-    // A private profile, so that tests running side by side do not share one.
-    let profile = format!(
-        "-env:UserInstallation=file://{}",
-        tmp.path().join("lo-profile").display()
-    );
-    let o = std::process::Command::new(soffice)
-        .args([
-            profile.as_str(),
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(&pdf_dir)
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "soffice failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::soffice_convert(std::slice::from_ref(&out), "pdf", &pdf_dir);
     let pdf = std::fs::read(pdf_dir.join("merged.pdf")).expect("a PDF");
     assert!(pdf.starts_with(b"%PDF"));
     let boxes = media_boxes(&pdf);

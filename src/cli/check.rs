@@ -189,7 +189,8 @@ pub fn run(args: CheckArgs) -> i32 {
 
 fn count(findings: &[Finding]) -> (usize, usize) {
     let e = findings.iter().filter(|f| f.is_error()).count();
-    (e, findings.len() - e)
+    let w = findings.iter().filter(|f| f.is_warning()).count();
+    (e, w)
 }
 
 /// Two of the files checked together from the same agency (after folding

@@ -258,3 +258,49 @@ pub fn col(rows: &[Vec<Data>], heading: &str) -> usize {
         .position(|d| text(d) == heading)
         .unwrap_or_else(|| panic!("no heading {heading}"))
 }
+
+/// Converts files with LibreOffice (headless) to `to` (a filter such as
+/// `ods`, `xlsx`, `docx`, `pdf`, `xls`, or `txt:Text (encoded):UTF8`) into
+/// `out_dir`, and returns the converted paths in the order given.
+///
+/// LibreOffice is required: `./scripts/test` installs it when missing, and
+/// this panics (the test fails, never skips) when it is not there. Each call
+/// uses a private profile so that tests running side by side do not share
+/// one.
+pub fn soffice_convert(files: &[PathBuf], to: &str, out_dir: &Path) -> Vec<PathBuf> {
+    let soffice = ["soffice", "libreoffice"]
+        .into_iter()
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .expect(
+            "LibreOffice (soffice) is not installed: run ./scripts/test, which installs \
+             libreoffice-calc and libreoffice-writer, or install them by hand",
+        );
+    std::fs::create_dir_all(out_dir).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(out_dir)
+        .args(files)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "soffice failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let ext = to.split(':').next().unwrap();
+    files
+        .iter()
+        .map(|f| out_dir.join(f.with_extension(ext).file_name().unwrap()))
+        .inspect(|p| assert!(p.exists(), "LibreOffice did not write {}", p.display()))
+        .collect()
+}
