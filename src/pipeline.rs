@@ -372,7 +372,7 @@ const RELEASE_ABOVE_EVENTS: usize = 20_000;
 /// added up: on the L workload (500,000 events) the peak fell from 1,151
 /// to 924 MB with this call when it was added, and building the workbook
 /// got faster (8.4 to 7.1 s), fresh pages being what it costs on a VM
-/// (docs/performance.md, run 9). A no-op where the allocator is not glibc's
+/// (docs/performance-history.md, run 9). A no-op where the allocator is not glibc's
 /// (Windows, macOS, musl), which hand large freed blocks back themselves.
 fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]

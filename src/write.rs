@@ -1051,7 +1051,7 @@ fn end_stream(ws: &mut Worksheet, next: u32, stream: bool) -> Result<(), XlsxErr
 /// is leaner, and it also spares a thread: rust_xlsxwriter builds each
 /// in-memory sheet's XML on a thread of its own when it saves, which for
 /// a batch of small reviews meant six threads started and stopped per
-/// workbook (docs/performance.md, run 8). A streamed sheet must be written
+/// workbook (docs/performance-history.md, run 8). A streamed sheet must be written
 /// row by row, each row's cells and height before any later row: a write
 /// to a row already written is dropped. `tests/stream.rs` compares every
 /// sheet, cell by cell and row height by row height, with the in-memory
