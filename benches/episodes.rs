@@ -6,7 +6,7 @@
 use std::hint::black_box;
 
 use chronomerge::episodes::{analyse, EpisodeConfig};
-use chronomerge::synth::{generate, SynthConfig};
+use chronomerge_testdata::synth::{generate, SynthConfig};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 fn bench(c: &mut Criterion) {

@@ -96,8 +96,8 @@ fn ensure(w: &Workload) -> PathBuf {
             w.events,
             dir.display()
         );
-        let spec = chronomerge::generate::scale_review(w.agencies, w.events, 1);
-        chronomerge::generate::write_review(&dir, &spec).expect("generate workload");
+        let spec = chronomerge_testdata::generate::scale_review(w.agencies, w.events, 1);
+        chronomerge_testdata::generate::write_review(&dir, &spec).expect("generate workload");
         std::fs::write(&marker, b"").expect("marker");
     }
     dir
@@ -190,7 +190,9 @@ fn merge_episodes(c: &mut Criterion) {
     }
     // synth::SynthConfig::sized: short Details, far cheaper per event than
     // the generated returns; kept for comparison with benches/episodes.rs.
-    let review = chronomerge::synth::generate(&chronomerge::synth::SynthConfig::sized(10_000, 1));
+    let review = chronomerge_testdata::synth::generate(
+        &chronomerge_testdata::synth::SynthConfig::sized(10_000, 1),
+    );
     g.throughput(Throughput::Elements(review.chronology.events.len() as u64));
     g.bench_function("analyse_synth_10000", |b| {
         b.iter(|| chronomerge::episodes::analyse(&review.chronology, &episode_cfg))

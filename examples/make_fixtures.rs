@@ -15,7 +15,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chronomerge::generate::{sample_review, scale_review_over, write_review, ReturnFormat};
+use chronomerge_testdata::generate::{
+    sample_review, scale_review_over, write_review, ReturnFormat,
+};
 
 fn usage() -> ExitCode {
     eprintln!(

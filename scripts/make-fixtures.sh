@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuild the bundled sample review from scratch: generate the returns with
-# the seeded generator (examples/make_fixtures.rs), then re-save the returns
-# meant to arrive as .ods / .xls with LibreOffice.
+# the seeded generator of the testdata crate (testdata/src/generate.rs, run by
+# examples/make_fixtures.rs), then re-save the returns meant to arrive as
+# .ods / .xls with LibreOffice.
 #
 #   scripts/make-fixtures.sh [DIR]        default fixtures/sample-review
 #

@@ -193,9 +193,9 @@ fn streamed_and_in_memory_workbooks_are_the_same() {
     // Past 2,048 events the rows are written on a thread of their own while
     // the save compresses them (src/write/splice.rs).
     let dir = tempfile::tempdir().unwrap();
-    chronomerge::generate::write_review(
+    chronomerge_testdata::generate::write_review(
         dir.path(),
-        &chronomerge::generate::scale_review(4, 800, 7),
+        &chronomerge_testdata::generate::scale_review(4, 800, 7),
     )
     .unwrap();
     let generated = merged(dir.path());

@@ -3,7 +3,7 @@
 //!
 //! Everything here is deterministic: the same [`ReturnSpec`] (and so the same
 //! seed) always gives the same rows and byte-identical `.xlsx` and `.csv`
-//! files. The randomness is a tiny [`SplitMix64`], so no `rand` dependency.
+//! files. The randomness is the crate's one seeded [`Rng`].
 //!
 //! The returns follow the input contract (`TEMPLATE.md`, template v1): a
 //! workbook with the sheets `Guidance`, `Agency details` (labels in column A,
@@ -16,7 +16,7 @@
 //!
 //! ```no_run
 //! use chrono::NaiveDate;
-//! use chronomerge::generate::{write_xlsx, AgencyKind, ReturnSpec};
+//! use chronomerge_testdata::generate::{write_xlsx, AgencyKind, ReturnSpec};
 //! let period = (
 //!     NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
 //!     NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
@@ -32,6 +32,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+use crate::Rng;
 
 /// The headings of row 1 of the `Chronology` sheet, in column order (A–J).
 pub const CHRONOLOGY_HEADINGS: [&str; 10] = [
@@ -58,7 +60,7 @@ pub const DETAILS_LABELS: [&str; 6] = [
 ];
 
 /// The event types of the template, copied from TEMPLATE.md on purpose
-/// rather than taken from [`crate::model::EVENT_TYPES`]: the generator
+/// rather than taken from [`chronomerge::model::EVENT_TYPES`]: the generator
 /// plays an agency following the written contract, so a change to the
 /// engine's list that drifts from the contract makes the fixtures' checks
 /// fail instead of silently following it.
@@ -101,59 +103,6 @@ pub enum GenerateError {
     /// Text could not be encoded as Windows-1252.
     #[error("{0}")]
     Encoding(String),
-}
-
-/// A tiny, fast, seedable PRNG (splitmix64): enough for invented test data.
-#[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    /// A generator started from `seed`.
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`0` when `n` is `0`).
-    pub fn below(&mut self, n: u64) -> u64 {
-        if n == 0 {
-            0
-        } else {
-            ((self.next_u64() as u128 * n as u128) >> 64) as u64
-        }
-    }
-
-    /// A number in `lo..=hi`.
-    pub fn range(&mut self, lo: usize, hi: usize) -> usize {
-        if hi <= lo {
-            lo
-        } else {
-            lo + self.below((hi - lo + 1) as u64) as usize
-        }
-    }
-
-    /// A float in `[0, 1)`.
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// True with probability `p`.
-    pub fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-
-    /// One element of a non-empty slice.
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
 }
 
 /// The kind of agency, which decides the entries it writes.
@@ -931,7 +880,7 @@ fn ordinal(day: u32) -> &'static str {
 /// `d` written as a UK user might type it, in one of several exact-day forms
 /// (`05/03/2019`, `5/3/19`, `5 March 2019`, `5th Mar 2019`, `2019-03-05`,
 /// `Tuesday 5 March 2019`, `05-Mar-19`, `5.3.2019`, `05-03-2019`).
-pub fn uk_date_text(d: NaiveDate, rng: &mut SplitMix64) -> String {
+pub fn uk_date_text(d: NaiveDate, rng: &mut Rng) -> String {
     let (y, m, day) = (d.year(), d.month(), d.day());
     let month = MONTHS[m as usize - 1];
     let mon = &month[..3];
@@ -949,7 +898,7 @@ pub fn uk_date_text(d: NaiveDate, rng: &mut SplitMix64) -> String {
 }
 
 /// The month of `d` as a partial date: `March 2019` or `03/2019`.
-pub fn partial_date_text(d: NaiveDate, rng: &mut SplitMix64) -> String {
+pub fn partial_date_text(d: NaiveDate, rng: &mut Rng) -> String {
     if rng.chance(0.7) {
         format!("{} {}", MONTHS[d.month0() as usize], d.year())
     } else {
@@ -959,7 +908,7 @@ pub fn partial_date_text(d: NaiveDate, rng: &mut SplitMix64) -> String {
 
 /// `d` marked approximate: `c. 5 March 2019`, `?05/03/2019`, `approx 5/3/19`,
 /// `circa 5 March 2019`.
-pub fn approx_date_text(d: NaiveDate, rng: &mut SplitMix64) -> String {
+pub fn approx_date_text(d: NaiveDate, rng: &mut Rng) -> String {
     let (y, m, day) = (d.year(), d.month(), d.day());
     let month = MONTHS[m as usize - 1];
     match rng.below(4) {
@@ -970,7 +919,7 @@ pub fn approx_date_text(d: NaiveDate, rng: &mut SplitMix64) -> String {
     }
 }
 
-fn time_text(t: NaiveTime, rng: &mut SplitMix64) -> String {
+fn time_text(t: NaiveTime, rng: &mut Rng) -> String {
     let (h, m) = (t.hour(), t.minute());
     match rng.below(5) {
         0 => {
@@ -987,7 +936,7 @@ fn time_text(t: NaiveTime, rng: &mut SplitMix64) -> String {
     }
 }
 
-fn details_text(base: &str, rng: &mut SplitMix64, (lo, hi): (usize, usize)) -> String {
+fn details_text(base: &str, rng: &mut Rng, (lo, hi): (usize, usize)) -> String {
     let target = rng.range(lo, hi.max(lo));
     let mut text = base.to_string();
     let mut guard = 0;
@@ -1007,7 +956,7 @@ fn details_text(base: &str, rng: &mut SplitMix64, (lo, hi): (usize, usize)) -> S
 /// the planted rows slotted in by their sort day (a row without one at a
 /// seeded position). Same spec, same rows.
 pub fn plan_rows(spec: &ReturnSpec) -> Vec<Row> {
-    let mut rng = SplitMix64::new(spec.seed);
+    let mut rng = Rng::new(spec.seed);
     let (from, to) = spec.period;
     let span = (to - from).num_days().max(0) as u64;
     let mut days: Vec<NaiveDate> = (0..spec.events)
@@ -1540,7 +1489,7 @@ const COLOURS: [&str; 12] = [
 /// 2022-01-01..2024-06-30, reference `BENCH-<seed>`.
 ///
 /// ```
-/// let spec = chronomerge::generate::scale_review(3, 100, 1);
+/// let spec = chronomerge_testdata::generate::scale_review(3, 100, 1);
 /// assert_eq!(spec.returns.len(), 3);
 /// assert_eq!(spec.reference, "BENCH-1");
 /// ```
@@ -1556,7 +1505,7 @@ pub fn scale_review(agencies: usize, events: usize, seed: u64) -> ReviewSpec {
 /// use chrono::NaiveDate;
 /// let from = NaiveDate::from_ymd_opt(2004, 7, 1).unwrap();
 /// let to = NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
-/// let spec = chronomerge::generate::scale_review_over(2, 10, 1, (from, to));
+/// let spec = chronomerge_testdata::generate::scale_review_over(2, 10, 1, (from, to));
 /// assert_eq!(spec.period, (from, to));
 /// ```
 pub fn scale_review_over(
@@ -1780,20 +1729,6 @@ mod tests {
     }
 
     #[test]
-    fn splitmix_is_deterministic_and_in_range() {
-        let mut a = SplitMix64::new(42);
-        let mut b = SplitMix64::new(42);
-        for _ in 0..1000 {
-            assert_eq!(a.next_u64(), b.next_u64());
-            let r = a.range(3, 7);
-            b.range(3, 7);
-            assert!((3..=7).contains(&r));
-            assert!(a.unit() < 1.0);
-            b.unit();
-        }
-    }
-
-    #[test]
     fn plan_is_deterministic_and_counts_rows() {
         let mut s = spec(9);
         s.extra_rows
@@ -1953,10 +1888,8 @@ mod tests {
     /// .xls re-saves, Windows-1252 CSV): same rows, same dates.
     #[test]
     fn committed_sample_review_matches_the_spec() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-review");
-        if !dir.exists() {
-            return;
-        }
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/sample-review");
+        assert!(dir.is_dir(), "{} is missing", dir.display());
         let spec = sample_review();
         for r in &spec.returns {
             let rows = plan_rows(&r.spec);
@@ -2015,7 +1948,7 @@ mod tests {
 
     #[test]
     fn text_dates_are_varied_uk_forms() {
-        let mut rng = SplitMix64::new(1);
+        let mut rng = Rng::new(1);
         let d = ymd(2019, 3, 5);
         let forms: std::collections::BTreeSet<String> =
             (0..200).map(|_| uk_date_text(d, &mut rng)).collect();

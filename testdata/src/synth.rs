@@ -19,11 +19,11 @@
 //!   their period) and author's notes, which must not create clusters.
 //!
 //! Only invented roles appear ("Child A", "Mother", "Health visitor"),
-//! never names. Everything comes from a seeded PRNG, so the same
+//! never names. Everything comes from the crate's seeded [`Rng`], so the same
 //! [`SynthConfig`] always gives the same review.
 //!
 //! ```
-//! use chronomerge::synth::{generate, SynthConfig};
+//! use chronomerge_testdata::synth::{generate, SynthConfig};
 //! let review = generate(&SynthConfig { seed: 7, ..SynthConfig::default() });
 //! assert_eq!(review.chronology.agencies.len(), 6);
 //! assert_eq!(review.truth.episodes.len(), 4);
@@ -35,69 +35,18 @@ use std::collections::BTreeSet;
 use chrono::{Duration, NaiveDate, NaiveTime};
 use serde::Serialize;
 
-use crate::dates::{DateValue, Precision};
-use crate::merge::{event_order, Agency, Chronology};
-use crate::model::{Event, Origin, EVENT_TYPES};
+use chronomerge::dates::{DateValue, Precision};
+use chronomerge::merge::{event_order, Agency, Chronology};
+use chronomerge::model::{Event, Origin, EVENT_TYPES};
 
-/// A small, fast, seeded pseudo-random generator (SplitMix64).
-///
-/// ```
-/// use chronomerge::synth::Rng;
-/// let mut a = Rng::new(1);
-/// let mut b = Rng::new(1);
-/// assert_eq!(a.next_u64(), b.next_u64());
-/// assert!(a.below(10) < 10);
-/// ```
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n > 0`).
-    pub fn below(&mut self, n: u64) -> u64 {
-        (((self.next_u64() >> 11) as u128 * n as u128) >> 53) as u64
-    }
-
-    /// A number in `lo..=hi`.
-    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + self.below((hi - lo + 1) as u64) as i64
-    }
-
-    /// A float in `[0, 1)`.
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// True with probability `p`.
-    pub fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-
-    /// One item of a non-empty slice.
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
+use crate::Rng;
 
 /// What to generate. [`Default`] gives a realistic review: 6 agencies over
 /// three years, about 30 routine entries per agency a year, 4 planted
 /// episodes and 3 single-agency bursts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SynthConfig {
-    /// PRNG seed.
+    /// The seed of the random generator.
     pub seed: u64,
     /// Number of agencies (at least 2).
     pub agencies: usize,
@@ -145,7 +94,7 @@ impl SynthConfig {
     /// with planted episodes and bursts in proportion.
     ///
     /// ```
-    /// use chronomerge::synth::{generate, SynthConfig};
+    /// use chronomerge_testdata::synth::{generate, SynthConfig};
     /// let r = generate(&SynthConfig::sized(5_000, 3));
     /// let n = r.chronology.events.len();
     /// assert!(n > 4_000 && n < 6_000, "{n}");
