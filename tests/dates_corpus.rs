@@ -1035,7 +1035,15 @@ fn uncertain_times_are_read_and_marked() {
     for s in ["14:00", "14h30", "2.30pm"] {
         assert!(!parse_time_value(s).unwrap().approximate, "{s:?}");
     }
-    for s in ["?", "approx", "?25:00", "14:00 (approx", "14:00 ()", "late 14:00", "14:00 ?? x"] {
+    for s in [
+        "?",
+        "approx",
+        "?25:00",
+        "14:00 (approx",
+        "14:00 ()",
+        "late 14:00",
+        "14:00 ?? x",
+    ] {
         assert!(parse_time_value(s).is_err(), "{s:?}");
     }
     let v = read_time_value(&Cell::Number(1430.0)).unwrap().unwrap();
