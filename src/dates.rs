@@ -49,6 +49,11 @@ pub struct DateValue {
     pub end_precision: Precision,
     /// A time given in the Date cell itself (`5/3/2019 14:30`).
     pub time: Option<NaiveTime>,
+    /// The event's time was marked uncertain (`?14:00`, `approx 14:00` in
+    /// the Time cell): it is kept, sorts as written, and is shown as
+    /// approximate. Set by the caller that reads the Time cell
+    /// ([`read_time_value`]); the date parser leaves it `false`.
+    pub time_approximate: bool,
 }
 
 impl DateValue {
@@ -61,6 +66,7 @@ impl DateValue {
             end: None,
             end_precision: Precision::Day,
             time: None,
+            time_approximate: false,
         }
     }
 
@@ -73,7 +79,8 @@ impl DateValue {
     }
 
     /// What the reader must know, for the `Date note` column
-    /// (`partial (month)`, `approximate`, `ends 10/05/2019`), joined by `; `.
+    /// (`partial (month)`, `approximate`, `ends 10/05/2019`,
+    /// `time approximate`), joined by `; `.
     ///
     /// ```
     /// use chronomerge::dates::{DateValue, Precision};
@@ -95,6 +102,9 @@ impl DateValue {
         }
         if let Some(end) = self.end {
             parts.push(format!("ends {}", render_partial(end, self.end_precision)));
+        }
+        if self.time_approximate {
+            parts.push("time approximate".into());
         }
         parts.join("; ")
     }
@@ -223,9 +233,12 @@ const SERIAL_MAX_DAY: i64 = 2_958_465;
 ///
 /// Date cells and serials must be 1900-system serials (ingest adds
 /// [`EPOCH_1904_OFFSET`] for 1904 workbooks). A plain number is read as a
-/// year when it is a whole number 1900–2100, as a serial (with
+/// year when it is a whole number 1900–2100, as `yyyymmdd` when it is a
+/// whole number 19000101–21001231 (`20160522`, typed into a cell the
+/// spreadsheet took as a number), as a serial (with
 /// [`DateWarning::SerialNumber`]) when it falls 1905–2100, and is
-/// unreadable otherwise.
+/// unreadable otherwise. Text holding only a five-digit number (`43529`,
+/// a serial stored as text) is read as the serial, with the same warning.
 ///
 /// ```
 /// use chronomerge::dates::{read_date_cell, DateContext, DateProblem};
@@ -270,14 +283,17 @@ pub fn read_date_cell(cell: &Cell, ctx: &DateContext) -> Result<DateRead, DatePr
                     warnings: Vec::new(),
                 });
             }
-            if !(NUMBER_SERIAL_MIN..NUMBER_SERIAL_MAX).contains(&n) {
-                return Err(DateProblem::Unreadable(shown()));
+            if n.fract() == 0.0 && (YYYYMMDD_MIN..=YYYYMMDD_MAX).contains(&n) {
+                // 20160522 typed into a cell the spreadsheet took as a number.
+                let v = n as u32;
+                return NaiveDate::from_ymd_opt((v / 10_000) as i32, v / 100 % 100, v % 100)
+                    .map(|d| DateRead {
+                        value: DateValue::day(d),
+                        warnings: Vec::new(),
+                    })
+                    .ok_or_else(|| DateProblem::Invalid(shown()));
             }
-            let dt = serial_to_datetime(n).ok_or_else(|| DateProblem::Unreadable(shown()))?;
-            Ok(DateRead {
-                value: value_from_datetime(dt),
-                warnings: vec![DateWarning::SerialNumber(shown())],
-            })
+            serial_number_date(n, shown)
         }
         Cell::IsoDateTime(s) => {
             let mut r = parse_date(s, ctx)?;
@@ -289,6 +305,24 @@ pub fn read_date_cell(cell: &Cell, ctx: &DateContext) -> Result<DateRead, DatePr
         }
         other => Err(DateProblem::Unreadable(other.to_text())),
     }
+}
+
+/// The smallest and largest `yyyymmdd` read from a plain number or an
+/// eight-digit text: years 1900–2100, like the years read alone.
+const YYYYMMDD_MIN: f64 = 19_000_101.0;
+const YYYYMMDD_MAX: f64 = 21_001_231.0;
+
+/// A plain number (or a Date cell's text that is only a number, `43529`)
+/// read as an Excel serial, with [`DateWarning::SerialNumber`].
+fn serial_number_date(n: f64, shown: impl Fn() -> String) -> Result<DateRead, DateProblem> {
+    if !(NUMBER_SERIAL_MIN..NUMBER_SERIAL_MAX).contains(&n) {
+        return Err(DateProblem::Unreadable(shown()));
+    }
+    let dt = serial_to_datetime(n).ok_or_else(|| DateProblem::Unreadable(shown()))?;
+    Ok(DateRead {
+        value: value_from_datetime(dt),
+        warnings: vec![DateWarning::SerialNumber(shown())],
+    })
 }
 
 fn value_from_datetime(dt: NaiveDateTime) -> DateValue {
@@ -803,6 +837,21 @@ impl<'a> Parser<'a> {
         }
         let t = *self.at(0).ok_or(Fail::Unreadable)?;
         match t.k {
+            Tk::Num if t.nd == 8 && !t.ord => {
+                // yyyymmdd (20160522), as case systems export dates. A
+                // day-first reading (ddmmyyyy) would need a year 1900–2100
+                // in the last four digits, which the month and day here
+                // can never give, so there is nothing to guess.
+                let y = (t.v / 10_000) as i32;
+                if !(1900..=2100).contains(&y) {
+                    return Err(Fail::Unreadable);
+                }
+                pc.y = Some(y);
+                pc.m = Some(t.v / 100 % 100);
+                pc.d = Some(t.v % 100);
+                self.i += 1;
+                Ok(pc)
+            }
             Tk::Num if t.nd == 4 && !t.ord => {
                 // Year first: 2019, 2019-03, 2019-03-05.
                 if t.v < 1000 {
@@ -901,6 +950,28 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The whole rest of the text is a number of five digits, with or
+    /// without a decimal fraction (`43529`, `43529.5`): a serial.
+    fn serial_text(&self) -> Option<f64> {
+        let rest = &self.t[self.i..];
+        let whole = |t: &Tok| t.k == Tk::Num && t.nd == 5 && !t.ord;
+        match rest {
+            [n] if whole(n) => Some(n.v as f64),
+            [n, dot, f]
+                if whole(n)
+                    && dot.k == Tk::Dot
+                    && !dot.sp
+                    && f.k == Tk::Num
+                    && !f.sp
+                    && !f.ord
+                    && f.nd <= 9 =>
+            {
+                Some(n.v as f64 + f.v as f64 / 10f64.powi(f.nd as i32))
+            }
+            _ => None,
+        }
+    }
+
     /// The year after a month name, if there is one.
     fn year_after_month(&mut self, pc: &mut Piece, ctx: &DateContext, month_first: bool) {
         let save = self.i;
@@ -987,6 +1058,14 @@ impl<'a> Parser<'a> {
                             self.i += 2; // fraction of a second
                         }
                     }
+                } else if self.kind(0) == Some(Tk::Hrs)
+                    && self.at(0).is_some_and(|x| !x.sp)
+                    && self.num_at(1, 2..=2).is_some_and(|x| !x.sp && !x.ord)
+                {
+                    // 14h30, as a French or Belgian writer puts it.
+                    m = self.at(1).expect("checked").v;
+                    minutes = true;
+                    self.i += 2;
                 }
             }
             Tk::Num if (3..=4).contains(&t.nd) => {
@@ -1120,6 +1199,11 @@ fn parse_date_inner(t: &str, ctx: &DateContext) -> Res<DateRead> {
     };
     // A leading apostrophe is a spreadsheet's mark for text.
     p.eat(Tk::Apos);
+    if let Some(n) = p.serial_text() {
+        // `43529`: a serial number stored as text (a CSV export, a column
+        // formatted as text), read as the number would be.
+        return serial_number_date(n, || t.to_string()).map_err(|_| Fail::Unreadable);
+    }
     let (mut approx, vague) = p.hedges();
     let mut first = p.piece(ctx)?;
     let mut second = None;
@@ -1195,6 +1279,7 @@ fn parse_date_inner(t: &str, ctx: &DateContext) -> Res<DateRead> {
         end: None,
         end_precision: precision,
         time: None,
+        time_approximate: false,
     };
     if let Some(e) = &second {
         let (end, end_precision) = resolve(*e, None)?;
@@ -1227,7 +1312,9 @@ fn parse_date_inner(t: &str, ctx: &DateContext) -> Res<DateRead> {
 
 /// Reads a date written as text, day first.
 ///
-/// Reads numeric dates (`05/03/2019`, `5.3.19`, `2019-03-05`), dates with
+/// Reads numeric dates (`05/03/2019`, `5.3.19`, `2019-03-05`, `20190305`,
+/// and a serial stored as text, `43529`, with
+/// [`DateWarning::SerialNumber`]), dates with
 /// month names (`5th Mar 2019`, `Tuesday 5 March 2019`, `05-Mar-19`),
 /// partial dates (`March 2019`, `03/2019`, `2019`), uncertain dates
 /// (`?22 May 2016`, `c. 2019`, `late May 2019`), ranges
@@ -1286,6 +1373,97 @@ pub fn parse_time(text: &str) -> Result<NaiveTime, TimeProblem> {
         return Err(bad());
     }
     Ok(tm)
+}
+
+/// A time of day as read from a Time cell, with whether the agency marked
+/// it uncertain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeValue {
+    /// The time of day.
+    pub time: NaiveTime,
+    /// Marked uncertain: `?14:00`, `c.14:00`, `approx 14:00`, `14:00?`,
+    /// `14:00 (approx)`.
+    pub approximate: bool,
+}
+
+/// Reads a time of day written as text, as [`parse_time`] does, and also
+/// a time marked uncertain the way a Date is (`?14:00`, `c. 14:00`,
+/// `approx 14:00`, `about 2pm`, `14:00?`, `14:00 (approx)`): the time is
+/// read and [`TimeValue::approximate`] says it was marked.
+///
+/// ```
+/// use chronomerge::dates::parse_time_value;
+/// use chrono::NaiveTime;
+/// let t = NaiveTime::from_hms_opt(14, 0, 0).unwrap();
+/// for s in ["?14:00", "c.14:00", "approx 14:00", "14:00?", "14:00 (approx)", "~1400"] {
+///     let v = parse_time_value(s).unwrap();
+///     assert_eq!((v.time, v.approximate), (t, true), "{s}");
+/// }
+/// assert!(!parse_time_value("14:00").unwrap().approximate);
+/// assert!(parse_time_value("?").is_err());
+/// assert!(parse_time_value("late 14:00").is_err());
+/// ```
+pub fn parse_time_value(text: &str) -> Result<TimeValue, TimeProblem> {
+    let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}');
+    let bad = || TimeProblem(t.to_string());
+    let toks = tokenize(t).ok_or_else(bad)?;
+    let mut p = Parser {
+        t: &toks.t[..toks.n],
+        i: 0,
+    };
+    let mut approximate = false;
+    loop {
+        if p.eat(Tk::Question) {
+            approximate = true;
+        } else if p.eat(Tk::Approx) {
+            p.eat(Tk::Dot);
+            approximate = true;
+        } else {
+            break;
+        }
+    }
+    let time = p.time().map_err(|_| bad())?;
+    // Trailing: `?`, `approx`, `(approx)`, `(?)`.
+    let paren = p.eat(Tk::LParen);
+    if p.eat(Tk::Question) {
+        approximate = true;
+    } else if p.eat(Tk::Approx) {
+        p.eat(Tk::Dot);
+        approximate = true;
+    } else if paren {
+        return Err(bad());
+    }
+    if paren && !p.eat(Tk::RParen) {
+        return Err(bad());
+    }
+    if !p.done() {
+        return Err(bad());
+    }
+    Ok(TimeValue { time, approximate })
+}
+
+/// Reads a Time cell of any kind as [`read_time_cell`] does, and also a
+/// text time marked uncertain ([`parse_time_value`]). `Ok(None)` for an
+/// empty cell.
+///
+/// ```
+/// use chronomerge::dates::read_time_value;
+/// use chronomerge::model::Cell;
+/// let v = read_time_value(&Cell::Text("?14:00".into())).unwrap().unwrap();
+/// assert_eq!(v.time.to_string(), "14:00:00");
+/// assert!(v.approximate);
+/// assert!(!read_time_value(&Cell::Number(1430.0)).unwrap().unwrap().approximate);
+/// ```
+pub fn read_time_value(cell: &Cell) -> Result<Option<TimeValue>, TimeProblem> {
+    match cell {
+        Cell::Text(t) if !t.trim().is_empty() => parse_time_value(t).map(Some),
+        other => read_time_cell(other).map(|t| {
+            t.map(|time| TimeValue {
+                time,
+                approximate: false,
+            })
+        }),
+    }
 }
 
 // ---------------------------------------------------------------------

@@ -93,6 +93,8 @@ pub struct JsonEvent<'a> {
     pub approximate: bool,
     /// Time of day `HH:MM`, if known.
     pub time: Option<String>,
+    /// The time was marked uncertain (`?14:00`, `approx 14:00`).
+    pub time_approximate: bool,
     /// The agency's name.
     pub agency: &'a str,
     /// Source of information.
@@ -283,6 +285,7 @@ pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
             date_end: ev.date.end,
             approximate: ev.date.approximate,
             time: ev.time.map(|t| t.format("%H:%M").to_string()),
+            time_approximate: ev.date.time_approximate,
             agency: name_ref(ev.agency),
             source: &ev.source,
             role: &ev.role,

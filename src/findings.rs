@@ -152,6 +152,10 @@ codes! {
     ChronologyEmpty = "chronology-empty", Warning, "Check with the agency whether it had no involvement in the period (then nothing to fix) or sent the blank template by mistake.";
     /// The return lists its events newest first.
     DateOrderReversed = "date-order-reversed", Warning, "Nothing to fix (events are merged by date); rows that break the newest-first order are listed separately. Ask the agency to list events oldest first next time.";
+    /// A row with content that is not an event (an instruction row, a
+    /// footer such as `End of chronology`, a totals row, the headings
+    /// repeated) was skipped and counted in `Rows skipped`.
+    RowNotEvent = "row-not-event", Warning, "Nothing from the row is merged. Check the text quoted: if it is an event after all, ask the agency to give its date, source and details; otherwise ask them to delete the row next time.";
 }
 
 /// The documentation page of every finding code, as Markdown: one table

@@ -567,6 +567,25 @@ fn chronology_sheet(
     Ok(())
 }
 
+/// Every text the template writes to guide the agency: each column's
+/// help title and input message (`Date (required)`, `Day first:
+/// 05/03/2019…`) and each line of the `Guidance` sheet. A row of these
+/// copied under the headings is an instruction row, not an event
+/// ([`crate::validate::not_an_event`]).
+pub fn guidance_texts() -> Vec<String> {
+    let mut v = Vec::new();
+    for col in Column::ALL {
+        let h = column_help(col);
+        v.push(h.title.to_string());
+        v.push(h.message.to_string());
+    }
+    for (heading, lines) in guidance_text() {
+        v.push(heading.to_string());
+        v.extend(lines);
+    }
+    v
+}
+
 /// The guidance sections: a heading and its lines.
 fn guidance_text() -> Vec<(&'static str, Vec<String>)> {
     vec![

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::dates::{read_date_cell, read_time_cell, DateContext, DateProblem, DateWarning};
+use crate::dates::{read_date_cell, read_time_value, DateContext, DateProblem, DateWarning};
 use crate::findings::{Code, Finding, Severity};
 use crate::model::{
     cell_ref, Cell, CheckedReturn, Column, Event, Format, Origin, RawReturn, RawRow, RawSheet,
@@ -469,6 +469,320 @@ fn is_note_marker(source: &str) -> bool {
     )
 }
 
+/// Why a row with content is not an event: what [`not_an_event`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotEvent {
+    /// The template's headings again (after a page break, above a pasted
+    /// block).
+    RepeatedHeading,
+    /// An instruction row: format placeholders (`dd/mm/yyyy`, `HH:MM`),
+    /// the template's own help text, examples (`e.g. GP record`).
+    Instruction,
+    /// A footer alone on its row: `End of chronology`.
+    Footer,
+    /// A totals row: `Total` in its first cell and nothing but numbers
+    /// (counts, a SUBTOTAL) in the others.
+    Total,
+}
+
+impl NotEvent {
+    /// The words used in the finding: `a repeated heading row` …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotEvent::RepeatedHeading => "a repeated heading row",
+            NotEvent::Instruction => "an instruction row",
+            NotEvent::Footer => "a footer",
+            NotEvent::Total => "a totals row",
+        }
+    }
+}
+
+/// The longest text (normalised) taken for a heading in a row that may
+/// repeat the headings.
+const HEADING_MAX_LEN: usize = 40;
+
+/// Labels of a totals row (normalised), in its first cell.
+const TOTAL_LABELS: &[&str] = &[
+    "total",
+    "totals",
+    "grand total",
+    "sub total",
+    "subtotal",
+    "total events",
+    "total entries",
+    "total rows",
+    "total number of events",
+    "total number of entries",
+    "number of events",
+    "number of entries",
+    "count",
+    "event count",
+    "row count",
+];
+
+/// Footers (normalised) read whole.
+const FOOTERS: &[&str] = &[
+    "end",
+    "the end",
+    "ends",
+    "chronology ends",
+    "chronology end",
+    "no further entries",
+    "no further events",
+    "no further records",
+    "no more entries",
+    "end of entries",
+];
+
+/// The last word of an `End of … chronology` footer.
+const FOOTER_NOUNS: &[&str] = &[
+    "chronology",
+    "return",
+    "document",
+    "entries",
+    "records",
+    "events",
+    "submission",
+];
+
+/// Words a format placeholder is made of (`dd/mm/yyyy`, `HH:MM (24hr)`,
+/// `Date (dd/mm/yy)`), and those of them that say it is one.
+const FORMAT_WORDS: &[&str] = &[
+    "d", "dd", "m", "mm", "mmm", "mmmm", "yy", "yyyy", "ddmmyy", "ddmmyyyy", "h", "hh", "hhmm",
+    "ss", "hrs", "24hr", "24hrs", "24h", "24", "hour", "hours", "clock", "format", "date", "time",
+    "or", "e", "g", "eg", "required", "optional",
+];
+const FORMAT_MARKS: &[&str] = &[
+    "dd", "mm", "mmm", "yy", "yyyy", "ddmmyy", "ddmmyyyy", "hh", "hhmm",
+];
+
+/// Texts (normalised) that mark a cell as part of an instruction row but
+/// are not enough on their own.
+const INSTRUCTION_WEAK: &[&str] = &[
+    "required",
+    "optional",
+    "mandatory",
+    "required field",
+    "optional field",
+    "choose from the list",
+    "choose from list",
+    "select from the list",
+    "select from list",
+    "choose from drop down",
+    "select from drop down",
+    "drop down",
+    "dropdown",
+    "see guidance",
+];
+
+/// How a cell of a row that may be an instruction row reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Instruction {
+    /// Placeholder, the template's help text, an example: an instruction.
+    Strong,
+    /// A heading, `required`, `1, 2, 3`: fits an instruction row.
+    Weak,
+    /// Anything else: the row is not an instruction row.
+    No,
+}
+
+/// The template's guidance texts, normalised, once.
+fn guidance_keys() -> &'static HashSet<String> {
+    static KEYS: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        crate::template::guidance_texts()
+            .iter()
+            .map(|t| normalise(t))
+            .collect()
+    })
+}
+
+fn instruction_kind(key: &str, heading: bool) -> Instruction {
+    if guidance_keys().contains(key)
+        || key.starts_with("e g ")
+        || key.starts_with("eg ")
+        || key.starts_with("for example ")
+        || key.starts_with("example ")
+    {
+        return Instruction::Strong;
+    }
+    let words = || key.split(' ');
+    if words().all(|w| FORMAT_WORDS.contains(&w)) && words().any(|w| FORMAT_MARKS.contains(&w)) {
+        return Instruction::Strong;
+    }
+    if heading
+        || INSTRUCTION_WEAK.contains(&key)
+        || (words().count() >= 2
+            && words().all(|w| w.len() <= 3 && w.bytes().all(|b| b.is_ascii_digit())))
+    {
+        return Instruction::Weak;
+    }
+    Instruction::No
+}
+
+fn is_footer(key: &str) -> bool {
+    if FOOTERS.contains(&key) {
+        return true;
+    }
+    let w: Vec<&str> = key.split(' ').collect();
+    (3..=7).contains(&w.len())
+        && w[0] == "end"
+        && w[1] == "of"
+        && FOOTER_NOUNS.contains(&w[w.len() - 1])
+        && w[2..]
+            .iter()
+            .all(|x| !x.bytes().any(|b| b.is_ascii_digit()))
+}
+
+/// What a totals row holds beside its label: a number, text that is only
+/// a number (a count in a CSV export), or the error value of a total that
+/// could not be worked out (LibreOffice shows `#VALUE!` for a table's
+/// SUBTOTAL it cannot resolve).
+fn is_total_value(c: &Cell) -> bool {
+    match c {
+        Cell::Number(_) | Cell::Error(_) => true,
+        Cell::Text(t) => t.trim().parse::<f64>().is_ok_and(f64::is_finite) || is_error_text(t),
+        _ => false,
+    }
+}
+
+/// Whether a row with content is not an event, and what it is.
+///
+/// The rule is conservative: a row is skipped only when its Date cell
+/// holds no date (a date cell, a number from 1900, text starting with a
+/// digit or any text read as a date is always an event's) and every cell
+/// with content fits one of:
+///
+/// - a **repeated heading row**: at least three cells, each the heading
+///   above it or a template heading;
+/// - an **instruction row**: each cell a format placeholder
+///   (`dd/mm/yyyy`, `HH:MM`), the template's own help or guidance text, an
+///   example (`e.g. GP record`), a heading, `required`/`optional` or
+///   `1, 2, 3`, with at least one of the first three;
+/// - a **footer**: one cell alone on its row, `End of chronology`,
+///   `End of the police return`, `No further entries` … (`End of …` must
+///   end with chronology, return, document, entries, records, events or
+///   submission);
+/// - a **totals row**: `Total` (`Totals`, `Grand total`, `Count` …) in its
+///   first cell with content and nothing but numbers (or the error value
+///   of a broken SUBTOTAL) in the others.
+///
+/// Anything else stays a row to merge or reject with its reasons: a row
+/// whose Details say *end of chronology period review meeting* with a date
+/// and a source is an event. `header` is the header row's cells.
+///
+/// ```
+/// use chronomerge::model::{Cell, RawRow};
+/// use chronomerge::validate::{not_an_event, ColumnMap, NotEvent};
+/// let mut map = ColumnMap::default();
+/// for i in 0..10 { map.cols[i] = Some(i); }
+/// let row = |cells: &[&str]| RawRow {
+///     row: 2,
+///     cells: cells.iter().map(|s| if s.is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }).collect(),
+/// };
+/// assert_eq!(not_an_event(&row(&["dd/mm/yyyy", "HH:MM"]), &map, &[]), Some(NotEvent::Instruction));
+/// assert_eq!(not_an_event(&row(&["", "", "", "", "", "", "", "End of chronology"]), &map, &[]), Some(NotEvent::Footer));
+/// assert_eq!(not_an_event(&row(&["05/03/2019", "", "", "GP", "", "", "", "End of chronology period review meeting"]), &map, &[]), None);
+/// ```
+pub fn not_an_event(row: &RawRow, map: &ColumnMap, header: &[Cell]) -> Option<NotEvent> {
+    // An ordinary event's Date cell settles it at once, without a copy:
+    // a date cell, a number that may be a year or a serial, text starting
+    // with a digit, or any text the date parser reads (`March 2019`,
+    // `c. 2019`; whether the date is in the future does not matter here).
+    if let Some(dc) = map.cols[Column::Date.index()] {
+        match row.cells.get(dc) {
+            Some(Cell::DateTime { .. } | Cell::IsoDateTime(_)) => return None,
+            Some(Cell::Number(n)) if *n >= 1900.0 => return None,
+            Some(Cell::Text(t))
+                if t.trim_start().starts_with(|c: char| c.is_ascii_digit())
+                    || crate::dates::parse_date(t, &any_day()).is_ok() =>
+            {
+                return None
+            }
+            _ => {}
+        }
+    }
+    let cells: Vec<(usize, &Cell)> = row
+        .cells
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_blank())
+        .collect();
+    let (&(_, first), rest) = cells.split_first()?;
+    let first_key = normalise(&first.to_text());
+    if TOTAL_LABELS.contains(&first_key.as_str()) && rest.iter().all(|(_, c)| is_total_value(c)) {
+        return Some(NotEvent::Total);
+    }
+    if rest.is_empty() && is_footer(&first_key) {
+        return Some(NotEvent::Footer);
+    }
+    // A heading is short: a long text that holds a heading's words
+    // (`… its date and time are checked`) is not one.
+    let heading = |ci: usize, key: &str| {
+        header
+            .get(ci)
+            .is_some_and(|h| normalise(&h.to_text()) == key)
+            || (key.len() <= HEADING_MAX_LEN
+                && matches!(
+                    match_heading(key),
+                    HeadingMatch::Exact(_) | HeadingMatch::Close(..) | HeadingMatch::Agency
+                ))
+    };
+    let mut all_headings = true;
+    let mut strong = false;
+    for (i, &(ci, c)) in cells.iter().enumerate() {
+        let key = if i == 0 {
+            first_key.clone()
+        } else {
+            normalise(&c.to_text())
+        };
+        let h = heading(ci, &key);
+        all_headings &= h;
+        match instruction_kind(&key, h) {
+            Instruction::Strong => strong = true,
+            Instruction::Weak => {}
+            Instruction::No => return None,
+        }
+    }
+    if all_headings && cells.len() >= 3 {
+        Some(NotEvent::RepeatedHeading)
+    } else {
+        strong.then_some(NotEvent::Instruction)
+    }
+}
+
+/// A date context for asking only whether text reads as a date.
+fn any_day() -> DateContext {
+    DateContext::new(NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid"))
+}
+
+/// The warning for a row [`not_an_event`] skipped: named by its first cell
+/// with content, quoting the row's text.
+fn skipped_row(file: &str, sheet: &str, row: &RawRow, why: NotEvent) -> Finding {
+    const MAX: usize = 200;
+    let mut text = String::new();
+    let mut first = None;
+    for (ci, c) in row.cells.iter().enumerate().filter(|(_, c)| !c.is_blank()) {
+        first.get_or_insert(ci);
+        if !text.is_empty() {
+            text.push_str(" | ");
+        }
+        text.push_str(c.to_text().trim());
+    }
+    if text.chars().count() > MAX {
+        text = text.chars().take(MAX).collect::<String>() + "…";
+    }
+    Finding::new(
+        Code::RowNotEvent,
+        file,
+        format!(
+            "skipped: not an event ({}): '{text}'; nothing in this row is merged: if it is an event after all, ask the agency to give its date, source and details; otherwise ask them to delete the row",
+            why.as_str()
+        ),
+    )
+    .at(sheet, cell_ref(first.unwrap_or(0), row.row))
+}
+
 /// Matches an event type to the template's list, tolerating case and
 /// punctuation.
 ///
@@ -792,8 +1106,10 @@ pub fn is_merged_chronology(sheet_names: &[String]) -> bool {
 /// Checks a return and turns it into events and findings.
 ///
 /// Every row with content is counted once in `rows_read` and ends as
-/// merged (an [`Event`]) or rejected (with at least one error finding
-/// naming it), so `rows_read = rows_merged + rows_rejected`.
+/// merged (an [`Event`]), rejected (with at least one error finding
+/// naming it) or skipped as not an event ([`not_an_event`], with a
+/// `row-not-event` warning naming it), so
+/// `rows_read = rows_merged + rows_rejected + rows_skipped`.
 pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
     let file = raw.file.to_string();
     if is_merged_chronology(&raw.sheet_names) {
@@ -1056,6 +1372,11 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                     row: row.row,
                 };
                 summary.rows_read += 1;
+                if let Some(why) = not_an_event(&row, &map, &header) {
+                    summary.rows_skipped += 1;
+                    findings.push(skipped_row(&file, &sheet_name, &row, why));
+                    continue;
+                }
                 let has = |ci: usize| row.cells.get(ci).is_some_and(|c| !c.is_blank());
                 for u in unknown.iter_mut() {
                     if has(u.col) {
@@ -1112,7 +1433,7 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                 }
             }
             order.finish(&file, &sheet_name, &first_cell, &mut findings);
-            if summary.rows_read == 0 {
+            if summary.rows_read == summary.rows_skipped {
                 findings.push(
                     Finding::new(
                         Code::ChronologyEmpty,
@@ -1170,14 +1491,14 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
             if required_missing {
                 summary.status = ReturnStatus::Rejected;
                 summary.note = "a required column is missing".into();
-                if summary.rows_read > 0 {
+                if summary.rows_rejected > 0 {
                     findings.push(
                         Finding::new(
                             Code::HeadingMissing,
                             &file,
                             format!(
                                 "{} row(s) (rows {first_row}–{last_row}) were not merged because a required column is missing",
-                                summary.rows_read
+                                summary.rows_rejected
                             ),
                         )
                         .at(
@@ -1248,6 +1569,32 @@ fn trim_owned(mut s: String) -> String {
         s.drain(..start);
     }
     s
+}
+
+/// Reads a Sequence cell's text: a number, or a number with a decimal
+/// comma (`1,5` sorts between 1 and 2). A comma followed by three digits
+/// (`1,500`) could be a thousands separator, so it is not read.
+///
+/// ```
+/// use chronomerge::validate::parse_sequence;
+/// assert_eq!(parse_sequence(" 1.5 "), Some(1.5));
+/// assert_eq!(parse_sequence("1,5"), Some(1.5));
+/// assert_eq!(parse_sequence("2,25"), Some(2.25));
+/// assert_eq!(parse_sequence("1,500"), None);
+/// assert_eq!(parse_sequence("1,5,2"), None);
+/// assert_eq!(parse_sequence("first"), None);
+/// ```
+pub fn parse_sequence(text: &str) -> Option<f64> {
+    let t = text.trim();
+    if let Ok(n) = t.parse::<f64>() {
+        return n.is_finite().then_some(n);
+    }
+    let (whole, frac) = t.split_once(',')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(frac) || frac.len() > 2 {
+        return None;
+    }
+    format!("{whole}.{frac}").parse().ok()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1447,8 +1794,13 @@ fn check_row(
         }
     }
 
-    let time = match read_time_cell(&time_cell) {
-        Ok(t) => t.or(date.and_then(|d| d.time)),
+    let mut time_approximate = false;
+    let time = match read_time_value(&time_cell) {
+        Ok(Some(t)) => {
+            time_approximate = t.approximate;
+            Some(t.time)
+        }
+        Ok(None) => date.and_then(|d| d.time),
         Err(p) => {
             push(
                 Finding::new(
@@ -1468,8 +1820,8 @@ fn check_row(
     let sequence = match &seq_cell {
         Cell::Empty => None,
         Cell::Number(n) => Some(*n),
-        other => match other.to_text().trim().parse::<f64>() {
-            Ok(n) if n.is_finite() => Some(n),
+        other => match parse_sequence(&other.to_text()) {
+            Some(n) => Some(n),
             _ if other.is_blank() || is_note => None,
             _ => {
                 push(
@@ -1546,10 +1898,11 @@ fn check_row(
     } else {
         event_type_known = match_event_type(&event_type);
     }
-    let date = date?;
+    let mut date = date?;
     if row_errors > 0 {
         return None;
     }
+    date.time_approximate = time_approximate;
     Some(Event {
         origin,
         agency: 0,

@@ -1709,8 +1709,13 @@ fn write_about(
             let line = if r.agency.is_empty() {
                 format!("{} ({})", r.status.as_str(), cx.input.clean(&r.note))
             } else {
+                let skipped = if r.rows_skipped > 0 {
+                    format!(", {} skipped (not events)", r.rows_skipped)
+                } else {
+                    String::new()
+                };
                 format!(
-                    "{} · {} · {} merged, {} rejected",
+                    "{} · {} · {} merged, {} rejected{skipped}",
                     cx.input.clean(&r.agency),
                     r.status.as_str(),
                     r.rows_merged,

@@ -567,8 +567,12 @@ fn hand_written() -> Vec<Case> {
         bad("5 Marhc 2019"),
         bad("5 Mars 2019"),
         bad("05032019"),
-        bad("20190305"),
-        bad("43529"),
+        bad("12345678"),
+        bad("21010305"),
+        bad("435291"),
+        bad("43529 5"),
+        bad("43529.5.1"),
+        bad("?43529"),
         bad("5/3/201"),
         bad("5/3/20190"),
         bad("5/3/0019"),
@@ -632,6 +636,24 @@ fn hand_written() -> Vec<Case> {
             duration: true,
         }),
         ok_cell(Cell::Number(43529.0), 2019, 3, 5).serial_warn(),
+        // --- Real returns: a serial stored as text reads as the number
+        // does (with the same warning); yyyymmdd as text or as a number.
+        ok("43529", 2019, 3, 5).serial_warn(),
+        ok(" 43529 ", 2019, 3, 5).serial_warn(),
+        ok("'43529", 2019, 3, 5).serial_warn(),
+        ok("43529.5", 2019, 3, 5).at(12, 0).serial_warn(),
+        bad("73416"),
+        ok("20190305", 2019, 3, 5),
+        ok("20160522", 2016, 5, 22),
+        ok("'20160522", 2016, 5, 22),
+        ok("20160522 14:30", 2016, 5, 22).at(14, 30),
+        ok("20160522 14h30", 2016, 5, 22).at(14, 30),
+        inv("20160231"),
+        inv("20161322"),
+        ok_cell(Cell::Number(20160522.0), 2016, 5, 22),
+        inv_cell(Cell::Number(20160231.0)),
+        bad_cell(Cell::Number(20160522.5)),
+        bad_cell(Cell::Number(21010101.0)),
         ok_cell(Cell::Number(43529.25), 2019, 3, 5)
             .at(6, 0)
             .serial_warn(),
@@ -886,6 +908,16 @@ fn time_cases() -> Vec<TimeCase> {
         t("1430 hours", 14, 30),
         t("1430h", 14, 30),
         t("14hrs", 14, 0),
+        t("14h30", 14, 30),
+        t("9h05", 9, 5),
+        t("14H30", 14, 30),
+        t("14:30hrs", 14, 30),
+        t("14.30hrs", 14, 30),
+        tbad("14h3"),
+        tbad("14h300"),
+        tbad("14 h 30"),
+        tbad("14h60"),
+        tbad("25h00"),
         t("0930", 9, 30),
         t("930", 9, 30),
         t("9:30", 9, 30),
@@ -968,6 +1000,56 @@ fn time_cases() -> Vec<TimeCase> {
         tbad_cell(Cell::IsoDateTime("2019-03-05".into())),
         tbad_cell(Cell::Bool(false)),
     ]
+}
+
+/// `?14:00` and its kin: read by `read_time_value` and marked, refused by
+/// the strict `read_time_cell` (which could not carry the mark).
+#[test]
+fn uncertain_times_are_read_and_marked() {
+    use chronomerge::dates::{parse_time_value, read_time_value};
+    let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    for (s, h, m) in [
+        ("?14:00", 14, 0),
+        ("? 14:00", 14, 0),
+        ("??14:00", 14, 0),
+        ("c.14:00", 14, 0),
+        ("c 14:00", 14, 0),
+        ("circa 1400", 14, 0),
+        ("approx 14:30", 14, 30),
+        ("approx. 2.30pm", 14, 30),
+        ("about 2pm", 14, 0),
+        ("around 14h30", 14, 30),
+        ("~14:00", 14, 0),
+        ("14:00?", 14, 0),
+        ("14:00 ?", 14, 0),
+        ("14:00 (approx)", 14, 0),
+        ("14:00 (?)", 14, 0),
+        ("14:00hrs approx", 14, 0),
+    ] {
+        let v = read_time_value(&Cell::Text(s.into()))
+            .unwrap_or_else(|e| panic!("{s:?}: {e:?}"))
+            .unwrap();
+        assert_eq!((v.time, v.approximate), (at(h, m), true), "{s:?}");
+        assert!(read_time_cell(&Cell::Text(s.into())).is_err(), "{s:?}");
+    }
+    for s in ["14:00", "14h30", "2.30pm"] {
+        assert!(!parse_time_value(s).unwrap().approximate, "{s:?}");
+    }
+    for s in [
+        "?",
+        "approx",
+        "?25:00",
+        "14:00 (approx",
+        "14:00 ()",
+        "late 14:00",
+        "14:00 ?? x",
+    ] {
+        assert!(parse_time_value(s).is_err(), "{s:?}");
+    }
+    let v = read_time_value(&Cell::Number(1430.0)).unwrap().unwrap();
+    assert_eq!((v.time, v.approximate), (at(14, 30), false));
+    assert_eq!(read_time_value(&Cell::Empty), Ok(None));
+    assert_eq!(read_time_value(&Cell::Text("  ".into())), Ok(None));
 }
 
 #[test]

@@ -183,7 +183,12 @@ fn check(set: &[(bool, Vec<Row>)]) -> Result<(), TestCaseError> {
     // Counts add up per file and overall.
     let mut merged_total = 0;
     for r in &c.returns {
-        prop_assert_eq!(r.rows_read, r.rows_merged + r.rows_rejected, "{:?}", r);
+        prop_assert_eq!(
+            r.rows_read,
+            r.rows_merged + r.rows_rejected + r.rows_skipped,
+            "{:?}",
+            r
+        );
         prop_assert_ne!(r.status, ReturnStatus::Ignored);
         merged_total += r.rows_merged;
     }

@@ -161,13 +161,14 @@ pub fn run(args: CheckArgs) -> i32 {
             let s = &c.summary;
             let (e, w) = count(&c.findings);
             eprintln!(
-                "{}: {} ({}): {} row(s) read, {} would merge, {} rejected; {e} error(s), {w} warning(s)",
+                "{}: {} ({}): {} row(s) read, {} would merge, {} rejected, {} skipped (not events); {e} error(s), {w} warning(s)",
                 s.file,
                 s.status.as_str(),
                 s.agency,
                 s.rows_read,
                 s.rows_merged,
-                s.rows_rejected
+                s.rows_rejected,
+                s.rows_skipped
             );
         }
     }
