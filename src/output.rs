@@ -43,7 +43,7 @@ pub enum Step {
 /// let message = err.to_string();
 /// assert!(message.starts_with(&format!("cannot write {}: the folder ", path.display())), "{message}");
 /// assert!(message.ends_with("does not exist"), "{message}");
-/// assert!(!message.contains(".tmp"));
+/// assert!(!message.contains(".chronomerge-"));
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[error("{}", self.describe())]
