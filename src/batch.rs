@@ -73,6 +73,9 @@ pub enum ReviewStatus {
     Unchanged,
     /// Could not be merged or written.
     Failed,
+    /// The workbook was written, but its JSON or CSV was not (the message
+    /// says why).
+    WrittenInPart,
 }
 
 impl ReviewStatus {
@@ -83,6 +86,7 @@ impl ReviewStatus {
             ReviewStatus::MergedWithErrors => "merged with errors",
             ReviewStatus::Unchanged => "unchanged",
             ReviewStatus::Failed => "failed",
+            ReviewStatus::WrittenInPart => "written in part",
         }
     }
 }
@@ -167,6 +171,9 @@ pub struct BatchReport {
     pub summary_csv: PathBuf,
     /// Wall-clock seconds for the whole batch.
     pub seconds: f64,
+    /// Why the summary workbook or CSV could not be written (empty when
+    /// both were).
+    pub summary_errors: Vec<String>,
 }
 
 impl BatchReport {
@@ -322,7 +329,9 @@ fn merge_one(dir: &Path, out_dir: &Path, folder: String, opts: &BatchOptions) ->
         if let Err(e) =
             crate::export::write_json_with(&review, &out_dir.join("merged-chronology.json"), g)
         {
-            notes.push(e.to_string());
+            notes.push(format!(
+                "JSON not written: {e}. Choose another output with -o"
+            ));
         }
     }
     if opts.csv {
@@ -330,7 +339,9 @@ fn merge_one(dir: &Path, out_dir: &Path, folder: String, opts: &BatchOptions) ->
         if let Err(e) =
             crate::export::write_csv_with(&review, &out_dir.join("merged-chronology.csv"), g)
         {
-            notes.push(e.to_string());
+            notes.push(format!(
+                "CSV not written: {e}. Choose another output with -o"
+            ));
         }
     }
     let chron = &review.chronology;
@@ -354,7 +365,7 @@ fn merge_one(dir: &Path, out_dir: &Path, folder: String, opts: &BatchOptions) ->
         folder,
         reference,
         status: if failed_exports {
-            ReviewStatus::Failed
+            ReviewStatus::WrittenInPart
         } else if errors > 0 {
             ReviewStatus::MergedWithErrors
         } else {
@@ -381,8 +392,9 @@ fn merge_one(dir: &Path, out_dir: &Path, folder: String, opts: &BatchOptions) ->
 
 /// Merges every review under `archive` into `out`. `on_done` is called
 /// (from worker threads) as each review finishes, with the number of
-/// reviews found. `Err` only when the archive cannot be read, the output
-/// folder cannot be made, or the summary cannot be written.
+/// reviews found. `Err` only when the archive cannot be read or the output
+/// folder cannot be made; a summary that cannot be written is in
+/// [`BatchReport::summary_errors`].
 pub fn run_batch(
     archive: &Path,
     out: &Path,
@@ -394,8 +406,12 @@ pub fn run_batch(
     if !archive.is_dir() {
         return Err(format!("{} is not a folder", archive.display()));
     }
-    std::fs::create_dir_all(out)
-        .map_err(|e| format!("cannot make the output folder {}: {e}", out.display()))?;
+    std::fs::create_dir_all(out).map_err(|e| {
+        format!(
+            "cannot make the output folder {}: {e}. Choose another output with -o",
+            out.display()
+        )
+    })?;
     let skip = (!same_file(archive, out)).then_some(out);
     let reviews = find_reviews(archive, skip)
         .map_err(|e| format!("{}: the archive cannot be read ({e})", archive.display()))?;
@@ -424,7 +440,10 @@ pub fn run_batch(
                 if opts.incremental {
                     if let Some(prev) = old.reviews.get(&folder) {
                         let wb = out_dir.join(WORKBOOK);
-                        let fresh = prev.status != ReviewStatus::Failed
+                        let fresh = !matches!(
+                            prev.status,
+                            ReviewStatus::Failed | ReviewStatus::WrittenInPart
+                        )
                             && match (modified(&wb), newest_input(&dir, &opts.merge)) {
                                 (Some(w), Some(i)) => w >= i,
                                 _ => false,
@@ -496,14 +515,26 @@ pub fn run_batch(
             })
             .collect(),
     };
-    write_summary_xlsx(&shown, &summary_xlsx).map_err(|e| e.to_string())?;
-    crate::export::write_atomically(&summary_csv, &summary_csv_bytes(&shown)?)
-        .map_err(|e| format!("cannot write {}: {e}", summary_csv.display()))?;
+    // The reviews' workbooks are written by now: a summary that cannot be
+    // written is said, not a failure of the whole batch.
+    let mut summary_errors = Vec::new();
+    if let Err(e) = write_summary_xlsx(&shown, &summary_xlsx) {
+        summary_errors.push(e.to_string());
+    }
+    match summary_csv_bytes(&shown) {
+        Ok(b) => {
+            if let Err(e) = crate::export::write_atomically(&summary_csv, &b) {
+                summary_errors.push(format!("{e}. Choose another output with -o"));
+            }
+        }
+        Err(e) => summary_errors.push(e),
+    }
     Ok(BatchReport {
         rows,
         summary_xlsx,
         summary_csv,
         seconds: started.elapsed().as_secs_f64(),
+        summary_errors,
     })
 }
 
@@ -614,7 +645,7 @@ fn write_summary_xlsx(rows: &[ReviewRow], path: &Path) -> Result<(), crate::writ
     ws.set_freeze_panes(1, 1)?;
     for (i, r) in rows.iter().enumerate() {
         let row = i as u32 + 1;
-        let bad = r.status == ReviewStatus::Failed;
+        let bad = matches!(r.status, ReviewStatus::Failed | ReviewStatus::WrittenInPart);
         let (tf, df) = if bad {
             (&failed, &failed_date)
         } else {

@@ -134,7 +134,40 @@ impl ReviewConfig {
                 ));
             }
         }
+        cfg.check_tables()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(cfg)
+    }
+
+    /// Checks the tables kept as TOML, as strictly as the top level: every
+    /// key of `[episodes]` (and of its `weights`) is one the engine knows,
+    /// with a value of the right kind, and every `[children]` value is a
+    /// date of birth. The error names the table and the key.
+    ///
+    /// ```
+    /// let cfg: chronomerge::config::ReviewConfig =
+    ///     toml::from_str("[episodes]\nwindow_day = 21\n").unwrap();
+    /// let e = cfg.check_tables().unwrap_err();
+    /// assert!(e.contains("[episodes]") && e.contains("window_day"), "{e}");
+    /// ```
+    pub fn check_tables(&self) -> Result<(), String> {
+        if let Some(t) = &self.episodes {
+            t.clone()
+                .try_into::<crate::episodes::EpisodeConfig>()
+                .map_err(|e| {
+                    // toml says where on a second line: "in `weights`".
+                    let text = e.to_string();
+                    let mut lines = text.trim().lines();
+                    let what = lines.next().unwrap_or_default();
+                    let what = what.replace("unknown field", "unknown key");
+                    match lines.find_map(|l| l.strip_prefix("in ")) {
+                        Some(at) => format!("[episodes] at {at}: {what}"),
+                        None => format!("[episodes]: {what}"),
+                    }
+                })?;
+        }
+        crate::write::children(self)?;
+        Ok(())
     }
 
     /// Loads `review.toml` from a review folder if there is one.

@@ -139,7 +139,7 @@ use crate::model::{Event, EVENT_TYPES};
 /// assert_eq!(c.min_agencies, 2);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct EpisodeConfig {
     /// At most this many episodes are shown (default 10).
     pub max_episodes: usize,
@@ -202,6 +202,7 @@ impl Default for EpisodeConfig {
 
 /// The weight of an event type, and the words used for it in a reason.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TypeSignal {
     /// One of the template's event types ([`EVENT_TYPES`]), matched
     /// case-insensitively.
@@ -214,6 +215,7 @@ pub struct TypeSignal {
 
 /// A keyword or phrase found in the details or action of an event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct KeywordSignal {
     /// Words matched as whole words, case-insensitively, ignoring
     /// punctuation (`a&e` matches `A & E`); a word ending in `*` matches any
@@ -246,7 +248,7 @@ pub struct KeywordSignal {
 /// total reaches [`SignalTable::seed_weight`]. A typed event type that is
 /// not one of the template's is read for keywords too.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SignalTable {
     /// Significance needed to anchor an episode (default 1.0).
     pub seed_weight: f64,

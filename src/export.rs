@@ -20,19 +20,16 @@ use crate::dates::render_partial;
 use crate::findings::Finding;
 use crate::glossary::Glossary;
 use crate::model::ReturnSummary;
+use crate::output::OutputError;
 use crate::pipeline::MergedReview;
 
 /// Why an export could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    /// The file or its folder cannot be written.
-    #[error("cannot write {path}: {source}")]
-    Io {
-        /// The target.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
+    /// The file or its folder cannot be written (the message names the
+    /// file and says why, see [`OutputError`]).
+    #[error("{0}")]
+    Io(#[from] OutputError),
     /// The JSON could not be made.
     #[error("cannot write {path}: {source}")]
     Json {
@@ -392,14 +389,16 @@ pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
     }
 }
 
-/// Writes `bytes` to `path` through a temporary file in its folder.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), std::io::Error> {
+/// Writes `bytes` to `path` through a temporary file in its folder (see
+/// [`crate::output::write_atomically`]).
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     write_atomically_with(path, |w| w.write_all(bytes))
 }
 
 /// Writes to `path` through a temporary file in its folder what `write`
 /// writes (buffered), then renames it over `path`; on an error nothing is
-/// left behind and `path` is untouched.
+/// left behind and `path` is untouched (see
+/// [`crate::output::write_buffered`]).
 ///
 /// ```
 /// use std::io::Write;
@@ -411,23 +410,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), std::io::Error>
 pub fn write_atomically_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), std::io::Error> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let tmp = tempfile::Builder::new()
-        .prefix(".chronomerge-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)?;
-    {
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file());
-        write(&mut w)?;
-        w.flush()?;
-    }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+) -> Result<(), OutputError> {
+    crate::output::write_buffered(path, write)
 }
 
 /// Writes the merged review as pretty-printed JSON.
@@ -485,10 +469,7 @@ pub fn write_json_with(
             path: path.to_path_buf(),
             source,
         }),
-        (Err(source), None) => Err(ExportError::Io {
-            path: path.to_path_buf(),
-            source,
-        }),
+        (Err(e), None) => Err(ExportError::Io(e)),
     }
 }
 
@@ -581,10 +562,7 @@ pub fn write_csv_with(
         path: path.to_path_buf(),
         source,
     })?;
-    write_atomically(path, &bytes).map_err(|source| ExportError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    Ok(write_atomically(path, &bytes)?)
 }
 
 /// Writes whichever of the JSON and CSV exports are asked for.

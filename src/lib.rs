@@ -14,6 +14,7 @@ pub mod glossary;
 pub mod ingest;
 pub mod merge;
 pub mod model;
+pub mod output;
 pub mod palette;
 pub mod pipeline;
 pub mod template;

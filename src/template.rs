@@ -232,17 +232,8 @@ pub fn write_filled(
     let bytes = wb
         .save_to_buffer()
         .map_err(|e| format!("the template cannot be made ({e})"))?;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| format!("{}: cannot write in this folder ({e})", dir.display()))?;
-    std::io::Write::write_all(&mut tmp, &bytes)
-        .map_err(|e| format!("{}: cannot be written ({e})", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| format!("{}: cannot be written ({})", path.display(), e.error))?;
-    Ok(())
+    crate::output::write_buffered(path, |w| w.write_all(&bytes))
+        .map_err(|e| format!("{e}: choose another output with -o"))
 }
 
 fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {

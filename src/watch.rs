@@ -669,13 +669,17 @@ impl State {
         if let Some(j) = &self.opts.json {
             let g = self.opts.write.glossary.as_ref();
             if let Err(e) = crate::export::write_json_with(&review, j, g) {
-                export_errors.push(format!("JSON not written: {e}"));
+                export_errors.push(format!(
+                    "JSON not written: {e}: choose another file with --json"
+                ));
             }
         }
         if let Some(c) = &self.opts.csv {
             let g = self.opts.write.glossary.as_ref();
             if let Err(e) = crate::export::write_csv_with(&review, c, g) {
-                export_errors.push(format!("CSV not written: {e}"));
+                export_errors.push(format!(
+                    "CSV not written: {e}: choose another file with --csv"
+                ));
             }
         }
         let chron = &review.chronology;

@@ -33,7 +33,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use rust_xlsxwriter::{
@@ -48,6 +48,7 @@ use crate::config::ReviewConfig;
 use crate::dates::{datetime_to_serial, DateValue, Precision};
 use crate::findings::Severity;
 use crate::glossary::Glossary;
+use crate::output::{output_dir, OutputError, Step};
 use crate::pipeline::{MergeOptions, MergedReview};
 
 /// Above this many events a workbook written to a file is streamed: every
@@ -110,25 +111,17 @@ const WIDTHS: [f64; 16] = [
 /// Why the workbook could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    /// The output folder cannot be written to.
-    #[error("cannot write in {dir}: {source}. Choose another output with -o")]
-    Folder {
-        /// The folder.
-        dir: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
+    /// The workbook cannot be written: its folder is missing, is not a
+    /// folder or cannot be written to, or the disk is full (the message
+    /// names the workbook and says why, see [`OutputError`]).
+    #[error("{0}. Choose another output with -o")]
+    Folder(OutputError),
     /// The workbook library failed.
     #[error("the workbook could not be built: {0}")]
     Xlsx(#[from] XlsxError),
     /// The target is locked (open in Excel) or cannot be replaced.
-    #[error("cannot replace {path}: {source}. If the workbook is open in Excel, close it and run again, or choose another output with -o")]
-    Replace {
-        /// The target.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
+    #[error("{0}. If the workbook is open in Excel, close it and run again, or choose another output with -o")]
+    Replace(OutputError),
     /// The review configuration cannot be used for the workbook.
     #[error("review.toml: {0}")]
     Config(String),
@@ -646,15 +639,9 @@ pub fn write_workbook_with(
     opts: &WriteOptions,
 ) -> Result<(), WriteError> {
     let dir = output_dir(path);
-    build(review, opts, Some(&dir))?.save_atomically(path)
-}
-
-/// The folder a file goes in (`.` for a bare file name).
-fn output_dir(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
+    build(review, opts, Some(&dir))
+        .map_err(|e| e.for_output(path))?
+        .save_atomically(path)
 }
 
 /// A merged workbook built and ready to save, as [`write_workbook_with`]
@@ -704,37 +691,45 @@ pub fn build_workbook_in<'a>(
 }
 
 /// Saves a workbook through a temporary file in the target's folder, then
-/// renames it over the target.
+/// renames it over the target (see [`crate::output::write_atomically`]).
 pub fn save_atomically(wb: &mut Workbook, path: &Path) -> Result<(), WriteError> {
-    let dir = output_dir(path);
-    let tmp = tempfile::Builder::new()
-        .prefix(".chronomerge-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(|source| WriteError::Folder {
-            dir: dir.clone(),
-            source,
-        })?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file());
-        wb.save_to_writer(&mut w)?;
+    crate::output::write_atomically(path, |f| {
+        let mut w = std::io::BufWriter::new(f);
+        wb.save_to_writer(&mut w)
+            .map_err(|e| WriteError::from(e).for_output(path))?;
         use std::io::Write;
-        w.flush().map_err(|source| WriteError::Folder {
-            dir: dir.clone(),
-            source,
-        })?;
+        w.flush()
+            .map_err(|e| WriteError::from(OutputError::new(path, Step::Write, e)))
+    })
+}
+
+impl From<OutputError> for WriteError {
+    /// A failure to replace the target is [`WriteError::Replace`] (the
+    /// workbook may be open in Excel); any other is [`WriteError::Folder`].
+    fn from(e: OutputError) -> WriteError {
+        match e.step {
+            Step::Replace => WriteError::Replace(e),
+            Step::Folder | Step::Write => WriteError::Folder(e),
+        }
     }
-    tmp.as_file()
-        .sync_all()
-        .map_err(|source| WriteError::Folder {
-            dir: dir.clone(),
-            source,
-        })?;
-    tmp.persist(path).map_err(|e| WriteError::Replace {
-        path: path.to_path_buf(),
-        source: e.error,
-    })?;
-    Ok(())
+}
+
+impl WriteError {
+    /// The error as one writing the workbook `path`: a failure of the
+    /// library's file writing (the temporary files a streamed build keeps
+    /// in the output folder, the save) is the output's, said as
+    /// [`WriteError::Folder`] rather than as a library error.
+    fn for_output(self, path: &Path) -> WriteError {
+        match self {
+            WriteError::Xlsx(XlsxError::TempFileError(_, e)) => {
+                WriteError::Folder(OutputError::new(path, Step::Folder, e))
+            }
+            WriteError::Xlsx(XlsxError::IoError(e)) => {
+                WriteError::Folder(OutputError::new(path, Step::Write, e))
+            }
+            e => e,
+        }
+    }
 }
 
 /// Builds the workbook in memory, without anonymising.

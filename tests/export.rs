@@ -213,9 +213,12 @@ fn exports_need_a_writable_place() {
             json.to_str().unwrap(),
         ],
     )
-    .code(2);
+    // The workbook was written, the JSON not: written in part.
+    .code(3);
     let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
     assert!(err.contains("x.json"), "{err}");
+    assert!(err.contains("was written"), "{err}");
+    assert!(out.is_file());
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{ReviewArgs, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK};
+use super::{ReviewArgs, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL};
 use crate::batch::{run_batch, BatchOptions, ReviewRow, ReviewStatus};
 
 /// Arguments of `batch`.
@@ -53,6 +53,10 @@ fn line(r: &ReviewRow) -> String {
     match r.status {
         ReviewStatus::Failed => format!("{}: FAILED: {}", r.folder, r.message),
         ReviewStatus::Unchanged => format!("{}: unchanged, skipped", r.folder),
+        ReviewStatus::WrittenInPart => format!(
+            "{}: WRITTEN IN PART: the workbook {} was written; {}",
+            r.folder, r.workbook, r.message
+        ),
         _ => format!(
             "{}: {} return(s), {} event(s), {} error(s), {} warning(s), {} episode(s) ({:.2} s)",
             r.folder, r.returns, r.events, r.errors, r.warnings, r.episodes, r.seconds
@@ -100,13 +104,15 @@ pub fn run(args: BatchArgs) -> i32 {
         let guard = bar.lock().unwrap_or_else(|e| e.into_inner());
         match guard.as_ref() {
             Some(pb) => {
-                if r.status == ReviewStatus::Failed {
+                if matches!(r.status, ReviewStatus::Failed | ReviewStatus::WrittenInPart) {
                     pb.println(line(r));
                 }
                 pb.set_message(r.folder.clone());
                 pb.inc(1);
             }
-            None if r.status == ReviewStatus::Failed => eprintln!("{}", line(r)),
+            None if matches!(r.status, ReviewStatus::Failed | ReviewStatus::WrittenInPart) => {
+                eprintln!("{}", line(r))
+            }
             None if !quiet => println!("{}", line(r)),
             None => {}
         }
@@ -124,14 +130,23 @@ pub fn run(args: BatchArgs) -> i32 {
     };
     let failed = report.failed();
     let with_errors = report.count(ReviewStatus::MergedWithErrors);
+    let in_part = report.count(ReviewStatus::WrittenInPart);
+    for e in &report.summary_errors {
+        eprintln!("chronomerge: the summary was not written: {e}");
+    }
     if !quiet {
         println!(
-            "{} review(s): {} merged, {} with errors, {} unchanged, {} failed in {:.1} s; summary in {}",
+            "{} review(s): {} merged, {} with errors, {} unchanged, {} failed{} in {:.1} s; summary in {}",
             report.rows.len(),
             report.count(ReviewStatus::Merged),
             with_errors,
             report.count(ReviewStatus::Unchanged),
             failed,
+            if in_part > 0 {
+                format!(", {in_part} written in part")
+            } else {
+                String::new()
+            },
             report.seconds,
             report.summary_xlsx.display()
         );
@@ -141,9 +156,17 @@ pub fn run(args: BatchArgs) -> i32 {
             report.rows.len(),
             report.summary_xlsx.display()
         );
+    } else if in_part > 0 {
+        eprintln!(
+            "{in_part} of {} review(s) written in part; see {}",
+            report.rows.len(),
+            report.summary_xlsx.display()
+        );
     }
     if failed > 0 {
         EXIT_FAILED
+    } else if in_part > 0 || !report.summary_errors.is_empty() {
+        EXIT_PARTIAL
     } else if with_errors > 0
         || report
             .rows

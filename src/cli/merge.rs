@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{ReviewArgs, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK};
+use super::{ReviewArgs, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL};
 use crate::pipeline::{merge_dir, MergedReview};
 
 /// Arguments of `merge`.
@@ -84,6 +84,14 @@ pub fn checked_output(
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => std::path::Path::new("."),
     };
+    if folder.exists() && !folder.is_dir() {
+        eprintln!(
+            "chronomerge: cannot write {}: {} is not a folder: choose another output with -o",
+            output.display(),
+            folder.display()
+        );
+        return None;
+    }
     if !folder.is_dir() {
         eprintln!(
             "chronomerge: the output folder {} does not exist: create it, or give another with -o",
@@ -123,20 +131,26 @@ pub fn run(args: MergeArgs) -> i32 {
         }
     };
     if let Err(e) = crate::write::write_workbook_with(&review, &output, &write_opts) {
-        eprintln!("chronomerge: {e}");
+        eprintln!("chronomerge: {e}; nothing was written");
         return EXIT_FAILED;
     }
-    if let Err(e) = crate::export::write_exports_with(
+    let not_written = write_exports(
         &review,
         args.json.as_deref(),
         args.csv.as_deref(),
         &write_opts,
-    ) {
-        eprintln!("chronomerge: {e}");
-        return EXIT_FAILED;
-    }
+    );
     report(&review, &output, args.quiet);
-    let code = if review.errors() > 0 {
+    let code = if !not_written.is_empty() {
+        for e in &not_written {
+            eprintln!("chronomerge: {e}");
+        }
+        eprintln!(
+            "chronomerge: the workbook {} was written; the file(s) above were not",
+            output.display()
+        );
+        EXIT_PARTIAL
+    } else if review.errors() > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -145,6 +159,29 @@ pub fn run(args: MergeArgs) -> i32 {
     // delay the exit (0.2 s on a 60,000-event review).
     std::mem::forget(review);
     code
+}
+
+/// Writes the `--json` and `--csv` files asked for, each whatever became
+/// of the other: what could not be written, each with what to do.
+pub fn write_exports(
+    review: &MergedReview,
+    json: Option<&std::path::Path>,
+    csv: Option<&std::path::Path>,
+    opts: &crate::write::WriteOptions,
+) -> Vec<String> {
+    let g = opts.glossary.as_ref();
+    let mut not_written = Vec::new();
+    if let Some(p) = json {
+        if let Err(e) = crate::export::write_json_with(review, p, g) {
+            not_written.push(format!("{e}: choose another file with --json"));
+        }
+    }
+    if let Some(p) = csv {
+        if let Err(e) = crate::export::write_csv_with(review, p, g) {
+            not_written.push(format!("{e}: choose another file with --csv"));
+        }
+    }
+    not_written
 }
 
 /// Prints what a merge did: one summary line, then the errors.

@@ -19,6 +19,10 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 /// Exit code: the job could not be done (folder, file or output unusable).
 pub const EXIT_FAILED: i32 = 2;
+/// Exit code: written in part. The workbook was written but a file asked
+/// for besides it was not (`--json`, `--csv`; for `batch`, a review's
+/// JSON or CSV, or the summary).
+pub const EXIT_PARTIAL: i32 = 3;
 
 /// Merge the chronology returns of a child safeguarding practice review
 /// into one colour-coded multi-agency chronology.
@@ -39,7 +43,8 @@ pub enum Command {
     /// folder, checks each against the template, and writes the merged
     /// chronology with its findings. Exit code 0: no errors; 1: some rows or
     /// returns were rejected (see the Findings sheet); 2: nothing could be
-    /// written.
+    /// written; 3: the workbook was written but the --json or --csv file
+    /// was not.
     Merge(merge::MergeArgs),
     /// Check returns before sending them, or on arrival.
     ///
@@ -68,7 +73,9 @@ pub enum Command {
     /// Each folder under ARCHIVE_DIR that holds returns is a review; each
     /// gets a workbook at the same relative path under OUT_DIR, and
     /// batch-summary.xlsx / .csv list every review. Exit code 0: all merged
-    /// with no errors; 1: some reviews have errors; 2: some reviews failed.
+    /// with no errors; 1: some reviews have errors; 2: some reviews failed;
+    /// 3: every workbook was written, but some JSON or CSV files (or the
+    /// summary) were not.
     Batch(batch::BatchArgs),
 }
 

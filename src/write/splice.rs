@@ -29,8 +29,9 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use super::rows::{to_xml, Cursor as RowCursor, Fmt, Layout, Row, Rows, XfTable};
-use super::{output_dir, Child, Cols, WriteError, ZIP_LEVEL};
+use super::{Child, Cols, WriteError, ZIP_LEVEL};
 use crate::glossary::Glossary;
+use crate::output::{OutputError, Step};
 use crate::pipeline::MergedReview;
 
 /// The chronology of a workbook still to be written: what the save needs
@@ -226,16 +227,10 @@ fn frame(
 /// Saves `wb` to `path` atomically (a temporary file in the same folder,
 /// renamed over it), with the chronology's rows written in.
 pub(super) fn save(wb: &mut Workbook, p: &Pending<'_>, path: &Path) -> Result<(), WriteError> {
-    let dir = output_dir(path);
-    let folder = |source: std::io::Error| WriteError::Folder {
-        dir: dir.clone(),
-        source,
-    };
+    let folder =
+        |source: std::io::Error| WriteError::from(OutputError::new(path, Step::Write, source));
     let zip_err = |e: zip::result::ZipError| match e {
-        zip::result::ZipError::Io(source) => WriteError::Folder {
-            dir: dir.clone(),
-            source,
-        },
+        zip::result::ZipError::Io(source) => folder(source),
         e => internal(&format!("the workbook's zip could not be written ({e})")),
     };
     let base = wb.save_to_buffer()?;
@@ -266,13 +261,8 @@ pub(super) fn save(wb: &mut Workbook, p: &Pending<'_>, path: &Path) -> Result<()
         .last_modified_time(DateTime::default())
         .large_file(bound >= u32::MAX as u64 / 2);
 
-    let tmp = tempfile::Builder::new()
-        .prefix(".chronomerge-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(folder)?;
-    {
-        let mut zw = ZipWriter::new(BufWriter::with_capacity(1 << 16, tmp.as_file()));
+    crate::output::write_atomically(path, |file| {
+        let mut zw = ZipWriter::new(BufWriter::with_capacity(1 << 16, file));
         std::thread::scope(|scope| -> Result<(), WriteError> {
             let (tx, rx) = sync_channel::<Chunk>(4);
             let xf = &xf;
@@ -330,14 +320,8 @@ pub(super) fn save(wb: &mut Workbook, p: &Pending<'_>, path: &Path) -> Result<()
             let mut out = zw.finish().map_err(zip_err)?;
             out.flush().map_err(folder)?;
             Ok(())
-        })?;
-    }
-    tmp.as_file().sync_all().map_err(folder)?;
-    tmp.persist(path).map_err(|e| WriteError::Replace {
-        path: path.to_path_buf(),
-        source: e.error,
-    })?;
-    Ok(())
+        })
+    })
 }
 
 /// `k` of `xl/worksheets/sheetk.xml`.
