@@ -270,10 +270,11 @@ struct LinkScratch {
 }
 
 /// The tokens each of two events has and the other lacks, as (key,
-/// [`span_of`] value, weight), each in token order, from one merge of the
-/// two sorted, deduplicated token lists: the key is the stem's first two
-/// bytes, lowercased, and its length, so that once sorted by key the stems
-/// a near-identical-word comparison needs are found by a search.
+/// [`span_of`](super::text::span_of) value, weight), each in token order,
+/// from one merge of the two sorted, deduplicated token lists: the key is
+/// the stem's first two bytes, lowercased, and its length, so that once
+/// sorted by key the stems a near-identical-word comparison needs are
+/// found by a search.
 fn unshared(
     (ta, fa): (&str, &Feature),
     (tb, fb): (&str, &Feature),
