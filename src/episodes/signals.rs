@@ -1,0 +1,412 @@
+//! What makes an event significant: the one table of event-type and
+//! keyword weights ([`SignalTable`]), compiled into a [`Matcher`], and
+//! what is read once from each event ([`Feature`]).
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::link::{Sig, SIG_BITS};
+use super::text::{content_words, fnv, stop_words, tokenize, IdMap, Token, Word};
+use crate::model::{Event, EVENT_TYPES};
+
+/// The weight of an event type, and the words used for it in a reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeSignal {
+    /// One of the template's event types ([`EVENT_TYPES`]), matched
+    /// case-insensitively.
+    pub event_type: String,
+    /// Its significance.
+    pub weight: f64,
+    /// How a reason names it ("strategy discussion").
+    pub phrase: String,
+}
+
+/// A keyword or phrase found in the details or action of an event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeywordSignal {
+    /// Words matched as whole words, case-insensitively, ignoring
+    /// punctuation (`a&e` matches `A & E`); a word ending in `*` matches any
+    /// word starting with it (`bruis*` matches `bruise`, `bruising`).
+    pub keyword: String,
+    /// Added to the event's significance when found (once per event).
+    pub weight: f64,
+    /// How a reason names it ("bruising").
+    pub phrase: String,
+}
+
+/// The one table of signals: what makes an event significant.
+///
+/// | event type | weight | | keyword | weight |
+/// |---|---|---|---|---|
+/// | Strategy discussion or meeting | 2.5 | | `section 47`, `s47`, `s 47` | 2.0 |
+/// | Child protection conference or core group | 2.0 | | `fractur*`, `overdos*`, `non accidental`, `police protection` | 2.0 |
+/// | Injury or medical attention | 2.0 | | `bruis*`, `self harm*`, `assault*`, `strangl*` | 1.5 |
+/// | Hospital attendance or admission | 2.0 | | `a&e`, `emergency department`, `burn*`, `injur*`, `head injury` | 1.0 |
+/// | Incident or call-out | 1.5 | | `domestic*`, `missing`, `child protection`, `disclos*`, `neglect*`, `abuse*`, `strategy*` | 1.0 |
+/// | Referral made / received | 1.5 | | `not brought`, `was not brought` | 0.8 |
+/// | Appointment missed or child not brought | 1.0 | | `dna`, `did not attend` | 0.5 |
+/// | Multi-agency meeting | 1.0 | | | |
+/// | Assessment | 0.8 | | | |
+/// | Information shared, Case closed or transferred | 0.5 | | | |
+/// | Contact or visit, Appointment attended, Other, blank or unknown | 0.2 | | | |
+///
+/// Keyword weights add up to at most [`SignalTable::keyword_cap`] per
+/// event. An event is significant enough to anchor an episode when its
+/// total reaches [`SignalTable::seed_weight`]. A typed event type that is
+/// not one of the template's is read for keywords too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SignalTable {
+    /// Significance needed to anchor an episode (default 1.0).
+    pub seed_weight: f64,
+    /// Most that keywords can add to one event (default 3.0).
+    pub keyword_cap: f64,
+    /// Weight of a blank or unrecognised event type (default 0.2).
+    pub unknown_type_weight: f64,
+    /// Weights of the template's event types.
+    pub event_types: Vec<TypeSignal>,
+    /// Keywords and their weights.
+    pub keywords: Vec<KeywordSignal>,
+}
+
+impl Default for SignalTable {
+    fn default() -> Self {
+        let t = |event_type: &str, weight: f64, phrase: &str| TypeSignal {
+            event_type: event_type.into(),
+            weight,
+            phrase: phrase.into(),
+        };
+        let k = |keyword: &str, weight: f64, phrase: &str| KeywordSignal {
+            keyword: keyword.into(),
+            weight,
+            phrase: phrase.into(),
+        };
+        SignalTable {
+            seed_weight: 1.0,
+            keyword_cap: 3.0,
+            unknown_type_weight: 0.2,
+            event_types: vec![
+                t(EVENT_TYPES[0], 0.2, "contact or visit"),
+                t(EVENT_TYPES[1], 0.2, "appointment"),
+                t(EVENT_TYPES[2], 1.0, "missed appointment / not brought"),
+                t(EVENT_TYPES[3], 1.5, "referral"),
+                t(EVENT_TYPES[4], 1.5, "referral"),
+                t(EVENT_TYPES[5], 0.8, "assessment"),
+                t(EVENT_TYPES[6], 2.5, "strategy discussion"),
+                t(EVENT_TYPES[7], 2.0, "child protection conference"),
+                t(EVENT_TYPES[8], 1.0, "multi-agency meeting"),
+                t(EVENT_TYPES[9], 1.5, "police incident / call-out"),
+                t(EVENT_TYPES[10], 2.0, "injury"),
+                t(EVENT_TYPES[11], 2.0, "hospital attendance"),
+                t(EVENT_TYPES[12], 0.5, "information shared"),
+                t(EVENT_TYPES[13], 0.5, "case closed or transferred"),
+                t(EVENT_TYPES[14], 0.2, "other"),
+            ],
+            keywords: vec![
+                k("section 47", 2.0, "section 47"),
+                k("s47", 2.0, "section 47"),
+                k("s 47", 2.0, "section 47"),
+                k("fractur*", 2.0, "fracture"),
+                k("overdos*", 2.0, "overdose"),
+                k("non accidental", 2.0, "possible non-accidental injury"),
+                k("police protection", 2.0, "police protection"),
+                k("bruis*", 1.5, "bruising"),
+                k("self harm*", 1.5, "self-harm"),
+                k("assault*", 1.5, "assault"),
+                k("strangl*", 1.5, "strangulation"),
+                k("a&e", 1.0, "A&E"),
+                k("emergency department", 1.0, "A&E"),
+                k("burn*", 1.0, "burn"),
+                k("injur*", 1.0, "injury"),
+                k("head injury", 1.0, "head injury"),
+                k("domestic*", 1.0, "domestic abuse"),
+                k("missing", 1.0, "missing"),
+                k("child protection", 1.0, "child protection"),
+                k("disclos*", 1.0, "disclosure"),
+                k("neglect*", 1.0, "neglect"),
+                k("abuse*", 1.0, "abuse"),
+                k("strategy*", 1.0, "strategy discussion"),
+                k("not brought", 0.8, "not brought"),
+                k("dna", 0.5, "did not attend"),
+                k("did not attend", 0.5, "did not attend"),
+            ],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct TokPat {
+    hash: u64,
+    len: usize,
+    prefix: bool,
+    /// Its first two bytes (one for a one-letter word).
+    start: [u8; 2],
+}
+
+/// The first two letters of the words that start a keyword (a 65,536-bit
+/// set); one-letter words always pass.
+struct Starts(Vec<u64>);
+
+impl Default for Starts {
+    fn default() -> Self {
+        Starts(vec![0; 1024])
+    }
+}
+
+impl Starts {
+    fn key(a: u8, b: u8) -> usize {
+        (a as usize) << 8 | b as usize
+    }
+    fn add(&mut self, start: &[u8; 2]) {
+        let k = Self::key(start[0], start[1]);
+        self.0[k >> 6] |= 1 << (k & 63);
+    }
+    fn contains(&self, w: &[u8]) -> bool {
+        let k = Self::key(w[0], w[1]);
+        self.0[k >> 6] & (1 << (k & 63)) != 0
+    }
+}
+
+/// Compiled keyword table.
+pub(super) struct Matcher {
+    patterns: Vec<(Vec<TokPat>, f64)>,
+    first_exact: IdMap<Vec<u16>>,
+    first_prefix: Vec<(usize, IdMap<Vec<u16>>)>,
+    stop: IdMap<()>,
+    starts: Starts,
+    type_weight: [f64; EVENT_TYPES.len()],
+    unknown: f64,
+    type_names: Vec<(String, f64)>,
+}
+
+impl Matcher {
+    pub(super) fn new(table: &SignalTable) -> Self {
+        let mut buf = Vec::new();
+        let mut toks = Vec::new();
+        let mut patterns = Vec::new();
+        let mut first_exact: IdMap<Vec<u16>> = IdMap::default();
+        let mut first_prefix: Vec<(usize, IdMap<Vec<u16>>)> = Vec::new();
+        for (i, k) in table.keywords.iter().enumerate().take(u16::MAX as usize) {
+            // Each white-space separated part may end in `*` (a prefix);
+            // a part such as `a&e` gives several words, the `*` applying to
+            // its last.
+            let mut pat: Vec<TokPat> = Vec::new();
+            for part in k.keyword.split_whitespace() {
+                let prefix = part.ends_with('*');
+                tokenize(part.trim_end_matches('*'), &mut buf, &mut toks);
+                let n = toks.len();
+                for (j, &(s, e)) in toks.iter().enumerate() {
+                    let w = &buf[s as usize..e as usize];
+                    pat.push(TokPat {
+                        hash: fnv(w),
+                        len: w.len(),
+                        prefix: prefix && j + 1 == n,
+                        start: [w[0], *w.get(1).unwrap_or(&0)],
+                    });
+                }
+            }
+            let Some(first) = pat.first().copied() else {
+                patterns.push((pat, k.weight));
+                continue;
+            };
+            if first.prefix {
+                match first_prefix.iter_mut().find(|(l, _)| *l == first.len) {
+                    Some((_, m)) => m.entry(first.hash).or_default().push(i as u16),
+                    None => {
+                        let mut m = IdMap::default();
+                        m.insert(first.hash, vec![i as u16]);
+                        first_prefix.push((first.len, m));
+                    }
+                }
+            } else {
+                first_exact.entry(first.hash).or_default().push(i as u16);
+            }
+            patterns.push((pat, k.weight));
+        }
+        let stop = stop_words();
+        let type_names: Vec<(String, f64)> = table
+            .event_types
+            .iter()
+            .map(|t| (t.event_type.trim().to_lowercase(), t.weight))
+            .collect();
+        let mut type_weight = [table.unknown_type_weight; EVENT_TYPES.len()];
+        for (i, name) in EVENT_TYPES.iter().enumerate() {
+            let lower = name.to_lowercase();
+            if let Some((_, w)) = type_names.iter().find(|(n, _)| *n == lower) {
+                type_weight[i] = *w;
+            }
+        }
+        let mut starts = Starts::default();
+        for (pat, _) in &patterns {
+            match pat.first() {
+                // A one-letter prefix (`a*`) starts any word with that letter.
+                Some(first) if first.prefix && first.len < 2 => {
+                    for b in 0..=255u8 {
+                        starts.add(&[first.start[0], b]);
+                    }
+                }
+                Some(first) => starts.add(&first.start),
+                None => {}
+            }
+        }
+        Matcher {
+            patterns,
+            starts,
+            first_exact,
+            first_prefix,
+            stop,
+            type_weight,
+            unknown: table.unknown_type_weight,
+            type_names,
+        }
+    }
+
+    /// Marks in `hits` the keywords found in a tokenized text.
+    fn scan(&self, buf: &[u8], toks: &[(u32, u32)], hits: &mut [bool]) {
+        let word = |i: usize| &buf[toks[i].0 as usize..toks[i].1 as usize];
+        let matches_at = |pid: usize, i: usize| -> bool {
+            let pat = &self.patterns[pid].0;
+            if i + pat.len() > toks.len() {
+                return false;
+            }
+            pat.iter().enumerate().all(|(j, p)| {
+                let w = word(i + j);
+                if p.prefix {
+                    w.len() >= p.len && fnv(&w[..p.len]) == p.hash
+                } else {
+                    w.len() == p.len && fnv(w) == p.hash
+                }
+            })
+        };
+        for i in 0..toks.len() {
+            let w = word(i);
+            // Most words cannot start a keyword: skip them on their first
+            // two letters.
+            if w.len() >= 2 && !self.starts.contains(w) {
+                continue;
+            }
+            if let Some(ids) = self.first_exact.get(&fnv(w)) {
+                for &pid in ids {
+                    if !hits[pid as usize] && matches_at(pid as usize, i) {
+                        hits[pid as usize] = true;
+                    }
+                }
+            }
+            for (len, map) in &self.first_prefix {
+                if w.len() >= *len {
+                    if let Some(ids) = map.get(&fnv(&w[..*len])) {
+                        for &pid in ids {
+                            if !hits[pid as usize] && matches_at(pid as usize, i) {
+                                hits[pid as usize] = true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What is read once from each event.
+#[derive(Debug, Default)]
+pub(super) struct Feature {
+    /// Significance (type + capped keywords).
+    pub(super) weight: f64,
+    /// Type part of `weight`.
+    pub(super) type_weight: f64,
+    /// Keywords found (indexes into the table), ascending.
+    pub(super) keywords: Box<[u16]>,
+    /// The stemmed content words of the details (for joint-event
+    /// linking), by token, each token once: one allocation per event, as
+    /// the linker reads a word's token, place and weight together.
+    pub(super) words: Box<[Word]>,
+    /// Sum of the words' `idf`.
+    pub(super) norm: f32,
+    /// Signature of all `tokens` (one bit per token,
+    /// [`bit`](super::link::bit)).
+    pub(super) sig: Sig,
+}
+
+/// Scratch buffers reused by one worker.
+#[derive(Default)]
+struct Scratch {
+    buf: Vec<u8>,
+    toks: Vec<(u32, u32)>,
+    hits: Vec<bool>,
+    pairs: Vec<(Token, u32)>,
+}
+
+/// The type weight of an event, and whether its type was recognised.
+fn type_of(m: &Matcher, e: &Event) -> (f64, bool) {
+    if let Some(k) = e.event_type_known {
+        return (m.type_weight.get(k).copied().unwrap_or(m.unknown), true);
+    }
+    let lower = e.event_type.trim().to_lowercase();
+    match m.type_names.iter().find(|(n, _)| *n == lower) {
+        Some((_, w)) => (*w, true),
+        None => (m.unknown, lower.is_empty()),
+    }
+}
+
+/// The [`Feature`] of every event (in parallel): the words only of the
+/// `linkable` ones (exactly dated, not author's notes).
+pub(super) fn features(
+    m: &Matcher,
+    table: &SignalTable,
+    events: &[Event],
+    linkable: &[bool],
+) -> Vec<Feature> {
+    events
+        .par_iter()
+        .zip(linkable.par_iter())
+        .with_min_len(2048)
+        .map_init(Scratch::default, |s, (e, &x)| feature(m, table, e, x, s))
+        .collect()
+}
+
+/// What is read from one event; its words' weights, norm and signature
+/// come later ([`weigh_words`](super::link::weigh_words)).
+fn feature(
+    m: &Matcher,
+    table: &SignalTable,
+    e: &Event,
+    linkable: bool,
+    s: &mut Scratch,
+) -> Feature {
+    let (tw, known) = type_of(m, e);
+    s.hits.clear();
+    s.hits.resize(m.patterns.len(), false);
+    let mut words = Box::default();
+    tokenize(&e.details, &mut s.buf, &mut s.toks);
+    m.scan(&s.buf, &s.toks, &mut s.hits);
+    if linkable {
+        words = content_words(&s.buf, &s.toks, &m.stop, &mut s.pairs);
+    }
+    if !e.action.is_empty() {
+        tokenize(&e.action, &mut s.buf, &mut s.toks);
+        m.scan(&s.buf, &s.toks, &mut s.hits);
+    }
+    if !known {
+        tokenize(&e.event_type, &mut s.buf, &mut s.toks);
+        m.scan(&s.buf, &s.toks, &mut s.hits);
+    }
+    let mut kw = 0.0;
+    let mut keywords = Vec::new();
+    for (i, &hit) in s.hits.iter().enumerate() {
+        if hit {
+            kw += table.keywords[i].weight;
+            keywords.push(i as u16);
+        }
+    }
+    let keywords = keywords.into_boxed_slice();
+    Feature {
+        weight: tw + kw.min(table.keyword_cap),
+        type_weight: tw,
+        keywords,
+        words,
+        norm: 0.0,
+        sig: [0; SIG_BITS / 64],
+    }
+}
