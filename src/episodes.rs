@@ -49,6 +49,11 @@
 //!    dropped; the rest are ranked strongest first (ties by first date,
 //!    then first event) and the first [`EpisodeConfig::max_episodes`] kept.
 //!
+//! Agencies whose names are so close that they may be one agency
+//! ([`crate::same_agency`], [`Chronology::same_agency`]) count as one
+//! agency throughout: for `min_agencies`, the per-agency cap, joint events
+//! and the count of agencies in the reason.
+//!
 //! Everything is near-linear: one pass to read the signals of the events
 //! (in parallel), one sweep in date order, and joint-event linking that
 //! only compares an event with a bounded number
@@ -1304,9 +1309,12 @@ impl Sets {
 ///
 /// With `prefilter`, pairs that could not link (by their signatures,
 /// [`Sig`]) are not compared; without, every candidate pair is (for the
-/// test that the prefilter loses no link).
+/// test that the prefilter loses no link). Events of agencies counted as
+/// one (`counted`, [`Chronology::counted_as`]) are never linked.
+#[allow(clippy::too_many_arguments)]
 fn link(
     events: &[Event],
+    counted: &(dyn Fn(usize) -> usize + Sync),
     feats: &[Feature],
     order: &[u32],
     days: &[i32],
@@ -1332,7 +1340,7 @@ fn link(
             Slot {
                 sig: f.sig,
                 norm: f.norm,
-                agency: e.agency as u32,
+                agency: counted(e.agency) as u32,
                 group: type_group(e),
                 words: !f.words.is_empty(),
             }
@@ -1459,7 +1467,7 @@ fn link(
                 for &b in list {
                     let (ea, eb) = (&events[a as usize], &events[b as usize]);
                     if a != b
-                        && ea.agency != eb.agency
+                        && counted(ea.agency) != counted(eb.agency)
                         && (ea.date.start - eb.date.start).num_days().abs() <= 1
                     {
                         put(a, b);
@@ -1727,7 +1735,11 @@ fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, prefilter: bool
         f.norm = f.words.iter().map(|w| w.idf).sum();
         f.sig = signature(&f.words);
     });
-    let (also_reported_by, group_of) = link(events, &feats, &order, &days, config, prefilter);
+    // Agencies whose names are so close that they may be one agency count
+    // as one: for the involved agencies, the cap and joint events.
+    let counted = |a: usize| chronology.counted_as(a);
+    let (also_reported_by, group_of) =
+        link(events, &counted, &feats, &order, &days, config, prefilter);
     let gaps = find_gaps(&order, &days, events, config);
 
     // Anchors: exact, certain, significant; in date order.
@@ -1739,7 +1751,13 @@ fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, prefilter: bool
             let i = i as usize;
             !events[i].date.approximate && feats[i].weight >= seed
         })
-        .map(|(&i, &d)| (d, events[i as usize].agency, feats[i as usize].weight))
+        .map(|(&i, &d)| {
+            (
+                d,
+                counted(events[i as usize].agency),
+                feats[i as usize].weight,
+            )
+        })
         .collect();
     // Distinct anchor days, each with its range in `anchors`.
     let mut anchor_days: Vec<i32> = Vec::new();
@@ -1847,13 +1865,22 @@ fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, prefilter: bool
         members.extend_from_slice(&notes[nlo..nhi]);
         members.sort_unstable();
         let agencies: Vec<usize> = (0..n_agencies).filter(|&a| present[a]).collect();
+        // Names so close that they may be one agency are one in the count.
+        let mut counted_here: Vec<usize> = agencies.iter().map(|&a| counted(a)).collect();
+        counted_here.sort_unstable();
+        counted_here.dedup();
+        let as_one: Vec<&str> = agencies
+            .iter()
+            .filter(|&&a| agencies.iter().any(|&b| b != a && counted(b) == counted(a)))
+            .map(|&a| chronology.agencies.get(a).map_or("", |x| x.name.as_str()))
+            .collect();
         phrases.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
         let what: Vec<&str> = phrases.iter().take(4).map(|p| p.0.as_str()).collect();
         let ndays = (d1 - d0 + 1) as usize;
         let times = best.observed / (rate * ndays as f64);
         let mut reason = format!(
             "{} in {}, {}",
-            plural(agencies.len(), "agency", "agencies"),
+            plural(counted_here.len(), "agency", "agencies"),
             plural(ndays, "day", "days"),
             plural(hi - lo, "event", "events"),
         );
@@ -1865,6 +1892,16 @@ fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, prefilter: bool
             reason.push_str(&format!(
                 "; {}",
                 plural(joint, "joint event", "joint events")
+            ));
+        }
+        if !as_one.is_empty() {
+            reason.push_str(&format!(
+                "; {} counted as one agency (names so alike may be one agency: see Findings)",
+                as_one
+                    .iter()
+                    .map(|n| format!("'{n}'"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
             ));
         }
         if times >= 2.0 {

@@ -17,6 +17,7 @@ pub mod merge;
 pub mod model;
 pub mod palette;
 pub mod pipeline;
+pub mod same_agency;
 pub mod synth;
 pub mod template;
 pub mod validate;
