@@ -67,6 +67,35 @@ pub struct ReviewConfig {
     /// Children's dates of birth, by label (`"Child A" = 2020-05-01`).
     #[serde(default)]
     pub children: Option<toml::Table>,
+    /// The reviewer's word on several returns of one agency (`[returns]`),
+    /// over what the engine decides from their events
+    /// ([`crate::same_agency`]).
+    #[serde(default)]
+    pub returns: ReturnsConfig,
+}
+
+/// `[returns]`: which of several returns of one agency replaces which,
+/// and which are parts of one return. File names are as in the review
+/// folder (case is ignored).
+///
+/// ```toml
+/// [returns]
+/// supersedes = { "Police - corrected v2.xlsx" = ["Police.xlsx"] }
+/// parts = [["Police incident log.xlsx", "Police PPU log.xlsx"]]
+/// ```
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnsConfig {
+    /// A newer return → the older return(s) of the same agency it
+    /// replaces: the older are listed as superseded and not merged,
+    /// however many events they share.
+    #[serde(default)]
+    pub supersedes: std::collections::BTreeMap<String, Vec<String>>,
+    /// Groups of returns of one agency that are parts of its return (an
+    /// incident log and a unit's log): all are merged, however many
+    /// events they share.
+    #[serde(default)]
+    pub parts: Vec<Vec<String>>,
 }
 
 fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {

@@ -97,7 +97,8 @@ codes! {
     AgencyMissing = "agency-details-missing", Warning, "Ask the agency to fill in 'Agency details' (Agency and Review reference).";
     /// The review reference is missing or does not match the review.
     ReviewMismatch = "review-reference-mismatch", Warning, "Check that the agency returned the chronology for this review; ask them to correct the review reference.";
-    /// Two returns name the same agency.
+    /// Two returns name the same agency (no longer made: two returns of
+    /// one agency are now `return-superseded` or `return-part`).
     AgencyDuplicate = "agency-duplicate", Warning, "Check whether one return replaces the other; remove the old one from the folder.";
     /// An expected agency sent no return.
     AgencyNotReturned = "agency-not-returned", Warning, "Chase the agency for its return.";
@@ -156,6 +157,20 @@ codes! {
     /// footer such as `End of chronology`, a totals row, the headings
     /// repeated) was skipped and counted in `Rows skipped`.
     RowNotEvent = "row-not-event", Warning, "Nothing from the row is merged. Check the text quoted: if it is an event after all, ask the agency to give its date, source and details; otherwise ask them to delete the row next time.";
+    /// An older version of an agency's return, replaced by a newer return
+    /// of the same agency in the folder (most of its events are in the
+    /// newer one, or review.toml says so): not merged, its rows counted
+    /// as skipped, its own findings not listed.
+    ReturnSuperseded = "return-superseded", Info, "Nothing to fix. If the two files are not versions of one return, list them under [returns] parts in review.toml and both are merged; to silence this, take the old file out of the folder.";
+    /// Two or more returns of one agency that share few events, read as
+    /// parts of its return (an incident log and a unit's log): all merged.
+    ReturnPart = "return-part", Info, "Nothing to fix if they are parts of one return. If one replaces the other, say so under [returns] supersedes in review.toml, or take the old file out of the folder.";
+    /// Two agency names so close that they may be one agency: counted as
+    /// one agency in the key practice episodes until review.toml says.
+    AgencyNamesClose = "agency-names-close", Warning, "Check with the agencies. If they are one agency, add the alias line suggested to its [[agencies]] entry in review.toml; if they are two, give each its own [[agencies]] entry.";
+    /// An entry of review.toml [returns] that could not be applied: a file
+    /// not in the folder, rejected, or of another agency.
+    ReturnsOverrideUnused = "returns-override-unused", Warning, "Correct the entry in review.toml: name the files as the Returns sheet lists them, two or more returns of one agency.";
 }
 
 /// The documentation page of every finding code, as Markdown: one table

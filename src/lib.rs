@@ -17,6 +17,7 @@ pub mod model;
 pub mod output;
 pub mod palette;
 pub mod pipeline;
+pub mod same_agency;
 pub mod template;
 pub mod validate;
 pub mod watch;

@@ -44,6 +44,19 @@ pub struct Chronology {
     pub findings: Vec<Finding>,
     /// One line per file found.
     pub returns: Vec<ReturnSummary>,
+    /// For each agency, the agency it is counted as in the key practice
+    /// episodes: itself, or the first of a group of names so close that
+    /// they may be one agency ([`crate::same_agency`]). Empty: each
+    /// agency counts as itself.
+    pub same_agency: Vec<usize>,
+}
+
+impl Chronology {
+    /// The agency that agency `a` is counted as in the key practice
+    /// episodes ([`Chronology::same_agency`]).
+    pub fn counted_as(&self, a: usize) -> usize {
+        self.same_agency.get(a).copied().unwrap_or(a)
+    }
 }
 
 /// The merged order of two events (see the module docs).
@@ -70,20 +83,32 @@ pub fn event_order(a: &Event, b: &Event) -> Ordering {
 
 /// Merges checked returns (and the lines of ignored files) into one
 /// chronology. Agencies are named as the configuration knows them (aliases
-/// folded), numbered in name order and coloured; two returns from one
-/// agency are both kept and warned about; expected agencies with no return
-/// are warned about.
+/// folded), numbered in name order and coloured; of two returns from one
+/// agency the older is superseded when the newer holds most of its events,
+/// else both are merged as parts, and agency names so close that they may
+/// be one agency are warned about ([`crate::same_agency`]); expected
+/// agencies with no return are warned about.
 pub fn merge(
-    returns: Vec<CheckedReturn>,
+    mut returns: Vec<CheckedReturn>,
     mut others: Vec<ReturnSummary>,
     config: &ReviewConfig,
 ) -> Chronology {
+    let (settled, close) = {
+        let mut all: Vec<&mut CheckedReturn> = returns.iter_mut().collect();
+        let settled = crate::same_agency::settle(&mut all, config);
+        (
+            settled,
+            crate::same_agency::flag_close_names(&mut all, config),
+        )
+    };
     let mut names: Vec<String> = returns
         .iter()
         .filter(|r| {
             !matches!(
                 r.summary.status,
-                crate::model::ReturnStatus::Rejected | crate::model::ReturnStatus::Ignored
+                crate::model::ReturnStatus::Rejected
+                    | crate::model::ReturnStatus::Ignored
+                    | crate::model::ReturnStatus::Superseded
             )
         })
         .map(|r| config.canonical_agency(&r.agency))
@@ -130,21 +155,14 @@ pub fn merge(
         }
         let name = config.canonical_agency(&r.agency);
         r.summary.agency = name.clone();
+        if r.summary.status == crate::model::ReturnStatus::Superseded {
+            // Not merged: only its line and its one finding.
+            findings.append(&mut r.findings);
+            summaries.push(r.summary);
+            continue;
+        }
         if let Ok(i) = names.binary_search(&name) {
             let a = &mut agencies[i];
-            if !a.files.is_empty() {
-                r.findings.push(Finding::new(
-                    Code::AgencyDuplicate,
-                    &r.summary.file,
-                    format!(
-                        "this is a second return from '{name}' (also in {}): both are merged; remove the older one from the folder if this one replaces it",
-                        a.files.join(", ")
-                    ),
-                ));
-                if r.summary.status == crate::model::ReturnStatus::Merged {
-                    r.summary.status = crate::model::ReturnStatus::MergedWithWarnings;
-                }
-            }
             a.files.push(r.summary.file.clone());
             a.events += r.events.len();
             a.rejected += r.summary.rows_rejected;
@@ -168,6 +186,12 @@ pub fn merge(
             ));
         }
     }
+    findings.extend(settled);
+    let pairs: Vec<(usize, usize)> = close
+        .iter()
+        .filter_map(|(a, b)| Some((names.binary_search(a).ok()?, names.binary_search(b).ok()?)))
+        .collect();
+    let same_agency = crate::same_agency::counted_as(names.len(), &pairs);
     // Unstable (the order is total, so the result is the same) because the
     // stable sort allocates a copy of every event: 160 MB on 500,000.
     events.par_sort_unstable_by(event_order);
@@ -178,5 +202,6 @@ pub fn merge(
         events,
         findings,
         returns: summaries,
+        same_agency,
     }
 }

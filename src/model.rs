@@ -422,7 +422,8 @@ pub struct ReturnSummary {
     /// Rows rejected.
     pub rows_rejected: usize,
     /// Rows with content that are not events (an instruction row, a
-    /// footer, a totals row, a repeated heading row), each reported.
+    /// footer, a totals row, a repeated heading row), each reported; for
+    /// a superseded return, every row it read (none of them is merged).
     /// `rows_read = rows_merged + rows_rejected + rows_skipped`.
     pub rows_skipped: usize,
     /// Earliest event date.
@@ -476,4 +477,14 @@ pub struct CheckedReturn {
     pub findings: Vec<Finding>,
     /// The accounting line.
     pub summary: ReturnSummary,
+    /// `Agency details` › Date completed, when it is a readable date: what
+    /// tells a corrected return from the one it replaces
+    /// ([`crate::same_agency`]).
+    pub completed: Option<chrono::NaiveDate>,
+    /// The file's modification time, when known (the next test of which of
+    /// two returns of one agency is the newer).
+    pub modified: Option<std::time::SystemTime>,
+    /// The sheet and cell the agency's name was read from (`Agency
+    /// details`, `B1`), when it was read from a cell.
+    pub agency_at: Option<(String, String)>,
 }

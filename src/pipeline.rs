@@ -159,7 +159,10 @@ pub fn check_file(path: &Path, name: &str, format: Format, ctx: &CheckContext) -
         crate::ingest::read_return(path, name, format).map(|raw| check_return(raw, ctx))
     });
     let finding = match result {
-        Ok(Ok(checked)) => return checked,
+        Ok(Ok(mut checked)) => {
+            checked.modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+            return checked;
+        }
         Ok(Err(f)) => f,
         Err(what) => Finding::new(
             Code::FileInternal,
@@ -182,7 +185,12 @@ pub fn check_bytes(bytes: &[u8], name: &str, format: Format, ctx: &CheckContext)
             Ok(t)
         });
     match tmp {
-        Ok(t) => check_file(t.path(), name, format, ctx),
+        Ok(t) => {
+            let mut c = check_file(t.path(), name, format, ctx);
+            // The staging file's time is not the return's.
+            c.modified = None;
+            c
+        }
         Err(e) => rejected(
             name,
             Some(format),
@@ -268,6 +276,9 @@ fn rejected(
             note: finding.message.clone(),
         },
         findings: vec![finding],
+        completed: None,
+        modified: None,
+        agency_at: None,
     }
 }
 

@@ -1135,6 +1135,9 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
             events: vec![],
             findings: vec![],
             summary,
+            completed: None,
+            modified: None,
+            agency_at: None,
         };
     }
     let mut findings = raw.findings;
@@ -1194,6 +1197,9 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
             events: vec![],
             findings,
             summary,
+            completed: date_completed(&details, ctx),
+            modified: None,
+            agency_at: None,
         };
     };
 
@@ -1202,6 +1208,10 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
 
     // Agency: details sheet, else CSV column, else command line, else file name.
     let mut agency = details.agency.clone();
+    let agency_at = match details.agency_row {
+        Some(r) if !agency.is_empty() => Some((details_sheet.clone(), cell_ref(1, r))),
+        _ => None,
+    };
     if agency.is_empty() {
         if let (Some(m), Some(ac)) = (&map, agency_col) {
             agency = sheet.rows[m.header_index + 1..]
@@ -1520,7 +1530,18 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
         events,
         findings,
         summary,
+        completed: date_completed(&details, ctx),
+        modified: None,
+        agency_at,
     }
+}
+
+/// The `Date completed` of the agency details, when it is a readable day.
+fn date_completed(details: &AgencyDetails, ctx: &CheckContext) -> Option<chrono::NaiveDate> {
+    crate::dates::parse_date(&details.date_completed, &ctx.dates)
+        .ok()
+        .filter(|d| d.value.precision == crate::dates::Precision::Day)
+        .map(|d| d.value.start)
 }
 
 fn take_cell(vals: &mut [(Cell, usize)], c: Column) -> Cell {

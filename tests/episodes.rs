@@ -306,6 +306,7 @@ fn chronology(mut events: Vec<Event>) -> Chronology {
         events,
         findings: vec![],
         returns: vec![],
+        same_agency: vec![],
     }
 }
 

@@ -126,7 +126,7 @@ pub fn run(args: CheckArgs) -> i32 {
         c.summary.agency = cfg.canonical_agency(&c.agency);
         checked.push((c, dir));
     }
-    flag_duplicates(&mut checked);
+    flag_duplicates(&mut checked, &configs);
     not_returned(&args.files, &configs, &mut checked);
 
     let mut errors = false;
@@ -194,34 +194,34 @@ fn count(findings: &[Finding]) -> (usize, usize) {
     (e, w)
 }
 
-/// Two of the files checked together from the same agency (after folding
-/// the aliases of the review configuration): the later ones are warned
-/// about, as `merge` does.
-fn flag_duplicates(checked: &mut [(CheckedReturn, PathBuf)]) {
-    let mut seen: HashMap<String, String> = HashMap::new();
-    for (c, _) in checked.iter_mut() {
-        if c.summary.status == ReturnStatus::Rejected {
+/// The files checked together from one folder, as `merge` would read
+/// them ([`crate::same_agency`]): of two returns of one agency (after the
+/// aliases of that folder's review.toml are folded) the older is
+/// superseded when the newer holds most of its events, else both are
+/// parts; agency names so close that they may be one agency are warned
+/// about. Entries of `[returns]` naming files not checked are not
+/// reported: `check` sees only the files it is given.
+fn flag_duplicates(
+    checked: &mut [(CheckedReturn, PathBuf)],
+    configs: &HashMap<PathBuf, (ReviewConfig, CheckContext)>,
+) {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for (_, d) in checked.iter() {
+        if !dirs.contains(d) {
+            dirs.push(d.clone());
+        }
+    }
+    for dir in dirs {
+        let Some((cfg, _)) = configs.get(&dir) else {
             continue;
-        }
-        let key = crate::validate::normalise(&c.summary.agency);
-        match seen.get(&key) {
-            Some(first) => {
-                c.findings.push(Finding::new(
-                    Code::AgencyDuplicate,
-                    &c.summary.file,
-                    format!(
-                        "this is a second return from '{}' (also in {first}): both would be merged; remove the older one from the review folder if this one replaces it",
-                        c.summary.agency
-                    ),
-                ));
-                if c.summary.status == ReturnStatus::Merged {
-                    c.summary.status = ReturnStatus::MergedWithWarnings;
-                }
-            }
-            None => {
-                seen.insert(key, c.summary.file.clone());
-            }
-        }
+        };
+        let mut mine: Vec<&mut CheckedReturn> = checked
+            .iter_mut()
+            .filter(|(_, d)| *d == dir)
+            .map(|(c, _)| c)
+            .collect();
+        crate::same_agency::settle(&mut mine, cfg);
+        crate::same_agency::flag_close_names(&mut mine, cfg);
     }
 }
 

@@ -190,7 +190,12 @@ pub fn report(review: &MergedReview, output: &std::path::Path, quiet: bool) {
     let returns = c
         .returns
         .iter()
-        .filter(|r| r.status != crate::model::ReturnStatus::Ignored)
+        .filter(|r| {
+            !matches!(
+                r.status,
+                crate::model::ReturnStatus::Ignored | crate::model::ReturnStatus::Superseded
+            )
+        })
         .count();
     if !quiet {
         println!(

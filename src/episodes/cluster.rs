@@ -7,6 +7,7 @@
 
 use chrono::Duration;
 
+use super::link::counted_as;
 use super::signals::{Feature, SignalTable};
 use super::{day_num, Episode, EpisodeConfig};
 use crate::dates::Precision;
@@ -239,7 +240,8 @@ pub(super) fn find_episodes(
     dated: &Dated,
 ) -> (Vec<Episode>, Vec<Option<usize>>) {
     let events = &chronology.events;
-    let anchors = anchors(events, dated, config.weights.seed_weight);
+    let counted = &chronology.same_agency;
+    let anchors = anchors(events, counted, dated, config.weights.seed_weight);
     let (anchor_days, day_start) = anchor_days(&anchors);
     let n_agencies = chronology
         .agencies
@@ -257,6 +259,7 @@ pub(super) fn find_episodes(
         min_agencies: config.min_agencies.max(1),
     };
     let builder = Builder {
+        chronology,
         events,
         dated,
         notes: &notes,
@@ -299,7 +302,12 @@ pub(super) fn find_episodes(
 /// Anchors: the exactly dated events of `dated` whose date is certain and
 /// whose significance reaches `seed`, as (day, agency, significance), in
 /// date order.
-fn anchors(events: &[Event], dated: &Dated, seed: f64) -> Vec<(i32, usize, f64)> {
+fn anchors(
+    events: &[Event],
+    counted: &[usize],
+    dated: &Dated,
+    seed: f64,
+) -> Vec<(i32, usize, f64)> {
     let feats = dated.feats;
     dated
         .order
@@ -309,7 +317,10 @@ fn anchors(events: &[Event], dated: &Dated, seed: f64) -> Vec<(i32, usize, f64)>
             let i = i as usize;
             !events[i].date.approximate && feats[i].weight >= seed
         })
-        .map(|(&i, &d)| (d, events[i as usize].agency, feats[i as usize].weight))
+        .map(|(&i, &d)| {
+            let i = i as usize;
+            (d, counted_as(counted, events[i].agency), feats[i].weight)
+        })
         .collect()
 }
 
@@ -354,6 +365,8 @@ fn dated_notes(events: &[Event]) -> (Vec<usize>, Vec<i32>) {
 /// What an episode is made from, once its core and its first and last
 /// days are known.
 struct Builder<'a> {
+    /// For the agencies' names and which are counted as one.
+    chronology: &'a Chronology,
     events: &'a [Event],
     dated: &'a Dated<'a>,
     /// [`dated_notes`].
@@ -422,11 +435,37 @@ impl Builder<'_> {
         members.extend_from_slice(&self.notes[nlo..nhi]);
         members.sort_unstable();
         let agencies: Vec<usize> = (0..self.n_agencies).filter(|&a| present[a]).collect();
+        // Names so close that they may be one agency are one in the count.
+        let counted = &self.chronology.same_agency;
+        let mut counted_here: Vec<usize> =
+            agencies.iter().map(|&a| counted_as(counted, a)).collect();
+        counted_here.sort_unstable();
+        counted_here.dedup();
+        let as_one: Vec<&str> = agencies
+            .iter()
+            .filter(|&&a| {
+                agencies
+                    .iter()
+                    .any(|&b| b != a && counted_as(counted, b) == counted_as(counted, a))
+            })
+            .map(|&a| {
+                self.chronology
+                    .agencies
+                    .get(a)
+                    .map_or("", |x| x.name.as_str())
+            })
+            .collect();
         phrases.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
         let what: Vec<&str> = phrases.iter().take(4).map(|p| p.0.as_str()).collect();
         let ndays = (d1 - d0 + 1) as usize;
         let times = best.observed / (self.rate * ndays as f64);
-        let reason = reason(agencies.len(), ndays, hi - lo, &what, joint, times);
+        let counts = Counts {
+            agencies: counted_here.len(),
+            days: ndays,
+            events: hi - lo,
+            joint,
+        };
+        let reason = reason(&counts, &what, &as_one, times);
         let first = events[order[lo] as usize].date.start;
         Some(Episode {
             rank: 0,
@@ -441,32 +480,44 @@ impl Builder<'_> {
     }
 }
 
+/// What an episode counts, for its reason: agencies (close names counted
+/// once), days, events and joint events.
+struct Counts {
+    agencies: usize,
+    days: usize,
+    events: usize,
+    joint: usize,
+}
+
 /// Why an episode was flagged, in plain words: how many agencies, days and
 /// events, `what` happened (the strongest signals), how many joint events,
-/// and how many `times` the usual rate its significant events came at
-/// (when twice or more).
-fn reason(
-    agencies: usize,
-    ndays: usize,
-    nevents: usize,
-    what: &[&str],
-    joint: usize,
-    times: f64,
-) -> String {
+/// which agencies were counted as one (`as_one`), and how many `times` the
+/// usual rate its significant events came at (when twice or more).
+fn reason(counts: &Counts, what: &[&str], as_one: &[&str], times: f64) -> String {
     let mut reason = format!(
         "{} in {}, {}",
-        plural(agencies, "agency", "agencies"),
-        plural(ndays, "day", "days"),
-        plural(nevents, "event", "events"),
+        plural(counts.agencies, "agency", "agencies"),
+        plural(counts.days, "day", "days"),
+        plural(counts.events, "event", "events"),
     );
     if !what.is_empty() {
         reason.push_str(": ");
         reason.push_str(&what.join(", "));
     }
-    if joint > 0 {
+    if counts.joint > 0 {
         reason.push_str(&format!(
             "; {}",
-            plural(joint, "joint event", "joint events")
+            plural(counts.joint, "joint event", "joint events")
+        ));
+    }
+    if !as_one.is_empty() {
+        reason.push_str(&format!(
+            "; {} counted as one agency (names so alike may be one agency: see Findings)",
+            as_one
+                .iter()
+                .map(|n| format!("'{n}'"))
+                .collect::<Vec<_>>()
+                .join(" and ")
         ));
     }
     if times >= 2.0 {

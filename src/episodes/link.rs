@@ -416,8 +416,15 @@ struct Slot {
     words: bool,
 }
 
+/// The agency that agency `a` is counted as (`counted`, from
+/// [`Chronology::same_agency`](crate::merge::Chronology::same_agency)):
+/// agencies whose names are so close that they may be one agency are one.
+pub(super) fn counted_as(counted: &[usize], a: usize) -> usize {
+    counted.get(a).copied().unwrap_or(a)
+}
+
 /// The slots of the events in `order`, in that order.
-fn slots(events: &[Event], feats: &[Feature], order: &[u32]) -> Vec<Slot> {
+fn slots(events: &[Event], counted: &[usize], feats: &[Feature], order: &[u32]) -> Vec<Slot> {
     order
         .par_iter()
         .with_min_len(4096)
@@ -426,7 +433,7 @@ fn slots(events: &[Event], feats: &[Feature], order: &[u32]) -> Vec<Slot> {
             Slot {
                 sig: f.sig,
                 norm: f.norm,
-                agency: e.agency as u32,
+                agency: counted_as(counted, e.agency) as u32,
                 group: type_group(e),
                 words: !f.words.is_empty(),
             }
@@ -542,16 +549,18 @@ impl Sweep<'_> {
 ///
 /// With `prefilter`, pairs that could not link (by their signatures,
 /// [`Sig`]) are not compared; without, every candidate pair is (for the
-/// test that the prefilter loses no link).
+/// test that the prefilter loses no link). Events of agencies counted as
+/// one (`counted`, [`counted_as`]) are never linked.
 pub(super) fn link(
     events: &[Event],
+    counted: &[usize],
     feats: &[Feature],
     order: &[u32],
     days: &[i32],
     config: &EpisodeConfig,
     prefilter: bool,
 ) -> (JointLinks, Vec<Option<u32>>) {
-    let slots = slots(events, feats, order);
+    let slots = slots(events, counted, feats, order);
     let sweep = Sweep {
         events,
         feats,
@@ -574,14 +583,18 @@ pub(super) fn link(
         )
         .map(|(out, _, _)| out)
         .collect();
-    join_groups(events, &pairs)
+    join_groups(events, counted, &pairs)
 }
 
 /// The links of the linked `pairs` (both ways) and each linked event's
 /// joint group (the smallest event index in it); in a small group
 /// (3 to 16 events), everyone is linked to every other agency's report
 /// within a day.
-fn join_groups(events: &[Event], pairs: &[Pairs]) -> (JointLinks, Vec<Option<u32>>) {
+fn join_groups(
+    events: &[Event],
+    counted: &[usize],
+    pairs: &[Pairs],
+) -> (JointLinks, Vec<Option<u32>>) {
     let n = events.len();
     let mut sets = Sets((0..n as u32).collect());
     for &(a, b) in pairs.iter().flatten() {
@@ -622,7 +635,7 @@ fn join_groups(events: &[Event], pairs: &[Pairs]) -> (JointLinks, Vec<Option<u32
                 for &b in list {
                     let (ea, eb) = (&events[a as usize], &events[b as usize]);
                     if a != b
-                        && ea.agency != eb.agency
+                        && counted_as(counted, ea.agency) != counted_as(counted, eb.agency)
                         && (ea.date.start - eb.date.start).num_days().abs() <= 1
                     {
                         put(a, b);

@@ -49,6 +49,11 @@
 //!    dropped; the rest are ranked strongest first (ties by first date,
 //!    then first event) and the first [`EpisodeConfig::max_episodes`] kept.
 //!
+//! Agencies whose names are so close that they may be one agency
+//! ([`crate::same_agency`], [`Chronology::same_agency`]) count as one
+//! agency throughout: for `min_agencies`, the per-agency cap, joint events
+//! and the count of agencies in the reason.
+//!
 //! Everything is near-linear: one pass to read the signals of the events
 //! (in parallel), one sweep in date order, and joint-event linking that
 //! only compares an event with a bounded number
@@ -297,7 +302,11 @@ fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, prefilter: bool
     let mut feats = signals::features(&m, table, events, &exact);
     let (order, days) = date_order(events, &exact);
     link::weigh_words(&mut feats, &order);
-    let (also_reported_by, group_of) = link::link(events, &feats, &order, &days, config, prefilter);
+    // Agencies whose names are so close that they may be one agency count
+    // as one: for the involved agencies, the cap and joint events.
+    let counted = &chronology.same_agency;
+    let (also_reported_by, group_of) =
+        link::link(events, counted, &feats, &order, &days, config, prefilter);
     let gaps = gaps::find_gaps(&order, &days, events, config);
     let dated = cluster::Dated {
         feats: &feats,

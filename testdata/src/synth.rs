@@ -710,6 +710,7 @@ fn finish(
             events,
             findings: Vec::new(),
             returns: Vec::new(),
+            same_agency: Vec::new(),
         },
         truth: Truth {
             episodes,
