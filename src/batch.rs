@@ -208,10 +208,14 @@ pub fn find_reviews(archive: &Path, skip: Option<&Path>) -> std::io::Result<Vec<
     while let Some(rel) = stack.pop() {
         let dir = archive.join(&rel);
         let files = crate::discover::scan(&dir)?;
-        if files
-            .iter()
-            .any(|f| matches!(f.kind, FileKind::Return(_)) && !is_ignored_output(&f.path))
-        {
+        // A folder holding anything that looks like a return is a review,
+        // even when none of it can be read (only PDFs, a Word document
+        // with no chronology table): it is then a failed review, not
+        // passed over.
+        if files.iter().any(|f| {
+            matches!(f.kind, FileKind::Return(_) | FileKind::NotRead(_))
+                && !is_ignored_output(&f.path)
+        }) {
             found.push(rel.clone());
         }
         for entry in std::fs::read_dir(&dir)? {
@@ -313,6 +317,10 @@ fn merge_one(dir: &Path, out_dir: &Path, folder: String, opts: &BatchOptions) ->
         Ok(r) => r,
         Err(e) => return fail(e),
     };
+    // A review folder with no return is a failed review, not an empty one.
+    if let Some(msg) = review.no_returns() {
+        return fail(msg);
+    }
     if let Err(e) = crate::write::write_workbook_with(&review, &workbook, &opts.write) {
         return fail(e.to_string());
     }
