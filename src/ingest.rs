@@ -473,6 +473,17 @@ fn read_text(path: &Path, name: &str) -> Result<RawReturn, Finding> {
     read_delimited(decode_csv(&bytes), name, Format::Text)
 }
 
+/// True when the text file at `path` holds a chronology (its first lines
+/// hold the template's headings): what [`read_return`] would read. Only
+/// the start of the file is read.
+pub fn text_file_is_chronology(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    File::open(path)
+        .and_then(|f| f.take(TEXT_SNIFF_BYTES).read_to_end(&mut head))
+        .is_ok_and(|_| text_is_chronology(&decode_csv(&head)))
+}
+
 /// True when one of the first lines of a text holds at least three of the
 /// template's headings (the rule `validate::map_columns` finds the header
 /// row by), split at tabs, commas or semicolons.
