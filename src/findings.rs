@@ -192,7 +192,7 @@ pub fn findings_markdown() -> String {
          so that no reading is silent. `chronomerge check` prints one finding a line as \
          `file › sheet › cell: severity code: message` and exits 0 when there \
          are no errors, 1 when there are errors and 2 when a file could not \
-         be read at all.\n\n\
+         be read at all or a folder holds no return.\n\n\
          Codes never change once released; new ones are only added. The \
          review configuration (`review.toml`: review reference, period and \
          margin, expected agencies and their aliases) is documented in \

@@ -30,7 +30,12 @@ fn run(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
 }
 
 fn merge(dir: &Path, out: &Path) -> (i32, String, String) {
-    run(&["merge".as_ref(), dir.as_os_str(), "-o".as_ref(), out.as_os_str()])
+    run(&[
+        "merge".as_ref(),
+        dir.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ])
 }
 
 fn check(path: &Path) -> (i32, String, String) {
@@ -498,7 +503,10 @@ fn files_not_read_are_findings_and_terminal_lines() {
     // makes it exit 2.
     let (code, stdout, _) = check(&dir);
     assert_eq!(code, 2);
-    assert!(stdout.contains("scan.pdf: error file-format-not-read"), "{stdout}");
+    assert!(
+        stdout.contains("scan.pdf: error file-format-not-read"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("covering letter.docx: warning file-no-chronology"),
         "{stdout}"
@@ -586,8 +594,14 @@ fn a_folder_with_no_returns_is_not_a_success() {
         "{stderr}"
     );
     assert!(stdout.contains("LCSPR-2024-01: 1 return(s)"), "{stdout}");
-    assert!(!bout.join("LCSPR-2024-09").join("merged-chronology.xlsx").exists());
-    assert!(bout.join("LCSPR-2024-01").join("merged-chronology.xlsx").exists());
+    assert!(!bout
+        .join("LCSPR-2024-09")
+        .join("merged-chronology.xlsx")
+        .exists());
+    assert!(bout
+        .join("LCSPR-2024-01")
+        .join("merged-chronology.xlsx")
+        .exists());
 
     // An archive with no review at all.
     let (code, _, stderr) = run(&[

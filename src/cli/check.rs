@@ -5,8 +5,9 @@
 //! Each file is checked against the `review.toml` of the folder it sits in
 //! (unless `--config` names one), with `--review`, `--from` and `--to`
 //! overriding it. A folder given instead of a file checks every return in
-//! it. Exit code 0: no errors; 1: errors; 2: a file could not be read at
-//! all (or is not a return).
+//! it, and reports every file in it that looks like a return but is not
+//! read. Exit code 0: no errors; 1: errors; 2: a file could not be read at
+//! all (or is not a return), or a folder given holds no return.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -165,7 +166,9 @@ pub fn run(args: CheckArgs) -> i32 {
         found.sort_by(|a, b| a.file.cmp(&b.file));
         if let Some(msg) = crate::pipeline::no_returns(dir, &found) {
             eprintln!("chronomerge: {msg}");
-            not_returns.push(serde_json::json!({ "folder": dir.display().to_string(), "no_returns": msg }));
+            not_returns.push(
+                serde_json::json!({ "folder": dir.display().to_string(), "no_returns": msg }),
+            );
             unreadable = true;
         }
     }
@@ -284,7 +287,11 @@ fn not_returned(
         };
         let names: Vec<String> = checked
             .iter()
-            .filter(|(c, d)| d == dir && crate::pipeline::is_return(&c.summary) && c.summary.status != ReturnStatus::Rejected)
+            .filter(|(c, d)| {
+                d == dir
+                    && crate::pipeline::is_return(&c.summary)
+                    && c.summary.status != ReturnStatus::Rejected
+            })
             .map(|(c, _)| c.summary.agency.clone())
             .collect();
         // Said with the folder's first return (or its first file).

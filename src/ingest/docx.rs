@@ -25,7 +25,7 @@ use std::path::Path;
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::{one_sheet_return, RowBuilder};
+use super::{one_sheet_return, RowBuilder, MAX_COLS};
 use crate::findings::{Code, Finding};
 use crate::model::{cell_ref, Cell, Format, RawReturn, RawRow, RawSheet};
 
@@ -352,15 +352,27 @@ fn table_sheet(rows: &[DocRow], n: usize, file: &str, findings: &mut Vec<Finding
     let mut runs: Vec<MergedRun> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let r = i as u32 + 1;
-        let own = row.cells.iter().any(|c| {
-            c.vmerge != VMerge::Continue && !c.text.trim().is_empty()
-        });
+        let own = row
+            .cells
+            .iter()
+            .any(|c| c.vmerge != VMerge::Continue && !c.text.trim().is_empty());
         let mut col = row.grid_before;
         let mut values: Vec<(usize, String)> = Vec::with_capacity(row.cells.len());
         for c in &row.cells {
-            if above.len() < col + c.span {
-                above.resize(col + c.span, String::new());
-                open.resize_with(col + c.span, || None);
+            let end = col.saturating_add(c.span);
+            // Beyond the columns kept, a cell is only counted (as content
+            // outside the template), never merged: the grid kept stays
+            // small whatever spans a document claims.
+            if col >= MAX_COLS {
+                if c.vmerge != VMerge::Continue {
+                    values.push((col, c.text.clone()));
+                }
+                col = end;
+                continue;
+            }
+            if above.len() < end.min(MAX_COLS) {
+                above.resize(end.min(MAX_COLS), String::new());
+                open.resize_with(end.min(MAX_COLS), || None);
             }
             let value = match c.vmerge {
                 VMerge::Continue => {
@@ -396,20 +408,21 @@ fn table_sheet(rows: &[DocRow], n: usize, file: &str, findings: &mut Vec<Finding
             };
             // The grid columns a spanning cell covers show nothing of
             // their own below it.
-            for k in col + 1..col + c.span {
+            for k in col + 1..end.min(MAX_COLS) {
                 above[k].clear();
                 if let Some(run) = open[k].take() {
                     runs.push(run);
                 }
             }
             values.push((col, value));
-            col += c.span;
+            col = end;
         }
         // A row of merged-down cells only is no event: it is the merged
         // cells' height, and nothing is copied into it.
         if own {
             for (col, value) in values {
-                out.push(i as u32, col as u32, Cell::Text(value));
+                let col = u32::try_from(col).unwrap_or(u32::MAX);
+                out.push(i as u32, col, Cell::Text(value));
             }
         }
     }
@@ -686,6 +699,47 @@ mod tests {
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert_eq!(notes[0].code, Code::WordTableMergedCell);
         assert_eq!(notes[0].cell, "A2:A3");
+    }
+
+    /// A document cut short anywhere, or with bytes changed, is an error
+    /// or a return, never a panic; absurd spans are counted, not laid out.
+    #[test]
+    fn broken_documents_never_panic() {
+        let heads: String = ["Date", "Source of information", "Details of event"]
+            .iter()
+            .map(|h| tc(h))
+            .collect();
+        let xml = format!(
+            r#"<?xml version="1.0"?><w:document xmlns:w="w"><w:body><w:p><w:r><w:t>Agency: X</w:t></w:r></w:p><w:tbl><w:tr><w:trPr><w:gridBefore w:val="2"/></w:trPr>{heads}</w:tr><w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/><w:gridSpan w:val="99999999999"/></w:tcPr><w:p><w:r><w:t>1/1/2020</w:t></w:r></w:p></w:tc>{x}</w:tr><w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr></w:tc>{x}{x}</w:tr></w:tbl></w:body></w:document>"#,
+            x = tc("x"),
+        );
+        let bytes = xml.as_bytes();
+        for cut in 0..bytes.len() {
+            for variant in [bytes[..cut].to_vec(), {
+                let mut b = bytes.to_vec();
+                b[cut] = b'<';
+                b
+            }] {
+                if let Ok(d) = parse_document(BufReader::new(&variant[..])) {
+                    let _ = build_return(d, "fuzz.docx");
+                }
+            }
+        }
+        let spans: String = (0..300)
+            .map(|_| tc_pr_span("1024", "wide"))
+            .collect::<String>();
+        let d = doc(&format!(
+            "<w:tbl><w:tr>{heads}</w:tr><w:tr>{spans}</w:tr></w:tbl>"
+        ));
+        let Block::Table(rows) = &d.blocks[0] else {
+            panic!()
+        };
+        let s = table_sheet(rows, 1, "f.docx", &mut Vec::new());
+        assert_eq!(s.stray_count, 299);
+    }
+
+    fn tc_pr_span(span: &str, text: &str) -> String {
+        format!("<w:tc><w:tcPr><w:gridSpan w:val=\"{span}\"/></w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>")
     }
 
     #[test]

@@ -288,7 +288,7 @@ pub fn open_document(
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         let (mut zip, parts) = open_checked_zip(path, name)?;
         let main = main_document_part(&mut zip).unwrap_or_else(|| "word/document.xml".into());
-        if parts.iter().any(|p| *p == main) {
+        if parts.contains(&main) {
             return Ok((zip, main));
         }
         let spreadsheet = parts
