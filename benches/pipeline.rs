@@ -128,7 +128,7 @@ fn checked_returns(dir: &Path, opts: &MergeOptions) -> Vec<CheckedReturn> {
             FileKind::Return(fmt) => Some(chronomerge::pipeline::check_file(
                 &f.path, &f.name, *fmt, &context,
             )),
-            FileKind::Ignored(_) => None,
+            FileKind::Ignored(_) | FileKind::NotRead(_) => None,
         })
         .collect()
 }

@@ -168,7 +168,7 @@ fn main() -> ExitCode {
             .iter()
             .filter_map(|f| match &f.kind {
                 FileKind::Return(fmt) => Some((f.clone(), *fmt)),
-                FileKind::Ignored(_) => None,
+                FileKind::Ignored(_) | FileKind::NotRead(_) => None,
             })
             .collect();
 

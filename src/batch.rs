@@ -1,8 +1,12 @@
 //! Batch: merge every review in an archive, in parallel.
 //!
 //! Each folder under the archive (at any depth) that holds at least one
-//! return is a review. Each is merged on its own (one bad review never
-//! stops the rest, and a panic inside one becomes a failed row), into
+//! return, or a file that looks like one but cannot be read (a PDF, a Word
+//! document with no chronology table), is a review; a text file makes a
+//! review only when it holds a chronology. A review whose folder turns out
+//! to hold no return fails, and so does a batch that finds no review.
+//! Each is merged on its own (one bad review never stops the rest, and a
+//! panic inside one becomes a failed row), into
 //! `OUT_DIR/<same relative path>/merged-chronology.xlsx`, with
 //! `merged-chronology.json` and `.csv` beside it when asked. A summary with
 //! one row per review is written as `OUT_DIR/batch-summary.xlsx` and
@@ -29,7 +33,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::export::neutralise;
-use crate::model::{FileKind, ReturnStatus};
+use crate::model::{FileKind, Format, ReturnStatus};
 use crate::pipeline::{merge_dir, same_file, MergeOptions};
 
 /// The name of each review's workbook in the output folder.
@@ -215,10 +219,15 @@ pub fn find_reviews(archive: &Path, skip: Option<&Path>) -> std::io::Result<Vec<
     while let Some(rel) = stack.pop() {
         let dir = archive.join(&rel);
         let files = crate::discover::scan(&dir)?;
-        if files
-            .iter()
-            .any(|f| matches!(f.kind, FileKind::Return(_)) && !is_ignored_output(&f.path))
-        {
+        // A folder holding anything that looks like a return is a review,
+        // even when none of it can be read (only PDFs, a Word document
+        // with no chronology table): it is then a failed review, not
+        // passed over. Text files are notes unless they hold a chronology.
+        if files.iter().any(|f| match f.kind {
+            FileKind::Return(Format::Text) => crate::ingest::text_file_is_chronology(&f.path),
+            FileKind::Return(_) | FileKind::NotRead(_) => !is_ignored_output(&f.path),
+            FileKind::Ignored(_) => false,
+        }) {
             found.push(rel.clone());
         }
         for entry in std::fs::read_dir(&dir)? {
@@ -320,6 +329,10 @@ fn merge_one(dir: &Path, out_dir: &Path, folder: String, opts: &BatchOptions) ->
         Ok(r) => r,
         Err(e) => return fail(e),
     };
+    // A review folder with no return is a failed review, not an empty one.
+    if let Some(msg) = review.no_returns() {
+        return fail(msg);
+    }
     if let Err(e) = crate::write::write_workbook_with(&review, &workbook, &opts.write) {
         return fail(e.to_string());
     }

@@ -171,6 +171,20 @@ codes! {
     /// An entry of review.toml [returns] that could not be applied: a file
     /// not in the folder, rejected, or of another agency.
     ReturnsOverrideUnused = "returns-override-unused", Warning, "Correct the entry in review.toml: name the files as the Returns sheet lists them, two or more returns of one agency.";
+    /// A file in the review folder is in a format the engine does not read
+    /// (a PDF, a Numbers, Pages or RTF file, an e-mail, a zip archive …).
+    FileFormatNotRead = "file-format-not-read", Error, "If the file is the agency's chronology, ask the agency to send it as .xlsx made from the template; if it is not a return (a covering letter, minutes), move it out of the review folder.";
+    /// A Word 97–2003 document (`.doc`): its tables are not read.
+    FileWord97 = "file-word-97", Error, "Ask the agency to put the chronology in the template (.xlsx), or at least to save the document as .docx (Word: File › Save As › Word Document), whose table is read; if it is not a return, move it out of the review folder.";
+    /// A Word document or text file holds no chronology: no table, or no
+    /// first lines, with the template's headings. It is not read.
+    FileNoChronology = "file-no-chronology", Warning, "If the file is the agency's chronology, ask the agency to put it in the template (or in a table with the template's headings); if it is a covering letter or notes, nothing is merged from it and it can be moved out of the review folder.";
+    /// A further table of a Word document has the template's headings, but
+    /// only the first such table is read as the chronology.
+    WordTableNotRead = "word-table-not-read", Warning, "Ask the agency to put every event in one table (or, better, in the template): the rows of this table are not merged.";
+    /// A cell of a Word table is merged down over several rows: each row
+    /// it covers was read with the merged cell's value.
+    WordTableMergedCell = "word-table-merged-cell", Info, "Nothing to fix; check the rows named if the merged cell was not meant for each of them.";
 }
 
 /// The documentation page of every finding code, as Markdown: one table
@@ -197,7 +211,7 @@ pub fn findings_markdown() -> String {
          so that no reading is silent. `chronomerge check` prints one finding a line as \
          `file › sheet › cell: severity code: message` and exits 0 when there \
          are no errors, 1 when there are errors and 2 when a file could not \
-         be read at all.\n\n\
+         be read at all or a folder holds no return.\n\n\
          Codes never change once released; new ones are only added. The \
          review configuration (`review.toml`: review reference, period and \
          margin, expected agencies and their aliases) is documented in \
@@ -215,6 +229,18 @@ pub fn findings_markdown() -> String {
         ));
     }
     s
+}
+
+impl Code {
+    /// True for the findings that say a file in the review folder was not
+    /// read as a return (its format, or no chronology in it): each is also
+    /// printed on the terminal by `merge`, whatever its severity.
+    pub fn means_not_read(self) -> bool {
+        matches!(
+            self,
+            Code::FileFormatNotRead | Code::FileWord97 | Code::FileNoChronology
+        )
+    }
 }
 
 impl fmt::Display for Code {

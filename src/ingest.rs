@@ -4,7 +4,10 @@
 //! `.xlsx` and `.xlsb` are streamed cell by cell, so a stray value at
 //! `XFD1048576` costs nothing; `.xls` and `.ods` go through calamine's
 //! ranges; `.csv` through the csv crate, as UTF-8 (with or without BOM) or
-//! Windows-1252. Files are opened read-only and never written.
+//! Windows-1252; a `.txt` the same way when its first lines hold the
+//! template's headings (Excel's "Unicode Text": UTF-16, tab separated); a
+//! Word document's table through [`docx`]. Files are opened read-only and
+//! never written.
 
 use std::fs::File;
 use std::io::BufReader;
@@ -17,6 +20,7 @@ use crate::dates::EPOCH_1904_OFFSET;
 use crate::findings::{Code, Finding};
 use crate::model::{cell_ref, Cell, Format, RawReturn, RawRow, RawSheet};
 
+pub mod docx;
 pub mod guard;
 
 /// Columns kept per row. The template has 10 (A–J) and a CSV may add an
@@ -52,6 +56,8 @@ pub fn read_return(path: &Path, name: &str, format: Format) -> Result<RawReturn,
     }
     match format {
         Format::Csv => read_csv(path, name),
+        Format::Text => read_text(path, name),
+        Format::Docx => docx::read_docx(path, name),
         _ => {
             let actual = guard::inspect(path, name, format)?;
             read_workbook(path, name, format, actual)
@@ -189,7 +195,9 @@ fn read_workbook(
                 findings,
             })
         }
-        Format::Csv => unreachable!("CSV is read by read_csv"),
+        Format::Csv | Format::Text | Format::Docx => {
+            unreachable!("the guard only finds workbooks; CSV, text and Word are read elsewhere")
+        }
     }
 }
 
@@ -436,7 +444,75 @@ fn range_sheet(
 /// semicolon or tab separated, header on line 1.
 fn read_csv(path: &Path, name: &str) -> Result<RawReturn, Finding> {
     let bytes = std::fs::read(path).map_err(|e| io_finding(name, &e))?;
-    let text = decode_csv(&bytes);
+    read_delimited(decode_csv(&bytes), name, Format::Csv)
+}
+
+/// How much of a `.txt` is looked at to decide whether it is a chronology.
+const TEXT_SNIFF_BYTES: u64 = 64 * 1024;
+
+/// Reads a `.txt` as a chronology when its first lines hold the template's
+/// headings (Excel's "Unicode Text" and "Text (Tab delimited)" exports);
+/// any other text file is not a return: `Err` with a
+/// [`Code::FileNoChronology`] finding of severity info (notes left in the
+/// folder are nothing to fix).
+fn read_text(path: &Path, name: &str) -> Result<RawReturn, Finding> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    File::open(path)
+        .and_then(|f| f.take(TEXT_SNIFF_BYTES).read_to_end(&mut head))
+        .map_err(|e| io_finding(name, &e))?;
+    if !text_is_chronology(&decode_csv(&head)) {
+        return Err(Finding::new(
+            Code::FileNoChronology,
+            name,
+            "the text file's first lines hold none of the template's headings (Date, Source of information, Details of event …), so it is not read as a chronology: nothing to do if it is notes; if it is the agency's chronology, ask the agency to send it as .xlsx made from the template",
+        )
+        .with_severity(crate::findings::Severity::Info));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_finding(name, &e))?;
+    read_delimited(decode_csv(&bytes), name, Format::Text)
+}
+
+/// True when the text file at `path` holds a chronology (its first lines
+/// hold the template's headings): what [`read_return`] would read. Only
+/// the start of the file is read.
+pub fn text_file_is_chronology(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    File::open(path)
+        .and_then(|f| f.take(TEXT_SNIFF_BYTES).read_to_end(&mut head))
+        .is_ok_and(|_| text_is_chronology(&decode_csv(&head)))
+}
+
+/// True when one of the first lines of a text holds at least three of the
+/// template's headings (the rule `validate::map_columns` finds the header
+/// row by), split at tabs, commas or semicolons.
+pub fn text_is_chronology(text: &str) -> bool {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(10)
+        .any(|line| {
+            let sep = match sniff_delimiter(line) {
+                b'\t' => '\t',
+                b';' => ';',
+                _ => ',',
+            };
+            line.split(sep)
+                .filter(|h| {
+                    matches!(
+                        crate::validate::match_heading(h.trim().trim_matches('"')),
+                        crate::validate::HeadingMatch::Exact(_)
+                            | crate::validate::HeadingMatch::Close(..)
+                    )
+                })
+                .count()
+                >= 3
+        })
+}
+
+/// Reads delimited text (a CSV export, or a `.txt` saved by Excel) into a
+/// return of one sheet named after the file.
+fn read_delimited(text: String, name: &str, format: Format) -> Result<RawReturn, Finding> {
     let mut findings = Vec::new();
     let text = guard::repair_csv(text, name, &mut findings);
     let delimiter = sniff_delimiter(&text);
@@ -539,14 +615,34 @@ fn read_csv(path: &Path, name: &str) -> Result<RawReturn, Finding> {
             .at(sheet.name.as_str(), cell_ref(0, first)),
         );
     }
-    Ok(RawReturn {
-        file: name.into(),
-        format: Format::Csv,
-        sheet_names: vec![sheet_name],
-        details: None,
-        chronology: Some(sheet),
+    Ok(one_sheet_return(
+        name,
+        format,
+        vec![sheet_name],
+        None,
+        sheet,
         findings,
-    })
+    ))
+}
+
+/// The [`RawReturn`] of a file read as one chronology sheet (a CSV, a text
+/// file, a Word document's table): the one place these readers build it.
+pub(crate) fn one_sheet_return(
+    file: &str,
+    format: Format,
+    sheet_names: Vec<String>,
+    details: Option<RawSheet>,
+    chronology: RawSheet,
+    findings: Vec<Finding>,
+) -> RawReturn {
+    RawReturn {
+        file: file.into(),
+        format,
+        sheet_names,
+        details,
+        chronology: Some(chronology),
+        findings,
+    }
 }
 
 /// Ragged CSV lines listed one finding each; the rest are summed up in

@@ -150,6 +150,9 @@ pub fn merge(
     let mut summaries = Vec::new();
     for mut r in returns {
         if r.summary.status == crate::model::ReturnStatus::Ignored {
+            // A file read and found not to be a return keeps its finding
+            // (a Word document with no chronology table …).
+            findings.append(&mut r.findings);
             summaries.push(r.summary);
             continue;
         }

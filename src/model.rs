@@ -191,6 +191,13 @@ pub enum Format {
     Ods,
     /// Comma-separated export from a case system.
     Csv,
+    /// A Word document (`.docx`, `.docm`) whose table holds the chronology
+    /// (the Chronolator-era habit).
+    Docx,
+    /// A tab-separated text file (`.txt`), as Excel saves "Unicode Text"
+    /// (UTF-16 with a byte order mark) or "Text (Tab delimited)": read when
+    /// its first lines hold the template's headings.
+    Text,
 }
 
 impl Format {
@@ -199,7 +206,9 @@ impl Format {
     /// ```
     /// use chronomerge::model::Format;
     /// assert_eq!(Format::from_extension("XLSX"), Some(Format::Xlsx));
-    /// assert_eq!(Format::from_extension("docx"), None);
+    /// assert_eq!(Format::from_extension("docx"), Some(Format::Docx));
+    /// assert_eq!(Format::from_extension("txt"), Some(Format::Text));
+    /// assert_eq!(Format::from_extension("pdf"), None);
     /// ```
     pub fn from_extension(ext: &str) -> Option<Format> {
         match ext.to_ascii_lowercase().as_str() {
@@ -208,8 +217,21 @@ impl Format {
             "xlsb" => Some(Format::Xlsb),
             "ods" => Some(Format::Ods),
             "csv" => Some(Format::Csv),
+            "docx" | "docm" => Some(Format::Docx),
+            "txt" => Some(Format::Text),
             _ => None,
         }
+    }
+
+    /// True for the spreadsheet formats, whose return has an
+    /// `Agency details` sheet; a CSV, a text file or a Word document has
+    /// none (its agency comes from a column, a line, the command line or
+    /// the file name).
+    pub fn has_details_sheet(self) -> bool {
+        matches!(
+            self,
+            Format::Xlsx | Format::Xls | Format::Xlsb | Format::Ods
+        )
     }
 }
 
@@ -229,8 +251,13 @@ pub struct FoundFile {
 pub enum FileKind {
     /// A return to read.
     Return(Format),
-    /// Listed in `Returns` as ignored, with the reason.
+    /// Listed in `Returns` as ignored, with the reason, and nothing else:
+    /// lock files, hidden files, the review configuration.
     Ignored(String),
+    /// Looks like a return but is in a format the engine does not read (a
+    /// PDF, an old Word `.doc`, a Numbers or Pages file …): listed in
+    /// `Returns` as rejected, with this finding saying what to ask for.
+    NotRead(Finding),
 }
 
 /// One row of a sheet, with its origin.

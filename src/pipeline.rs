@@ -75,6 +75,15 @@ impl MergedReview {
             .count()
     }
 
+    /// Why the review cannot be merged although the folder was read: no
+    /// file in it is a return (it is empty, or holds only files that are
+    /// not chronologies or not read). The message says what was found and
+    /// why each file was not used; `None` when at least one return was
+    /// read (merged or rejected).
+    pub fn no_returns(&self) -> Option<String> {
+        no_returns(&self.dir, &self.chronology.returns)
+    }
+
     /// Number of warning findings (info findings are not counted).
     pub fn warnings(&self) -> usize {
         self.chronology
@@ -163,6 +172,7 @@ pub fn check_file(path: &Path, name: &str, format: Format, ctx: &CheckContext) -
             checked.modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
             return checked;
         }
+        Ok(Err(f)) if f.code == Code::FileNoChronology => return not_a_chronology(name, format, f),
         Ok(Err(f)) => f,
         Err(what) => Finding::new(
             Code::FileInternal,
@@ -282,6 +292,46 @@ fn rejected(
     }
 }
 
+/// A Word document or text file that holds no chronology: listed as
+/// ignored on `Returns`, with its finding (a Findings row and a line on the
+/// terminal, not only a line on `Returns`).
+fn not_a_chronology(name: &str, format: Format, finding: Finding) -> CheckedReturn {
+    let mut summary = ignored_summary(
+        &FoundFile {
+            path: PathBuf::new(),
+            name: name.to_string(),
+            kind: FileKind::Return(format),
+        },
+        "not a chronology: no table or first lines with the template's headings",
+    );
+    summary.format = Some(format);
+    CheckedReturn {
+        agency: String::new(),
+        events: vec![],
+        findings: vec![finding],
+        summary,
+        completed: None,
+        modified: None,
+        agency_at: None,
+    }
+}
+
+/// A file that looks like a return but whose format is not read (a PDF, a
+/// Word 97 `.doc` …): listed as rejected on `Returns`, with its finding.
+pub fn not_read(f: &FoundFile, finding: &Finding) -> CheckedReturn {
+    let mut summary = ignored_summary(f, &finding.message);
+    summary.status = ReturnStatus::Rejected;
+    CheckedReturn {
+        agency: String::new(),
+        events: vec![],
+        findings: vec![finding.clone()],
+        summary,
+        completed: None,
+        modified: None,
+        agency_at: None,
+    }
+}
+
 /// The `Returns` line of a file that is not a return.
 pub fn ignored_summary(f: &FoundFile, why: &str) -> ReturnSummary {
     ReturnSummary {
@@ -300,6 +350,42 @@ pub fn ignored_summary(f: &FoundFile, why: &str) -> ReturnSummary {
     }
 }
 
+/// True when a file's `Returns` line is that of a return: read as a
+/// spreadsheet, CSV, Word table or text chronology (merged, rejected or
+/// superseded), not ignored and not in a format the engine does not read.
+pub fn is_return(s: &ReturnSummary) -> bool {
+    s.format.is_some() && s.status != ReturnStatus::Ignored
+}
+
+/// The message for a folder none of whose files is a return (see
+/// [`MergedReview::no_returns`]); `None` when one is.
+pub fn no_returns(dir: &Path, files: &[ReturnSummary]) -> Option<String> {
+    if files.iter().any(is_return) {
+        return None;
+    }
+    let folder = dir.display();
+    if files.is_empty() {
+        return Some(format!(
+            "no return to merge in {folder}: the folder is empty; put the agencies' returns in it"
+        ));
+    }
+    let listed: Vec<String> = files
+        .iter()
+        .take(20)
+        .map(|s| format!("{} ({}: {})", s.file, s.status.as_str(), s.note))
+        .collect();
+    let more = if files.len() > 20 {
+        format!("; and {} more", files.len() - 20)
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "no return to merge in {folder}: none of its {} file(s) is a chronology return (found: {}{more})",
+        files.len(),
+        listed.join("; ")
+    ))
+}
+
 /// Merges every return in a review folder. `Err` only when the folder or
 /// its configuration cannot be used at all.
 pub fn merge_dir(dir: &Path, opts: &MergeOptions) -> Result<MergedReview, String> {
@@ -315,6 +401,7 @@ pub fn merge_dir(dir: &Path, opts: &MergeOptions) -> Result<MergedReview, String
     };
     let mut ignored = Vec::new();
     let mut to_read = Vec::new();
+    let mut not_read_files = Vec::new();
     for f in files {
         match &f.kind {
             _ if excluded(&f.path) => ignored.push(ignored_summary(
@@ -326,13 +413,15 @@ pub fn merge_dir(dir: &Path, opts: &MergeOptions) -> Result<MergedReview, String
                 "a settings file given on the command line (glossary or review configuration)",
             )),
             FileKind::Ignored(why) => ignored.push(ignored_summary(&f, why)),
+            FileKind::NotRead(finding) => not_read_files.push(not_read(&f, finding)),
             FileKind::Return(fmt) => to_read.push((f.clone(), *fmt)),
         }
     }
-    let checked: Vec<CheckedReturn> = to_read
+    let mut checked: Vec<CheckedReturn> = to_read
         .par_iter()
         .map(|(f, fmt)| check_file(&f.path, &f.name, *fmt, &context))
         .collect();
+    checked.append(&mut not_read_files);
     Ok(finish(
         dir.to_path_buf(),
         config,

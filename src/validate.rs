@@ -1147,10 +1147,11 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
         .as_ref()
         .map(|d| d.name.clone())
         .unwrap_or_else(|| crate::ingest::DETAILS_SHEET.to_string());
-    if raw
-        .details
-        .as_ref()
-        .is_some_and(|d| d.name != crate::ingest::DETAILS_SHEET)
+    if raw.format.has_details_sheet()
+        && raw
+            .details
+            .as_ref()
+            .is_some_and(|d| d.name != crate::ingest::DETAILS_SHEET)
     {
         findings.push(
             Finding::new(
@@ -1227,8 +1228,14 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
     }
     if agency.is_empty() {
         agency = agency_fallback(&details, ctx, &file);
-        if raw.format != Format::Csv || ctx.agency.is_none() {
-            let (sheet_name, cell, why) = if raw.details.is_some() {
+        if raw.format.has_details_sheet() || ctx.agency.is_none() {
+            let (sheet_name, cell, why) = if raw.format == Format::Docx {
+                (
+                    sheet.name.clone(),
+                    String::new(),
+                    "the Word document has no 'Agency:' line (nor an 'Agency' row in a table)",
+                )
+            } else if raw.details.is_some() {
                 match details.agency_row {
                     Some(r) => (
                         details_sheet.clone(),
@@ -1246,6 +1253,12 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
                     sheet.name.clone(),
                     String::new(),
                     "the CSV has no 'Agency' column",
+                )
+            } else if raw.format == Format::Text {
+                (
+                    sheet.name.clone(),
+                    String::new(),
+                    "the text file has no 'Agency' column",
                 )
             } else {
                 (
@@ -1267,7 +1280,7 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
     summary.agency = agency.clone();
 
     if let Some(want) = &ctx.review {
-        if raw.format != Format::Csv || !details.review.is_empty() {
+        if raw.format.has_details_sheet() || !details.review.is_empty() {
             let cell = details
                 .review_row
                 .map(|r| cell_ref(1, r))

@@ -603,7 +603,7 @@ impl State {
                         _ => Some((f, fmt)),
                     }
                 }
-                FileKind::Ignored(_) => None,
+                FileKind::Ignored(_) | FileKind::NotRead(_) => None,
             })
             .collect();
         let read: Vec<(PathBuf, Stamp, CheckedReturn)> = to_read
@@ -638,6 +638,7 @@ impl State {
                     "the merged chronology written by chronomerge",
                 )),
                 FileKind::Ignored(why) => ignored.push(ignored_summary(f, why)),
+                FileKind::NotRead(finding) => checked.push(crate::pipeline::not_read(f, finding)),
                 FileKind::Return(_) => match self.kept.get(&f.path) {
                     Some((_, c)) => checked.push(c.clone()),
                     None => ignored.push(ignored_summary(

@@ -220,14 +220,16 @@ fn row_status(rows: &[Vec<String>], folder: &str) -> String {
 }
 
 #[test]
-fn quiet_prints_only_failures_and_an_empty_archive_is_fine() {
+fn quiet_prints_only_failures_and_an_empty_archive_fails() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("archive");
     std::fs::create_dir_all(root.join("empty")).unwrap();
     let out = tmp.path().join("out");
-    let (code, stdout, _) = batch(&root, &out, &["--quiet"]);
-    assert_eq!(code, 0);
+    // No review in the archive: not a success (exit 2), and said.
+    let (code, stdout, stderr) = batch(&root, &out, &["--quiet"]);
+    assert_eq!(code, 2);
     assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("no review found under"), "{stderr}");
     assert_eq!(summary(&out).len(), 1);
     // An output folder inside the archive is not taken for a review.
     review(&root.join("r1"), "R1", &["Police", "GP practice"], false);

@@ -794,10 +794,15 @@ fn checking_a_folder_finds_the_missing_returns() {
         .write_xlsx(&dir.join("police.xlsx"));
     std::fs::write(dir.join("notes.txt"), "not a return").unwrap();
     let (code, json) = check(&[dir], &[]);
-    assert_eq!(code, 0, "the notes file is skipped, not an error");
-    assert_eq!(json.len(), 1);
-    assert_eq!(json[0]["summary"]["agency"], "West Yorkshire Police");
-    let missing: Vec<&Value> = json[0]["findings"]
+    assert_eq!(code, 0, "the notes file is not a return, not an error");
+    // The notes are listed as ignored, with an info finding saying why.
+    assert_eq!(json.len(), 2);
+    assert_eq!(json[0]["summary"]["file"], "notes.txt");
+    assert_eq!(json[0]["summary"]["status"], "ignored");
+    assert_eq!(json[0]["findings"][0]["code"], "file-no-chronology");
+    assert_eq!(json[0]["findings"][0]["severity"], "info");
+    assert_eq!(json[1]["summary"]["agency"], "West Yorkshire Police");
+    let missing: Vec<&Value> = json[1]["findings"]
         .as_array()
         .unwrap()
         .iter()

@@ -480,8 +480,11 @@ fn a_review_with_no_events_still_makes_every_sheet() {
         "review = \"LCSPR-2024-03\"\nperiod_from = 2022-01-01\nperiod_to = 2022-03-01\n",
     )
     .unwrap();
+    // One return, rejected whole (so no agency and no event): a folder with
+    // no return at all is not merged (exit 2, see real_formats.rs).
+    std::fs::write(dir.join("police.xlsx"), b"not a workbook").unwrap();
     let out = tmp.path().join("empty.xlsx");
-    merge(&dir, &out, &[]).code(0);
+    merge(&dir, &out, &[]).code(1);
     assert_eq!(sheet_names(&out).len(), 7);
     let tl = sheet(&out, "Timeline");
     assert!(tl

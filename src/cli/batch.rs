@@ -128,6 +128,15 @@ pub fn run(args: BatchArgs) -> i32 {
             return EXIT_FAILED;
         }
     };
+    if report.rows.is_empty() {
+        // An archive with no review in it is not a success either.
+        eprintln!(
+            "chronomerge: no review found under {}: no folder in it holds a return (a spreadsheet, CSV, Word document or text file); summary in {}",
+            args.archive_dir.display(),
+            report.summary_xlsx.display()
+        );
+        return EXIT_FAILED;
+    }
     let failed = report.failed();
     let with_errors = report.count(ReviewStatus::MergedWithErrors);
     let in_part = report.count(ReviewStatus::WrittenInPart);

@@ -5,8 +5,9 @@
 //! Each file is checked against the `review.toml` of the folder it sits in
 //! (unless `--config` names one), with `--review`, `--from` and `--to`
 //! overriding it. A folder given instead of a file checks every return in
-//! it. Exit code 0: no errors; 1: errors; 2: a file could not be read at
-//! all (or is not a return).
+//! it, and reports every file in it that looks like a return but is not
+//! read. Exit code 0: no errors; 1: errors; 2: a file could not be read at
+//! all (or is not a return), or a folder given holds no return.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ use clap::Args;
 use super::{ReviewArgs, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK};
 use crate::config::ReviewConfig;
 use crate::findings::{Code, Finding};
-use crate::model::{CheckedReturn, FileKind, ReturnStatus};
+use crate::model::{CheckedReturn, FileKind, ReturnStatus, ReturnSummary};
 use crate::validate::CheckContext;
 
 /// Arguments of `check`.
@@ -56,9 +57,14 @@ fn folder_of(path: &Path) -> PathBuf {
 }
 
 /// The files to check: the files given, and the returns in the folders
-/// given.
-fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// given (with the files that look like returns but are not read, so that
+/// each is reported). For each folder given, the files quietly ignored in
+/// it (lock files, hidden files, review.toml), for the message when it
+/// holds no return.
+#[allow(clippy::type_complexity)]
+fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<(PathBuf, Vec<ReturnSummary>)>), String> {
     let mut out: Vec<PathBuf> = Vec::new();
+    let mut folders = Vec::new();
     let mut push = |p: PathBuf| {
         // The same file named twice is checked once.
         if !out.iter().any(|q| crate::pipeline::same_file(q, &p)) {
@@ -69,21 +75,27 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         if p.is_dir() {
             let found = crate::discover::scan(p)
                 .map_err(|e| format!("{}: the folder cannot be read ({e})", p.display()))?;
-            found
-                .into_iter()
-                .filter(|f| matches!(f.kind, FileKind::Return(_)))
-                .for_each(|f| push(f.path));
+            let mut ignored = Vec::new();
+            for f in found {
+                match &f.kind {
+                    FileKind::Return(_) | FileKind::NotRead(_) => push(f.path),
+                    FileKind::Ignored(why) => {
+                        ignored.push(crate::pipeline::ignored_summary(&f, why))
+                    }
+                }
+            }
+            folders.push((p.clone(), ignored));
         } else {
             push(p.clone());
         }
     }
-    Ok(out)
+    Ok((out, folders))
 }
 
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> i32 {
     let opts = args.review.options();
-    let files = match expand(&args.files) {
+    let (files, folders) = match expand(&args.files) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("chronomerge: {e}");
@@ -100,6 +112,7 @@ pub fn run(args: CheckArgs) -> i32 {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
+        let dir = folder_of(path);
         let format = match crate::discover::classify(&name) {
             FileKind::Return(f) => f,
             FileKind::Ignored(why) => {
@@ -108,8 +121,17 @@ pub fn run(args: CheckArgs) -> i32 {
                 unreadable = true;
                 continue;
             }
+            FileKind::NotRead(finding) => {
+                let f = crate::model::FoundFile {
+                    path: path.clone(),
+                    name: name.clone(),
+                    kind: FileKind::NotRead(finding.clone()),
+                };
+                checked.push((crate::pipeline::not_read(&f, &finding), dir));
+                unreadable = true;
+                continue;
+            }
         };
-        let dir = folder_of(path);
         if !configs.contains_key(&dir) {
             match crate::pipeline::settle_config(Some(&dir), &opts) {
                 Ok((cfg, ctx, _)) => {
@@ -123,8 +145,32 @@ pub fn run(args: CheckArgs) -> i32 {
         }
         let (cfg, ctx) = &configs[&dir];
         let mut c = crate::pipeline::check_file(path, &name, format, ctx);
-        c.summary.agency = cfg.canonical_agency(&c.agency);
+        if c.summary.status == ReturnStatus::Ignored {
+            // Read and found not to be a return: a file named on its own is
+            // an error of the command (as a lock file is); in a folder, the
+            // folder is judged as a whole below.
+            unreadable |= !args.files.iter().any(|g| g.is_dir() && *g == dir);
+        } else {
+            c.summary.agency = cfg.canonical_agency(&c.agency);
+        }
         checked.push((c, dir));
+    }
+    // A folder with no return in it is not a success.
+    for (dir, quiet) in &folders {
+        let mut found: Vec<ReturnSummary> = checked
+            .iter()
+            .filter(|(_, d)| d == dir)
+            .map(|(c, _)| c.summary.clone())
+            .collect();
+        found.extend(quiet.iter().cloned());
+        found.sort_by(|a, b| a.file.cmp(&b.file));
+        if let Some(msg) = crate::pipeline::no_returns(dir, &found) {
+            eprintln!("chronomerge: {msg}");
+            not_returns.push(
+                serde_json::json!({ "folder": dir.display().to_string(), "no_returns": msg }),
+            );
+            unreadable = true;
+        }
     }
     flag_duplicates(&mut checked, &configs);
     not_returned(&args.files, &configs, &mut checked);
@@ -239,10 +285,19 @@ fn not_returned(
         };
         let names: Vec<String> = checked
             .iter()
-            .filter(|(c, d)| d == dir && c.summary.status != ReturnStatus::Rejected)
+            .filter(|(c, d)| {
+                d == dir
+                    && crate::pipeline::is_return(&c.summary)
+                    && c.summary.status != ReturnStatus::Rejected
+            })
             .map(|(c, _)| c.summary.agency.clone())
             .collect();
-        let Some((first, _)) = checked.iter_mut().find(|(_, d)| d == dir) else {
+        // Said with the folder's first return (or its first file).
+        let at = checked
+            .iter()
+            .position(|(c, d)| d == dir && crate::pipeline::is_return(&c.summary))
+            .or_else(|| checked.iter().position(|(_, d)| d == dir));
+        let Some((first, _)) = at.map(|i| &mut checked[i]) else {
             continue;
         };
         for exp in &cfg.agencies {

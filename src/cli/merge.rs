@@ -130,6 +130,15 @@ pub fn run(args: MergeArgs) -> i32 {
             return EXIT_FAILED;
         }
     };
+    if let Some(msg) = review.no_returns() {
+        // Nothing to merge is not a success: say what was found, write
+        // nothing (an empty chronology would look like a finished merge).
+        for f in &review.chronology.findings {
+            eprintln!("{f}");
+        }
+        eprintln!("chronomerge: {msg}; no workbook was written");
+        return EXIT_FAILED;
+    }
     if let Err(e) = crate::write::write_workbook_with(&review, &output, &write_opts) {
         eprintln!("chronomerge: {e}; nothing was written");
         return EXIT_FAILED;
@@ -213,6 +222,17 @@ pub fn report(review: &MergedReview, output: &std::path::Path, quiet: bool) {
         );
     }
     for f in c.findings.iter().filter(|f| f.is_error()).take(50) {
+        eprintln!("{f}");
+    }
+    // A file that looks like a return but was not read is said whatever
+    // its severity (a Word document with no chronology table is a
+    // warning, notes in a text file an info).
+    for f in c
+        .findings
+        .iter()
+        .filter(|f| !f.is_error() && f.code.means_not_read())
+        .take(50)
+    {
         eprintln!("{f}");
     }
     if review.errors() > 50 {

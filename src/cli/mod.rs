@@ -40,17 +40,18 @@ pub enum Command {
     /// Merge every return in a review folder into one workbook.
     ///
     /// Reads every .xlsx, .xlsm, .xls, .xlsb, .ods and .csv file in the
-    /// folder, checks each against the template, and writes the merged
-    /// chronology with its findings. Exit code 0: no errors; 1: some rows or
-    /// returns were rejected (see the Findings sheet); 2: nothing could be
-    /// written; 3: the workbook was written but the --json or --csv file
-    /// was not.
+    /// folder, the tables of .docx files and Excel's Unicode Text (.txt)
+    /// when they hold a chronology, checks each against the template, and
+    /// writes the merged chronology with its findings. Exit code 0: no
+    /// errors; 1: some rows or returns were rejected (see the Findings
+    /// sheet); 2: nothing could be written, or the folder holds no return;
+    /// 3: the workbook was written but the --json or --csv file was not.
     Merge(merge::MergeArgs),
     /// Check returns before sending them, or on arrival.
     ///
     /// Prints one line per finding: `file › sheet › cell: severity code:
     /// message`. Exit code 0: no errors; 1: errors; 2: a file could not be
-    /// read at all.
+    /// read at all, is not a return, or a folder given holds no return.
     Check(check::CheckArgs),
     /// Write the blank return to send to the agencies.
     ///
@@ -73,7 +74,8 @@ pub enum Command {
     /// Each folder under ARCHIVE_DIR that holds returns is a review; each
     /// gets a workbook at the same relative path under OUT_DIR, and
     /// batch-summary.xlsx / .csv list every review. Exit code 0: all merged
-    /// with no errors; 1: some reviews have errors; 2: some reviews failed;
+    /// with no errors; 1: some reviews have errors; 2: some reviews failed
+    /// (a review folder with no return fails), or no review was found;
     /// 3: every workbook was written, but some JSON or CSV files (or the
     /// summary) were not.
     Batch(batch::BatchArgs),
@@ -98,7 +100,8 @@ pub struct ReviewArgs {
     /// A review configuration file to use instead of the folder's review.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// The agency of a CSV export that has no Agency column.
+    /// The agency of a CSV export or text file that has no Agency column,
+    /// or of a Word document with no Agency line.
     #[arg(long, value_name = "NAME")]
     pub agency: Option<String>,
     /// Treat this day as today (YYYY-MM-DD): dates after it are errors.

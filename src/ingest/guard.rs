@@ -167,6 +167,43 @@ fn end_record(path: &Path) -> std::io::Result<Option<(u64, u64)>> {
 /// zip crate, which calamine uses too, never unpacks more than a part
 /// declares), and what kind of workbook it holds.
 fn inspect_zip(path: &Path, name: &str) -> Result<Actual, Finding> {
+    let (mut zip, parts) = open_checked_zip(path, name)?;
+    let mut kind = None;
+    let mut word = false;
+    for part in &parts {
+        match part.as_str() {
+            "xl/workbook.bin" => kind = Some(Actual::Xlsb),
+            "xl/workbook.xml" if kind.is_none() => kind = Some(Actual::Xlsx),
+            "content.xml" if kind.is_none() => kind = Some(Actual::Ods),
+            "word/document.xml" | "ppt/presentation.xml" => word = true,
+            _ => {}
+        }
+    }
+    if kind == Some(Actual::Xlsx) {
+        check_shared_strings(&mut zip, name)?;
+    }
+    kind.ok_or_else(|| {
+        let what = if word {
+            "the file is a Word or PowerPoint document, not a spreadsheet"
+        } else {
+            "the file is a zip archive, not a spreadsheet"
+        };
+        Finding::new(
+            Code::FileNotWorkbook,
+            name,
+            format!("{what}: ask the agency to send the return as .xlsx made from the template"),
+        )
+    })
+}
+
+/// Opens a zip package once its directory has been checked: no more
+/// entries than a document has, no part unpacking beyond
+/// [`MAX_PART_BYTES`], all parts together within [`MAX_UNPACKED_BYTES`].
+/// Returns the archive and its part names, in the zip's order.
+fn open_checked_zip(
+    path: &Path,
+    name: &str,
+) -> Result<(zip::ZipArchive<BufReader<File>>, Vec<String>), Finding> {
     match end_record(path) {
         Ok(Some((entries, size))) => {
             // 0xFFFF / 0xFFFFFFFF mean "see the zip64 record": the zip
@@ -197,8 +234,7 @@ fn inspect_zip(path: &Path, name: &str) -> Result<Actual, Finding> {
         ));
     }
     let mut total: u64 = 0;
-    let mut kind = None;
-    let mut word = false;
+    let mut parts = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| damaged(name, e))?;
         let size = entry.size();
@@ -214,13 +250,7 @@ fn inspect_zip(path: &Path, name: &str) -> Result<Actual, Finding> {
             ));
         }
         total = total.saturating_add(size);
-        match part.as_str() {
-            "xl/workbook.bin" => kind = Some(Actual::Xlsb),
-            "xl/workbook.xml" if kind.is_none() => kind = Some(Actual::Xlsx),
-            "content.xml" if kind.is_none() => kind = Some(Actual::Ods),
-            "word/document.xml" | "ppt/presentation.xml" => word = true,
-            _ => {}
-        }
+        parts.push(part);
     }
     if total > MAX_UNPACKED_BYTES {
         return Err(too_large(
@@ -232,21 +262,95 @@ fn inspect_zip(path: &Path, name: &str) -> Result<Actual, Finding> {
             ),
         ));
     }
-    if kind == Some(Actual::Xlsx) {
-        check_shared_strings(&mut zip, name)?;
-    }
-    kind.ok_or_else(|| {
-        let what = if word {
-            "the file is a Word or PowerPoint document, not a spreadsheet"
-        } else {
-            "the file is a zip archive, not a spreadsheet"
-        };
+    Ok((zip, parts))
+}
+
+/// Opens a Word document (`.docx`) for reading, with the same guards as a
+/// workbook: a zip whose parts stay within bounds (no zip bomb), not an
+/// encrypted package, not an old Word 97 document or a spreadsheet under a
+/// Word name. Returns the archive and the name of its main document part.
+pub fn open_document(
+    path: &Path,
+    name: &str,
+) -> Result<(zip::ZipArchive<BufReader<File>>, String), Finding> {
+    let mut head = [0u8; 8];
+    let n = File::open(path)
+        .and_then(|mut f| read_up_to(&mut f, &mut head))
+        .map_err(|e| super::io_finding(name, &e))?;
+    let head = &head[..n];
+    let not_word = |what: &str| {
         Finding::new(
             Code::FileNotWorkbook,
             name,
             format!("{what}: ask the agency to send the return as .xlsx made from the template"),
         )
-    })
+    };
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        let (mut zip, parts) = open_checked_zip(path, name)?;
+        let main = main_document_part(&mut zip).unwrap_or_else(|| "word/document.xml".into());
+        if parts.contains(&main) {
+            return Ok((zip, main));
+        }
+        let spreadsheet = parts
+            .iter()
+            .any(|p| p == "xl/workbook.xml" || p == "xl/workbook.bin" || p == "content.xml");
+        return Err(not_word(if spreadsheet {
+            "the file is a spreadsheet saved under a Word document's name (.docx): rename it to .xlsx (or .ods) and run again"
+        } else {
+            "the file is a zip archive, not a Word document"
+        }));
+    }
+    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        let comp = cfb::open(path).map_err(|e| damaged(name, e))?;
+        if comp.exists("/EncryptedPackage") || comp.exists("/EncryptionInfo") {
+            return Err(Finding::new(
+                Code::FileEncrypted,
+                name,
+                "the document is password protected (encrypted): ask the agency to send it again without a password (sending the password is not enough: the engine cannot open it)",
+            ));
+        }
+        if comp.is_stream("/WordDocument") {
+            return Err(Finding::new(
+                Code::FileWord97,
+                name,
+                "the file is an old Word 97–2003 document (.doc) under a .docx name, whose tables the engine does not read: ask the agency to put the chronology in the template (.xlsx), or to save the document as .docx (Word: File › Save As › Word Document) and send it again",
+            ));
+        }
+        return Err(not_word(
+            "the file is an Office document of another kind, not a Word document",
+        ));
+    }
+    if head.starts_with(b"{\\rtf") {
+        return Err(Finding::new(
+            Code::FileFormatNotRead,
+            name,
+            "the file is a Rich Text document (RTF) under a .docx name, which the engine does not read: ask the agency to save it as .docx (Word: File › Save As › Word Document), or better to put the chronology in the template (.xlsx)",
+        ));
+    }
+    Err(super::not_workbook(name, head))
+}
+
+/// The main document part a package's `_rels/.rels` names
+/// (`word/document.xml` in every file Word or LibreOffice writes).
+fn main_document_part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Option<String> {
+    let rels = zip.by_name("_rels/.rels").ok()?;
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(rels.take(1024 * 1024)));
+    let mut buf = Vec::new();
+    loop {
+        match xml.read_event_into(&mut buf).ok()? {
+            Event::Start(ref e) | Event::Empty(ref e)
+                if e.local_name().as_ref() == "Relationship"
+                    && attr_string(e, "Type").ends_with("/officeDocument") =>
+            {
+                let target = attr_string(e, "Target");
+                let target = target.trim_start_matches('/');
+                return (!target.is_empty()).then(|| target.to_string());
+            }
+            Event::Eof => return None,
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 /// calamine reserves room for as many shared strings as the table's
