@@ -178,7 +178,7 @@ pub fn xlsx(path: &Path, wanted: &[&str]) -> WorkbookLayout {
             continue;
         };
         if let Ok(f) = zip.by_name(&part) {
-            out.sheets.insert(name, xlsx_sheet(BufReader::new(f)));
+            out.sheets.insert(name, xlsx_sheet(f));
         }
     }
     out
@@ -197,55 +197,125 @@ fn part_name<R: Read + Seek>(zip: &zip::ZipArchive<R>, want: &str) -> Option<Str
 }
 
 /// One worksheet part: `<col hidden>`, `<row hidden>`, `<mergeCell ref>`.
-fn xlsx_sheet<R: std::io::BufRead>(r: R) -> SheetLayout {
+///
+/// The part is the size of the sheet's data and is unpacked a second time
+/// here (calamine's cell reader gives no row attributes), so it is scanned
+/// as bytes: from `<` to `<`, looking only at the tag name, and parsing
+/// the attributes of the three tags wanted. Text cannot hold a `<` in XML,
+/// so every `<` starts markup. Nothing is kept per cell.
+fn xlsx_sheet<R: Read>(mut r: R) -> SheetLayout {
+    const CHUNK: usize = 1 << 16;
     let mut out = SheetLayout::default();
-    let mut xml = quick_xml::Reader::from_reader(r);
-    let mut buf = Vec::with_capacity(1024);
+    let mut buf: Vec<u8> = Vec::with_capacity(2 * CHUNK);
     let mut row = 0u32;
-    while let Ok(ev) = xml.read_event_into(&mut buf) {
-        match ev {
-            Event::Start(ref e) | Event::Empty(ref e) => match e.local_name().as_ref() {
-                "row" => {
-                    let mut hidden = false;
-                    let mut r = None;
-                    for a in e.attributes().flatten() {
-                        match a.key.local_name().as_ref() {
-                            "r" => r = a.value.trim().parse::<u32>().ok(),
-                            "hidden" => hidden = matches!(a.value.trim(), "1" | "true"),
-                            _ => {}
-                        }
-                    }
-                    row = r.unwrap_or(row.saturating_add(1));
-                    if hidden {
+    let mut eof = false;
+    while !eof {
+        let len = buf.len();
+        buf.resize(len + CHUNK, 0);
+        let n = loop {
+            match r.read(&mut buf[len..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => break 0,
+            }
+        };
+        buf.truncate(len + n);
+        eof = n == 0;
+        // Scan every complete tag; keep an incomplete one for the next chunk.
+        let mut i = 0;
+        let mut keep = buf.len();
+        while let Some(off) = memchr::memchr(b'<', &buf[i..]) {
+            let start = i + off;
+            let Some(name_len) = buf[start + 1..]
+                .iter()
+                .position(|b| matches!(b, b' ' | b'>' | b'/' | b'\t' | b'\n' | b'\r'))
+            else {
+                keep = start;
+                break;
+            };
+            let name = &buf[start + 1..start + 1 + name_len];
+            let local = match memchr::memrchr(b':', name) {
+                Some(c) => &name[c + 1..],
+                None => name,
+            };
+            if !matches!(local, b"row" | b"col" | b"mergeCell") {
+                i = start + 1;
+                continue;
+            }
+            let Some(end) = memchr::memchr(b'>', &buf[start..]) else {
+                keep = start;
+                break;
+            };
+            let tag = &buf[start + 1 + name_len..start + end];
+            match local {
+                b"row" => {
+                    row = tag_attr(tag, b"r")
+                        .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse().ok())
+                        .unwrap_or(row.saturating_add(1));
+                    if matches!(tag_attr(tag, b"hidden"), Some(b"1" | b"true")) {
                         push_range(&mut out.hidden_rows, row, row);
                     }
                 }
-                "col" => {
-                    if is_true(attr(e, "hidden")) {
-                        let n = |k: &str| {
-                            attr(e, k)
-                                .and_then(|v| v.trim().parse::<u64>().ok())
+                b"col" => {
+                    if matches!(tag_attr(tag, b"hidden"), Some(b"1" | b"true")) {
+                        let n = |k: &[u8]| {
+                            tag_attr(tag, k)
+                                .and_then(|v| {
+                                    std::str::from_utf8(v).ok()?.trim().parse::<u64>().ok()
+                                })
                                 .filter(|&v| (1..=MAX_COLS).contains(&v))
                         };
-                        if let (Some(a), Some(b)) = (n("min"), n("max")) {
+                        if let (Some(a), Some(b)) = (n(b"min"), n(b"max")) {
                             let (a, b) = (a.min(b) as usize - 1, a.max(b) as usize - 1);
                             push_range(&mut out.hidden_cols, a, b);
                         }
                     }
                 }
-                "mergeCell" => {
-                    if let Some(m) = attr(e, "ref").as_deref().and_then(parse_block) {
+                _ => {
+                    if let Some(m) = tag_attr(tag, b"ref")
+                        .and_then(|v| std::str::from_utf8(v).ok())
+                        .and_then(parse_block)
+                    {
                         out.merged.push(m);
                     }
                 }
-                _ => {}
-            },
-            Event::Eof => break,
-            _ => {}
+            }
+            i = start + end + 1;
         }
-        buf.clear();
+        if keep == buf.len() {
+            buf.clear();
+        } else {
+            buf.drain(..keep);
+            if buf.len() > 1 << 20 {
+                break; // a "tag" of a megabyte: not a worksheet
+            }
+        }
     }
     out
+}
+
+/// The raw value of attribute `key` (any prefix) in a tag's attribute
+/// text: `r="5" hidden="1"`.
+fn tag_attr<'a>(mut tag: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    loop {
+        let eq = memchr::memchr(b'=', tag)?;
+        let name = tag[..eq].trim_ascii();
+        let rest = tag[eq + 1..].trim_ascii_start();
+        let q = *rest.first()?;
+        if q != b'"' && q != b'\'' {
+            return None;
+        }
+        let close = memchr::memchr(q, &rest[1..])?;
+        let value = &rest[1..1 + close];
+        let local = match memchr::memrchr(b':', name) {
+            Some(c) => &name[c + 1..],
+            None => name,
+        };
+        if local == key {
+            return Some(value);
+        }
+        tag = &rest[close + 2..];
+    }
 }
 
 /// An `.ods` workbook's tables: `table:visibility` of rows and columns
@@ -502,6 +572,36 @@ mod tests {
         );
         assert_eq!(parse_block("B2:B2"), None);
         assert_eq!(parse_block("junk"), None);
+    }
+
+    #[test]
+    fn tag_attributes_are_read_raw() {
+        let t = br#" r="5" spans="1:10" x14ac:dyDescent='0.25' hidden="1"/"#;
+        assert_eq!(tag_attr(t, b"r"), Some(&b"5"[..]));
+        assert_eq!(tag_attr(t, b"hidden"), Some(&b"1"[..]));
+        assert_eq!(tag_attr(t, b"dyDescent"), Some(&b"0.25"[..]));
+        assert_eq!(tag_attr(t, b"ht"), None);
+    }
+
+    /// A sheet scanned in chunks much smaller than it gives every hidden
+    /// row and merged block, whatever falls across a chunk's edge.
+    #[test]
+    fn a_sheet_is_scanned_across_chunks() {
+        let mut xml =
+            String::from(r#"<worksheet><cols><col min="3" max="4" hidden="1"/></cols><sheetData>"#);
+        for r in 1..=20_000u32 {
+            let hidden = if r % 7 == 0 { r#" hidden="1""# } else { "" };
+            xml.push_str(&format!(
+                r#"<row r="{r}"{hidden}><c r="A{r}" t="s"><v>{r}</v></c><c r="B{r}" t="inlineStr"><is><t>row &lt; text</t></is></c></row>"#
+            ));
+        }
+        xml.push_str(r#"</sheetData><mergeCells count="1"><mergeCell ref="A2:A4"/></mergeCells></worksheet>"#);
+        let l = xlsx_sheet(xml.as_bytes());
+        assert_eq!(l.hidden_rows.len(), 20_000 / 7);
+        assert_eq!(l.hidden_rows[0], (7, 7));
+        assert_eq!(l.hidden_cols, [(2, 3)]);
+        assert_eq!(l.merged.len(), 1);
+        assert_eq!(l.merged[0].range(), "A2:A4");
     }
 
     #[test]
