@@ -185,6 +185,27 @@ codes! {
     /// A cell of a Word table is merged down over several rows: each row
     /// it covers was read with the merged cell's value.
     WordTableMergedCell = "word-table-merged-cell", Info, "Nothing to fix; check the rows named if the merged cell was not meant for each of them.";
+    /// The chronology continues on a further sheet (`Chronology (2)`,
+    /// `Chronology 2023`), read after the sheets before it in workbook
+    /// order. A warning when the sheet is not named as the chronology but
+    /// holds its headings.
+    SheetContinued = "sheet-continued", Info, "Nothing to fix when the sheet is a continuation of the chronology; when it is not named as one, check with the agency that its rows belong in the chronology.";
+    /// A further chronology sheet has no heading row: its columns were
+    /// taken as those of the first chronology sheet.
+    SheetContinuedNoHeadings = "sheet-continued-no-headings", Warning, "Check a few of the sheet's rows in the merged chronology; ask the agency to copy the template's heading row to the top of the sheet.";
+    /// A sheet with rows of content was not read (it is not the chronology
+    /// and does not have its headings).
+    SheetNotRead = "sheet-not-read", Warning, "Ask the agency whether the sheet holds events; if it does, they must be moved into the 'Chronology' sheet (or the sheet given the template's headings).";
+    /// A merged cell spans several rows: its value was read for every row it covers.
+    CellMerged = "cell-merged", Info, "Nothing to fix; check the rows in the merged chronology. Ask the agency not to merge cells next time.";
+    /// Rows with content were hidden (or filtered out) in the return: they were read like the others.
+    RowsHidden = "rows-hidden", Info, "Nothing to fix; the hidden rows are merged like the others. If the agency hid them because they do not belong, ask it to delete them.";
+    /// Columns with content were hidden in the return: they were read like the others.
+    ColumnsHidden = "columns-hidden", Info, "Nothing to fix; the hidden columns are read like the others. If the agency hid them because they do not belong, ask it to delete them.";
+    /// A cell holds a formula whose value was never saved (the file was
+    /// written by a program that does not calculate formulas): the value is
+    /// unknown, so the row is not merged.
+    CellFormulaUnsaved = "cell-formula-unsaved", Error, "Ask the agency to open the return in Excel and save it (or paste values over the formulas), then send it again.";
 }
 
 /// The documentation page of every finding code, as Markdown: one table

@@ -22,6 +22,7 @@ use crate::model::{cell_ref, Cell, Format, RawReturn, RawRow, RawSheet};
 
 pub mod docx;
 pub mod guard;
+pub mod layout;
 
 /// Columns kept per row. The template has 10 (A–J) and a CSV may add an
 /// `Agency` column; a little more is kept so content typed beyond the
@@ -155,89 +156,170 @@ fn read_workbook(
 ) -> Result<RawReturn, Finding> {
     let file: Arc<str> = name.into();
     let mut findings = Vec::new();
-    match actual.format() {
-        Format::Xlsx | Format::Xlsb => {
-            let mut wb = open_as(path, actual).map_err(|e| calamine_finding(name, &e))?;
-            let names = wb.sheet_names();
-            let (chron, details) = pick_sheets(&names, name, &mut findings);
-            let mut read = |sheet: &str| -> Result<RawSheet, Finding> {
-                match &mut wb {
-                    calamine::Sheets::Xlsx(x) => stream_xlsx(x, sheet, name),
-                    calamine::Sheets::Xlsb(x) => stream_xlsb(x, sheet, name),
-                    other => range_sheet(other, sheet, name),
-                }
-            };
-            let chronology = chron.map(|s| read(&s)).transpose()?;
-            let details = details.map(|s| read(&s)).transpose()?;
-            Ok(RawReturn {
-                file,
-                format,
-                sheet_names: names,
-                details,
-                chronology,
-                findings,
-            })
+    let mut wb = open_as(path, actual).map_err(|e| calamine_finding(name, &e))?;
+    let names = wb.sheet_names();
+    if crate::validate::is_merged_chronology(&names) {
+        // The engine's own output: never read (validate says so).
+        return Ok(RawReturn {
+            file,
+            format,
+            sheet_names: names,
+            details: None,
+            chronology: Vec::new(),
+            findings,
+        });
+    }
+    let details_name = find_sheet(&names, DETAILS_SHEET).map(|(n, _)| n);
+    let mut read = |sheet: &str| -> Result<RawSheet, Finding> {
+        match &mut wb {
+            calamine::Sheets::Xlsx(x) => stream_xlsx(x, sheet, name),
+            calamine::Sheets::Xlsb(x) => stream_xlsb(x, sheet, name),
+            other => range_sheet(other, sheet, name),
         }
-        Format::Xls | Format::Ods => {
-            let mut wb = open_as(path, actual).map_err(|e| calamine_finding(name, &e))?;
-            let names = wb.sheet_names();
-            let (chron, details) = pick_sheets(&names, name, &mut findings);
-            let chronology = chron.map(|s| range_sheet(&mut wb, &s, name)).transpose()?;
-            let details = details
-                .map(|s| range_sheet(&mut wb, &s, name))
-                .transpose()?;
-            Ok(RawReturn {
-                file,
-                format,
-                sheet_names: names,
-                details,
-                chronology,
-                findings,
-            })
-        }
-        Format::Csv | Format::Text | Format::Docx => {
-            unreachable!("the guard only finds workbooks; CSV, text and Word are read elsewhere")
+    };
+    let details = details_name.as_deref().map(&mut read).transpose()?;
+    let mut chronology = pick_chronology(
+        &names,
+        details_name.as_deref(),
+        name,
+        &mut findings,
+        &mut read,
+    )?;
+    if !chronology.is_empty() {
+        let wanted: Vec<&str> = chronology.iter().map(|s| s.name.as_str()).collect();
+        let mut layout = match actual {
+            guard::Actual::Xlsx => layout::xlsx(path, &wanted),
+            guard::Actual::Ods => layout::ods(path),
+            guard::Actual::Xls => layout::xls(path),
+            guard::Actual::Xlsb => layout::WorkbookLayout::default(),
+        };
+        for s in &mut chronology {
+            if let Some(l) = layout.sheets.remove(&s.name) {
+                s.merged = l.merged;
+                s.hidden_rows = l.hidden_rows;
+                s.hidden_cols = l.hidden_cols;
+            }
+            s.formulas_uncalculated = layout.uncalculated;
         }
     }
+    Ok(RawReturn {
+        file,
+        format,
+        sheet_names: names,
+        details,
+        chronology,
+        findings,
+    })
 }
 
-/// Chooses the Chronology and Agency details sheets, with findings for
-/// renamed ones.
-fn pick_sheets(
+/// True for a sheet name that says it holds the chronology: `Chronology`,
+/// `Chronology (2)`, `Chronology 2023`, `chronology cont`, or a close
+/// misspelling of `Chronology`.
+///
+/// ```
+/// use chronomerge::ingest::is_chronology_name;
+/// assert!(is_chronology_name("Chronology (cont)"));
+/// assert!(is_chronology_name("Chronolgy"));
+/// assert!(!is_chronology_name("Old version"));
+/// ```
+pub fn is_chronology_name(name: &str) -> bool {
+    let key = crate::validate::normalise(name);
+    key.starts_with("chronology") || strsim::normalized_levenshtein(&key, "chronology") >= 0.75
+}
+
+/// Reads the chronology's sheets, in workbook order: every sheet (other
+/// than `Guidance` and `Agency details`) named as the chronology or holding
+/// the template's headings; a single other sheet whatever its name. Any
+/// other sheet with rows of content is named in a `sheet-not-read` finding.
+fn pick_chronology(
     names: &[String],
+    details: Option<&str>,
     file: &str,
     findings: &mut Vec<Finding>,
-) -> (Option<String>, Option<String>) {
-    let mut chron = find_sheet(names, CHRONOLOGY_SHEET);
-    if chron.is_none() {
-        // A return with a single sheet besides the template's others is
-        // the chronology, whatever it is called.
-        let others: Vec<&String> = names
-            .iter()
-            .filter(|n| {
-                let k = crate::validate::normalise(n);
-                k != crate::validate::normalise(GUIDANCE_SHEET)
-                    && k != crate::validate::normalise(DETAILS_SHEET)
-            })
-            .collect();
-        if others.len() == 1 {
-            chron = Some((others[0].clone(), false));
+    read: &mut dyn FnMut(&str) -> Result<RawSheet, Finding>,
+) -> Result<Vec<RawSheet>, Finding> {
+    let guidance = crate::validate::normalise(GUIDANCE_SHEET);
+    let others: Vec<&String> = names
+        .iter()
+        .filter(|n| Some(n.as_str()) != details && crate::validate::normalise(n) != guidance)
+        .collect();
+    let mut chronology = Vec::new();
+    let mut not_read = Vec::new();
+    for n in &others {
+        let named = is_chronology_name(n);
+        let sheet = match read(n) {
+            Ok(s) => s,
+            Err(f) if named || others.len() == 1 => return Err(f),
+            Err(f) => {
+                findings.push(
+                    Finding::new(
+                        Code::SheetNotRead,
+                        file,
+                        format!(
+                            "the sheet '{n}' was not read: {}; if it holds events, ask the agency to move them into the 'Chronology' sheet",
+                            f.message
+                        ),
+                    )
+                    .at(n.as_str(), ""),
+                );
+                continue;
+            }
+        };
+        if named || crate::validate::header_row_index(&sheet).is_some() {
+            chronology.push(sheet);
+        } else {
+            not_read.push(sheet);
         }
     }
-    match &chron {
-        Some((n, false)) => findings.push(
-            Finding::new(
-                Code::SheetRenamed,
-                file,
-                format!("the sheet 'Chronology' was not found; the sheet '{n}' was read as the chronology"),
-            )
-            .at(n.as_str(), ""),
-        ),
-        Some(_) => {}
-        None => {}
+    // A return with a single sheet besides the template's others is the
+    // chronology, whatever it is called.
+    if chronology.is_empty() && others.len() == 1 {
+        chronology.append(&mut not_read);
     }
-    let details = find_sheet(names, DETAILS_SHEET).map(|(n, _)| n);
-    (chron.map(|(n, _)| n), details)
+    if let Some(first) = chronology.first() {
+        if !names.iter().any(|n| n == CHRONOLOGY_SHEET) {
+            findings.push(
+                Finding::new(
+                    Code::SheetRenamed,
+                    file,
+                    format!(
+                        "the sheet 'Chronology' was not found; the sheet '{}' was read as the chronology",
+                        first.name
+                    ),
+                )
+                .at(first.name.as_str(), ""),
+            );
+        }
+    }
+    for s in &not_read {
+        // Rows of content: a row with two cells or more (a list of one
+        // column, such as the event types, is not rows of events).
+        let Some(row) = s
+            .rows
+            .iter()
+            .find(|r| r.cells.iter().filter(|c| !c.is_blank()).count() >= 2)
+        else {
+            continue;
+        };
+        let rows = s
+            .rows
+            .iter()
+            .filter(|r| r.cells.iter().filter(|c| !c.is_blank()).count() >= 2)
+            .count();
+        let col = row.cells.iter().position(|c| !c.is_blank()).unwrap_or(0);
+        findings.push(
+            Finding::new(
+                Code::SheetNotRead,
+                file,
+                format!(
+                    "the sheet '{}' holds {rows} row(s) of content but not the chronology's headings, so it was not read: if it holds events, ask the agency to move them into the 'Chronology' sheet (or give the sheet the template's headings)",
+                    s.name
+                ),
+            )
+            .at(s.name.as_str(), cell_ref(col, row.row)),
+        );
+    }
+    Ok(chronology)
 }
 
 /// The serial of an Excel date cell in the 1900 system, whichever date
@@ -435,6 +517,23 @@ fn range_sheet(
     for (r, row) in range.rows().enumerate() {
         for (c, d) in row.iter().enumerate() {
             rows.push(r0 + r as u32, c0 + c as u32, from_data(d));
+        }
+    }
+    // .xls and .ods formulas: calamine parsed them with the workbook.
+    if let Ok(formulas) = wb.worksheet_formula(sheet) {
+        let (r0, c0) = formulas.start().unwrap_or((0, 0));
+        for (r, row) in formulas.rows().enumerate() {
+            for (c, f) in row.iter().enumerate() {
+                let col = (c0 as usize).saturating_add(c);
+                if !f.is_empty() && col < MAX_COLS && rows.sheet.formulas.len() < 10_000 {
+                    // An OpenDocument formula reads `of:=…`.
+                    let text = f.strip_prefix("of:").unwrap_or(f);
+                    let text = text.strip_prefix('=').unwrap_or(text);
+                    rows.sheet
+                        .formulas
+                        .push((col, r0 + r as u32 + 1, text.to_string()));
+                }
+            }
         }
     }
     Ok(rows.finish())
@@ -640,7 +739,7 @@ pub(crate) fn one_sheet_return(
         format,
         sheet_names,
         details,
-        chronology: Some(chronology),
+        chronology: vec![chronology],
         findings,
     }
 }

@@ -283,6 +283,48 @@ pub struct RawSheet {
     pub stray: Vec<(usize, u32)>,
     /// How many cells with content lie beyond the columns kept.
     pub stray_count: usize,
+    /// Merged cells (blocks shown as one cell), as the workbook records
+    /// them. Only blocks over two cells or more are kept.
+    pub merged: Vec<MergedCells>,
+    /// Hidden (or filtered-out) rows, as 1-based inclusive ranges in sheet
+    /// order.
+    pub hidden_rows: Vec<(u32, u32)>,
+    /// Hidden columns, as 0-based inclusive ranges in sheet order.
+    pub hidden_cols: Vec<(usize, usize)>,
+    /// True when the workbook asks to be calculated when opened
+    /// (`fullCalcOnLoad`, written by scripts such as rust_xlsxwriter or
+    /// openpyxl): the values saved with its formulas are placeholders.
+    pub formulas_uncalculated: bool,
+}
+
+/// A block of merged cells: 1-based rows and 0-based columns, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MergedCells {
+    /// First (top) row, 1-based.
+    pub first_row: u32,
+    /// Last (bottom) row, 1-based.
+    pub last_row: u32,
+    /// First (left) column, 0-based.
+    pub first_col: usize,
+    /// Last (right) column, 0-based.
+    pub last_col: usize,
+}
+
+impl MergedCells {
+    /// The block's A1 reference, `A5:A7`.
+    ///
+    /// ```
+    /// use chronomerge::model::MergedCells;
+    /// let m = MergedCells { first_row: 5, last_row: 7, first_col: 0, last_col: 0 };
+    /// assert_eq!(m.range(), "A5:A7");
+    /// ```
+    pub fn range(&self) -> String {
+        format!(
+            "{}:{}",
+            cell_ref(self.first_col, self.first_row),
+            cell_ref(self.last_col, self.last_row)
+        )
+    }
 }
 
 /// A return as read from disk, before any checking.
@@ -296,8 +338,11 @@ pub struct RawReturn {
     pub sheet_names: Vec<String>,
     /// The `Agency details` sheet, if found.
     pub details: Option<RawSheet>,
-    /// The `Chronology` sheet (for a CSV, the whole file).
-    pub chronology: Option<RawSheet>,
+    /// The chronology's sheets in workbook order: `Chronology`, then the
+    /// sheets it continues on (`Chronology (2)`, `Chronology 2023`, any
+    /// sheet with the template's headings). For a CSV, the whole file.
+    /// Empty when there is none (or the file is a merged chronology).
+    pub chronology: Vec<RawSheet>,
     /// Findings made while reading (encoding, ragged rows …).
     pub findings: Vec<Finding>,
 }

@@ -260,14 +260,12 @@ pub struct ColumnMap {
 /// How many rows from the top are searched for the header row.
 const HEADER_SEARCH_ROWS: usize = 10;
 
-/// Finds the header row and maps its headings, with findings.
-pub fn map_columns(sheet: &RawSheet, file: &str, findings: &mut Vec<Finding>) -> Option<ColumnMap> {
-    // The header row is the first of the top rows that matches at least
-    // three template headings exactly or closely.
-    let mut chosen = None;
-    for (i, row) in sheet.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
-        let n = row
-            .cells
+/// The index (in the sheet's rows) of its header row: the first of the
+/// top rows that matches at least three template headings exactly or
+/// closely.
+pub fn header_row_index(sheet: &RawSheet) -> Option<usize> {
+    sheet.rows.iter().take(HEADER_SEARCH_ROWS).position(|row| {
+        row.cells
             .iter()
             .filter(|c| {
                 matches!(
@@ -275,12 +273,14 @@ pub fn map_columns(sheet: &RawSheet, file: &str, findings: &mut Vec<Finding>) ->
                     HeadingMatch::Exact(_) | HeadingMatch::Close(..)
                 )
             })
-            .count();
-        if n >= 3 {
-            chosen = Some(i);
-            break;
-        }
-    }
+            .count()
+            >= 3
+    })
+}
+
+/// Finds the header row and maps its headings, with findings.
+pub fn map_columns(sheet: &RawSheet, file: &str, findings: &mut Vec<Finding>) -> Option<ColumnMap> {
+    let chosen = header_row_index(sheet);
     let at = |cell: String| (sheet.name.clone(), cell);
     let Some(hi) = chosen else {
         findings.push(
@@ -1180,7 +1180,8 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
         note: String::new(),
     };
 
-    let Some(sheet) = raw.chronology else {
+    let mut sheets = raw.chronology.into_iter();
+    let Some(sheet) = sheets.next() else {
         findings.push(Finding::new(
             Code::SheetMissing,
             &file,
@@ -1310,228 +1311,55 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
         }
     }
 
-    if sheet.stray_count > 0 {
-        let (c, r) = sheet.stray[0];
-        findings.push(
-            Finding::new(
-                Code::CellOutsideTemplate,
-                &file,
-                format!(
-                    "{} cell(s) with content lie far to the right of the template's columns (first at {}); they are not merged: ask the agency to move the content into the template's columns or delete it",
-                    sheet.stray_count,
-                    cell_ref(c, r)
-                ),
-            )
-            .at(sheet.name.as_str(), cell_ref(c, r)),
-        );
-    }
-
     let mut events = Vec::new();
     let mut pool = TextPool::default();
-    match map {
-        None => {
-            // Nothing can be read without headings: every row is rejected.
-            let n = sheet.rows.len();
-            summary.rows_read = n;
-            summary.rows_rejected = n;
-            summary.status = ReturnStatus::Rejected;
-            summary.note = "no heading row".into();
-            if n > 0 {
-                findings.push(
-                    Finding::new(
-                        Code::HeadingMissing,
-                        &file,
-                        format!(
-                            "{n} row(s) with content (rows {}–{}) were not merged because the headings could not be found",
-                            sheet.rows[0].row,
-                            sheet.rows[n - 1].row
-                        ),
-                    )
-                    .at(sheet.name.as_str(), format!("A{}:J{}", sheet.rows[0].row, sheet.rows[n - 1].row)),
-                );
-            }
+    let mut run = SheetRun {
+        file: &file,
+        file_arc: raw.file.clone(),
+        ctx,
+        seq: 0,
+        base: None,
+    };
+    run.check_sheet(
+        sheet,
+        map,
+        false,
+        &mut summary,
+        &mut findings,
+        &mut events,
+        &mut pool,
+    );
+    for sheet in sheets {
+        if sheet.rows.is_empty() {
+            continue;
         }
-        Some(map) => {
-            let required_missing = Column::ALL
-                .iter()
-                .any(|c| c.required() && map.cols[c.index()].is_none());
-            let sheet_name: std::sync::Arc<str> = sheet.name.as_str().into();
-            let file_arc = raw.file.clone();
-            // Formulas by row, so each row finds its own at once.
-            let mut formulas: std::collections::HashMap<u32, Vec<(usize, u32, String)>> =
-                std::collections::HashMap::new();
-            for f in sheet.formulas {
-                formulas.entry(f.1).or_default().push(f);
-            }
-            let mut rows = sheet.rows;
-            let data: Vec<RawRow> = rows.drain(map.header_index + 1..).collect();
-            let header = rows.pop().map(|r| r.cells).unwrap_or_default();
-            let heading_of = |ci: usize| header.get(ci).map(|c| c.to_text()).unwrap_or_default();
-            let mut order = OrderTracker::default();
-            let mut unknown: Vec<ColumnContent> =
-                map.unknown.iter().map(|&c| ColumnContent::new(c)).collect();
-            let mut unclear: Vec<ColumnContent> = map
-                .unclear
-                .iter()
-                .map(|&(c, _)| ColumnContent::new(c))
-                .collect();
-            // Columns read or reported by their heading; content anywhere
-            // else (a column with no heading) is reported too.
-            let mut placed: Vec<usize> = map.cols.iter().flatten().copied().collect();
-            placed.extend(map.agency);
-            placed.extend(&map.unknown);
-            placed.extend(map.unclear.iter().map(|&(c, _)| c));
-            let mut headless: Vec<ColumnContent> = Vec::new();
-            let first_row = data.first().map_or(0, |r| r.row);
-            let last_row = data.last().map_or(0, |r| r.row);
-            let first_cell = data
-                .first()
-                .map(|r| cell_ref(map.cols[0].unwrap_or(0), r.row))
-                .unwrap_or_default();
-            for (i, row) in data.into_iter().enumerate() {
-                let origin = Origin {
-                    file: file_arc.clone(),
-                    sheet: sheet_name.clone(),
-                    row: row.row,
-                };
-                summary.rows_read += 1;
-                if let Some(why) = not_an_event(&row, &map, &header) {
-                    summary.rows_skipped += 1;
-                    findings.push(skipped_row(&file, &sheet_name, &row, why));
-                    continue;
-                }
-                let has = |ci: usize| row.cells.get(ci).is_some_and(|c| !c.is_blank());
-                for u in unknown.iter_mut() {
-                    if has(u.col) {
-                        u.add(row.row);
-                    }
-                }
-                for (ci, c) in row.cells.iter().enumerate() {
-                    if !c.is_blank() && !placed.contains(&ci) {
-                        match headless.iter_mut().find(|u| u.col == ci) {
-                            Some(u) => u.add(row.row),
-                            None => {
-                                let mut u = ColumnContent::new(ci);
-                                u.add(row.row);
-                                headless.push(u);
-                            }
-                        }
-                    }
-                }
-                let mut unclear_hit = false;
-                for u in unclear.iter_mut() {
-                    if has(u.col) {
-                        u.add(row.row);
-                        unclear_hit = true;
-                    }
-                }
-                if required_missing {
-                    summary.rows_rejected += 1;
-                    continue;
-                }
-                let row_formulas: Vec<&(usize, u32, String)> = formulas
-                    .get(&row.row)
-                    .map(|v| v.iter().collect())
-                    .unwrap_or_default();
-                match check_row(
-                    row,
-                    &map,
-                    origin,
-                    i as u32,
-                    ctx,
-                    &mut findings,
-                    &row_formulas,
-                    &mut order,
-                    &mut pool,
-                ) {
-                    Some(ev) if !unclear_hit => {
-                        summary.rows_merged += 1;
-                        let d = ev.date.start;
-                        summary.first = Some(summary.first.map_or(d, |f| f.min(d)));
-                        let l = ev.date.last_day();
-                        summary.last = Some(summary.last.map_or(l, |x| x.max(l)));
-                        events.push(ev);
-                    }
-                    _ => summary.rows_rejected += 1,
-                }
-            }
-            order.finish(&file, &sheet_name, &first_cell, &mut findings);
-            if summary.rows_read == summary.rows_skipped {
-                findings.push(
-                    Finding::new(
-                        Code::ChronologyEmpty,
-                        &file,
-                        "the chronology has headings but no events: check with the agency whether it had no involvement in the period or sent the blank template by mistake",
-                    )
-                    .at(sheet_name.as_ref(), cell_ref(0, map.header_row + 1)),
-                );
-            }
-            for u in unknown.iter().filter(|u| u.count > 0) {
-                findings.push(
-                    Finding::new(
-                        Code::CellOutsideTemplate,
-                        &file,
-                        format!(
-                            "{} cell(s) under the heading '{}' ({}) are not merged because that column is not the template's: ask the agency to move their content into the template's columns",
-                            u.count,
-                            heading_of(u.col).trim(),
-                            cell_ref(u.col, map.header_row)
-                        ),
-                    )
-                    .at(sheet_name.as_ref(), u.range()),
-                );
-            }
-            headless.sort_by_key(|u| u.col);
-            for u in &headless {
-                findings.push(
-                    Finding::new(
-                        Code::CellOutsideTemplate,
-                        &file,
-                        format!(
-                            "{} cell(s) in column {}, which has no heading, are not merged: ask the agency to move their content into the template's columns",
-                            u.count,
-                            crate::model::col_name(u.col)
-                        ),
-                    )
-                    .at(sheet_name.as_ref(), u.range()),
-                );
-            }
-            for u in unclear.iter().filter(|u| u.count > 0) {
-                findings.push(
-                    Finding::new(
-                        Code::HeadingUnclear,
-                        &file,
-                        format!(
-                            "{} row(s) with content under the heading '{}' ({}) were not merged: the engine does not guess which column is meant; ask the agency to restore the template's heading",
-                            u.count,
-                            heading_of(u.col).trim(),
-                            cell_ref(u.col, map.header_row)
-                        ),
-                    )
-                    .at(sheet_name.as_ref(), u.range()),
-                );
-            }
-            if required_missing {
-                summary.status = ReturnStatus::Rejected;
-                summary.note = "a required column is missing".into();
-                if summary.rows_rejected > 0 {
-                    findings.push(
-                        Finding::new(
-                            Code::HeadingMissing,
-                            &file,
-                            format!(
-                                "{} row(s) (rows {first_row}–{last_row}) were not merged because a required column is missing",
-                                summary.rows_rejected
-                            ),
-                        )
-                        .at(
-                            sheet_name.as_ref(),
-                            format!("A{first_row}:J{last_row}"),
-                        ),
-                    );
-                }
-            }
+        let (map, no_headings) = run.continuation(&sheet, &mut findings);
+        run.check_sheet(
+            sheet,
+            map,
+            no_headings,
+            &mut summary,
+            &mut findings,
+            &mut events,
+            &mut pool,
+        );
+    }
+    if summary.rows_read == summary.rows_skipped {
+        if let Some(base) = &run.base {
+            findings.push(
+                Finding::new(
+                    Code::ChronologyEmpty,
+                    &file,
+                    "the chronology has headings but no events: check with the agency whether it had no involvement in the period or sent the blank template by mistake",
+                )
+                .at(base.sheet.as_ref(), cell_ref(0, base.map.header_row + 1)),
+            );
         }
+    }
+    // A sheet that could not be read rejects its own rows, not the file,
+    // when another sheet's rows were merged.
+    if summary.status == ReturnStatus::Rejected && summary.rows_merged > 0 {
+        summary.status = ReturnStatus::MergedWithWarnings;
     }
     if summary.status != ReturnStatus::Rejected
         && (summary.rows_rejected > 0 || findings.iter().any(|f| !f.is_info()))
@@ -1555,6 +1383,349 @@ fn date_completed(details: &AgencyDetails, ctx: &CheckContext) -> Option<chrono:
         .ok()
         .filter(|d| d.value.precision == crate::dates::Precision::Day)
         .map(|d| d.value.start)
+}
+
+/// The first chronology sheet with headings: its column map and heading
+/// cells, taken by a continuation sheet that has none.
+struct BaseSheet {
+    map: ColumnMap,
+    header: Vec<Cell>,
+    sheet: Arc<str>,
+}
+
+/// Checks a return's chronology sheets one after the other, in workbook
+/// order: the position of a row in the return keeps increasing across
+/// sheets.
+struct SheetRun<'a> {
+    file: &'a str,
+    file_arc: Arc<str>,
+    ctx: &'a CheckContext,
+    /// Rows checked so far (the next row's `seq_in_return`).
+    seq: u32,
+    base: Option<BaseSheet>,
+}
+
+impl SheetRun<'_> {
+    /// The column map of a further chronology sheet, with the finding
+    /// that says it was read: its own headings, or (none) the first
+    /// sheet's. The bool is true for a sheet without headings.
+    fn continuation(
+        &self,
+        sheet: &RawSheet,
+        findings: &mut Vec<Finding>,
+    ) -> (Option<ColumnMap>, bool) {
+        let file = self.file;
+        let first = self.base.as_ref().map_or_else(
+            || crate::ingest::CHRONOLOGY_SHEET.into(),
+            |b| b.sheet.clone(),
+        );
+        if let Some(hi) = header_row_index(sheet) {
+            let named = crate::ingest::is_chronology_name(&sheet.name);
+            let mut f = Finding::new(
+                Code::SheetContinued,
+                file,
+                if named {
+                    format!(
+                        "the chronology continues on the sheet '{}': its rows were read after those of '{first}'",
+                        sheet.name
+                    )
+                } else {
+                    format!(
+                        "the sheet '{}' is not named as the chronology but has its headings, so its rows were read as part of it (after those of '{first}'): check with the agency that they belong",
+                        sheet.name
+                    )
+                },
+            )
+            .at(sheet.name.as_str(), cell_ref(0, sheet.rows[hi].row));
+            if !named {
+                f = f.with_severity(Severity::Warning);
+            }
+            findings.push(f);
+            return (map_columns(sheet, file, findings), false);
+        }
+        match &self.base {
+            Some(base) => {
+                let cols: Vec<String> = Column::ALL
+                    .iter()
+                    .filter_map(|c| {
+                        base.map.cols[c.index()]
+                            .map(|i| format!("{} {}", crate::model::col_name(i), c.heading()))
+                    })
+                    .collect();
+                findings.push(
+                    Finding::new(
+                        Code::SheetContinuedNoHeadings,
+                        file,
+                        format!(
+                            "the sheet '{}' has no heading row; it was read as a continuation of '{}' with the same columns ({}): check a few of its rows in the merged chronology, and ask the agency to copy the heading row to the top of the sheet",
+                            sheet.name,
+                            base.sheet,
+                            cols.join(", ")
+                        ),
+                    )
+                    .at(sheet.name.as_str(), cell_ref(0, sheet.rows[0].row)),
+                );
+                (Some(base.map.clone()), true)
+            }
+            // No sheet before it had headings either: rejected like the
+            // first (map_columns says why).
+            None => (map_columns(sheet, file, findings), false),
+        }
+    }
+
+    /// Checks one chronology sheet's rows into `events`, counting each in
+    /// `summary`. `no_headings` is a continuation sheet read under the first
+    /// sheet's columns (every row is data).
+    #[allow(clippy::too_many_arguments)]
+    fn check_sheet(
+        &mut self,
+        mut sheet: RawSheet,
+        map: Option<ColumnMap>,
+        no_headings: bool,
+        summary: &mut ReturnSummary,
+        findings: &mut Vec<Finding>,
+        events: &mut Vec<Event>,
+        pool: &mut TextPool,
+    ) {
+        let (file, ctx) = (self.file, self.ctx);
+        if sheet.stray_count > 0 {
+            let (c, r) = sheet.stray[0];
+            findings.push(
+                Finding::new(
+                    Code::CellOutsideTemplate,
+                    file,
+                    format!(
+                        "{} cell(s) with content lie far to the right of the template's columns (first at {}); they are not merged: ask the agency to move the content into the template's columns or delete it",
+                        sheet.stray_count,
+                        cell_ref(c, r)
+                    ),
+                )
+                .at(sheet.name.as_str(), cell_ref(c, r)),
+            );
+        }
+
+        match map {
+            None => {
+                // Nothing can be read without headings: every row is rejected.
+                let n = sheet.rows.len();
+                summary.rows_read += n;
+                summary.rows_rejected += n;
+                summary.status = ReturnStatus::Rejected;
+                summary.note = "no heading row".into();
+                if n > 0 {
+                    findings.push(
+                        Finding::new(
+                            Code::HeadingMissing,
+                            file,
+                            format!(
+                                "{n} row(s) with content (rows {}–{}) were not merged because the headings could not be found",
+                                sheet.rows[0].row,
+                                sheet.rows[n - 1].row
+                            ),
+                        )
+                        .at(sheet.name.as_str(), format!("A{}:J{}", sheet.rows[0].row, sheet.rows[n - 1].row)),
+                    );
+                }
+            }
+            Some(map) => {
+                let required_missing = Column::ALL
+                    .iter()
+                    .any(|c| c.required() && map.cols[c.index()].is_none());
+                let sheet_name: std::sync::Arc<str> = sheet.name.as_str().into();
+                let file_arc = self.file_arc.clone();
+                let rejected_before = summary.rows_rejected;
+                let uncalculated = sheet.formulas_uncalculated;
+                read_layout(
+                    &mut sheet,
+                    if no_headings { 0 } else { map.header_row },
+                    file,
+                    findings,
+                );
+                // Formulas by row, so each row finds its own at once.
+                let mut formulas: std::collections::HashMap<u32, Vec<(usize, u32, String)>> =
+                    std::collections::HashMap::new();
+                for f in sheet.formulas {
+                    formulas.entry(f.1).or_default().push(f);
+                }
+                let mut rows = sheet.rows;
+                let (data, header): (Vec<RawRow>, Vec<Cell>) = match (&self.base, no_headings) {
+                    // A continuation without headings: the first sheet's.
+                    (Some(base), true) => (rows, base.header.clone()),
+                    _ => {
+                        let data: Vec<RawRow> = rows.drain(map.header_index + 1..).collect();
+                        let header = rows.pop().map(|r| r.cells).unwrap_or_default();
+                        (data, header)
+                    }
+                };
+                if self.base.is_none() {
+                    self.base = Some(BaseSheet {
+                        map: map.clone(),
+                        header: header.clone(),
+                        sheet: sheet_name.clone(),
+                    });
+                }
+                let seq0 = self.seq;
+                self.seq = self.seq.saturating_add(data.len() as u32);
+                let heading_of =
+                    |ci: usize| header.get(ci).map(|c| c.to_text()).unwrap_or_default();
+                let mut order = OrderTracker::default();
+                let mut unknown: Vec<ColumnContent> =
+                    map.unknown.iter().map(|&c| ColumnContent::new(c)).collect();
+                let mut unclear: Vec<ColumnContent> = map
+                    .unclear
+                    .iter()
+                    .map(|&(c, _)| ColumnContent::new(c))
+                    .collect();
+                // Columns read or reported by their heading; content anywhere
+                // else (a column with no heading) is reported too.
+                let mut placed: Vec<usize> = map.cols.iter().flatten().copied().collect();
+                placed.extend(map.agency);
+                placed.extend(&map.unknown);
+                placed.extend(map.unclear.iter().map(|&(c, _)| c));
+                let mut headless: Vec<ColumnContent> = Vec::new();
+                let first_row = data.first().map_or(0, |r| r.row);
+                let last_row = data.last().map_or(0, |r| r.row);
+                let first_cell = data
+                    .first()
+                    .map(|r| cell_ref(map.cols[0].unwrap_or(0), r.row))
+                    .unwrap_or_default();
+                for (i, row) in data.into_iter().enumerate() {
+                    let origin = Origin {
+                        file: file_arc.clone(),
+                        sheet: sheet_name.clone(),
+                        row: row.row,
+                    };
+                    summary.rows_read += 1;
+                    if let Some(why) = not_an_event(&row, &map, &header) {
+                        summary.rows_skipped += 1;
+                        findings.push(skipped_row(file, &sheet_name, &row, why));
+                        continue;
+                    }
+                    let has = |ci: usize| row.cells.get(ci).is_some_and(|c| !c.is_blank());
+                    for u in unknown.iter_mut() {
+                        if has(u.col) {
+                            u.add(row.row);
+                        }
+                    }
+                    for (ci, c) in row.cells.iter().enumerate() {
+                        if !c.is_blank() && !placed.contains(&ci) {
+                            match headless.iter_mut().find(|u| u.col == ci) {
+                                Some(u) => u.add(row.row),
+                                None => {
+                                    let mut u = ColumnContent::new(ci);
+                                    u.add(row.row);
+                                    headless.push(u);
+                                }
+                            }
+                        }
+                    }
+                    let mut unclear_hit = false;
+                    for u in unclear.iter_mut() {
+                        if has(u.col) {
+                            u.add(row.row);
+                            unclear_hit = true;
+                        }
+                    }
+                    if required_missing {
+                        summary.rows_rejected += 1;
+                        continue;
+                    }
+                    let row_formulas: Vec<&(usize, u32, String)> = formulas
+                        .get(&row.row)
+                        .map(|v| v.iter().collect())
+                        .unwrap_or_default();
+                    match check_row(
+                        row,
+                        &map,
+                        origin,
+                        seq0.saturating_add(i as u32),
+                        ctx,
+                        findings,
+                        &row_formulas,
+                        uncalculated,
+                        &mut order,
+                        pool,
+                    ) {
+                        Some(ev) if !unclear_hit => {
+                            summary.rows_merged += 1;
+                            let d = ev.date.start;
+                            summary.first = Some(summary.first.map_or(d, |f| f.min(d)));
+                            let l = ev.date.last_day();
+                            summary.last = Some(summary.last.map_or(l, |x| x.max(l)));
+                            events.push(ev);
+                        }
+                        _ => summary.rows_rejected += 1,
+                    }
+                }
+                order.finish(file, &sheet_name, &first_cell, findings);
+                for u in unknown.iter().filter(|u| u.count > 0) {
+                    findings.push(
+                        Finding::new(
+                            Code::CellOutsideTemplate,
+                            file,
+                            format!(
+                                "{} cell(s) under the heading '{}' ({}) are not merged because that column is not the template's: ask the agency to move their content into the template's columns",
+                                u.count,
+                                heading_of(u.col).trim(),
+                                cell_ref(u.col, map.header_row)
+                            ),
+                        )
+                        .at(sheet_name.as_ref(), u.range()),
+                    );
+                }
+                headless.sort_by_key(|u| u.col);
+                for u in &headless {
+                    findings.push(
+                        Finding::new(
+                            Code::CellOutsideTemplate,
+                            file,
+                            format!(
+                                "{} cell(s) in column {}, which has no heading, are not merged: ask the agency to move their content into the template's columns",
+                                u.count,
+                                crate::model::col_name(u.col)
+                            ),
+                        )
+                        .at(sheet_name.as_ref(), u.range()),
+                    );
+                }
+                for u in unclear.iter().filter(|u| u.count > 0) {
+                    findings.push(
+                        Finding::new(
+                            Code::HeadingUnclear,
+                            file,
+                            format!(
+                                "{} row(s) with content under the heading '{}' ({}) were not merged: the engine does not guess which column is meant; ask the agency to restore the template's heading",
+                                u.count,
+                                heading_of(u.col).trim(),
+                                cell_ref(u.col, map.header_row)
+                            ),
+                        )
+                        .at(sheet_name.as_ref(), u.range()),
+                    );
+                }
+                if required_missing {
+                    summary.status = ReturnStatus::Rejected;
+                    summary.note = "a required column is missing".into();
+                    if summary.rows_rejected > rejected_before {
+                        findings.push(
+                            Finding::new(
+                                Code::HeadingMissing,
+                                file,
+                                format!(
+                                    "{} row(s) (rows {first_row}–{last_row}) were not merged because a required column is missing",
+                                    summary.rows_rejected - rejected_before
+                                ),
+                            )
+                            .at(
+                                sheet_name.as_ref(),
+                                format!("A{first_row}:J{last_row}"),
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn take_cell(vals: &mut [(Cell, usize)], c: Column) -> Cell {
@@ -1631,6 +1802,170 @@ pub fn parse_sequence(text: &str) -> Option<f64> {
     format!("{whole}.{frac}").parse().ok()
 }
 
+/// True when a formula cell's value is not the formula's result: nothing
+/// was saved (openpyxl, a script writing `<f>` alone), or the writer's
+/// placeholder `0` (rust_xlsxwriter's and XlsxWriter's default, kept as it
+/// is when LibreOffice re-saves the file as .xls or .ods). A `0` is taken
+/// as a placeholder where it can mean nothing (a date, a text column), and
+/// in Time and Sequence only when the workbook says it was never
+/// calculated.
+fn formula_value_unsaved(cell: &Cell, col: Column, uncalculated: bool) -> bool {
+    let zero = match cell {
+        Cell::Number(n) => *n == 0.0,
+        Cell::DateTime { serial, .. } => *serial == 0.0,
+        _ => false,
+    };
+    cell.is_blank() || (zero && (uncalculated || !matches!(col, Column::Time | Column::Sequence)))
+}
+
+/// Applies a sheet's layout to its rows before they are checked, with a
+/// finding for each kind of thing: a merged cell that spans several rows
+/// below the header row gives its value to every row with content it
+/// covers (`cell-merged`); rows and columns with content that were hidden
+/// are named (`rows-hidden`, `columns-hidden`). Costs nothing when the
+/// sheet has no merged cells and nothing hidden.
+fn read_layout(sheet: &mut RawSheet, header_row: u32, file: &str, findings: &mut Vec<Finding>) {
+    const NAMED: usize = 10;
+    let mut filled: Vec<String> = Vec::new();
+    let mut count = 0usize;
+    for m in &sheet.merged {
+        let col = m.first_col;
+        if m.last_row == m.first_row || m.first_row <= header_row || col >= crate::ingest::MAX_COLS
+        {
+            continue;
+        }
+        let Ok(top) = sheet.rows.binary_search_by_key(&m.first_row, |r| r.row) else {
+            continue;
+        };
+        let Some(value) = sheet.rows[top]
+            .cells
+            .get(col)
+            .filter(|c| !c.is_blank())
+            .cloned()
+        else {
+            continue;
+        };
+        let mut any = false;
+        for row in sheet.rows[top + 1..]
+            .iter_mut()
+            .take_while(|r| r.row <= m.last_row)
+        {
+            if row.cells.len() <= col {
+                row.cells.resize(col + 1, Cell::Empty);
+            }
+            if row.cells[col].is_blank() {
+                row.cells[col] = value.clone();
+                any = true;
+            }
+        }
+        if any {
+            count += 1;
+            if filled.len() < NAMED {
+                filled.push(m.range());
+            }
+        }
+    }
+    if let Some(first) = filled.first().cloned() {
+        let more = if count > filled.len() { ", …" } else { "" };
+        findings.push(
+            Finding::new(
+                Code::CellMerged,
+                file,
+                format!(
+                    "{count} merged cell(s) span several rows ({}{more}): each one's value was read for every row it covers; check those rows in the merged chronology",
+                    filled.join(", ")
+                ),
+            )
+            .at(sheet.name.as_str(), first),
+        );
+    }
+    if !sheet.hidden_rows.is_empty() {
+        sheet.hidden_rows.sort_unstable();
+        let mut ranges: Vec<(u32, u32)> = Vec::new();
+        let mut n = 0usize;
+        let mut h = sheet.hidden_rows.iter().peekable();
+        for row in &sheet.rows {
+            while h.next_if(|&&(_, b)| b < row.row).is_some() {}
+            if h.peek().is_some_and(|&&(a, _)| a <= row.row) {
+                n += 1;
+                match ranges.last_mut() {
+                    Some(last) if last.1 + 1 == row.row => last.1 = row.row,
+                    _ => ranges.push((row.row, row.row)),
+                }
+            }
+        }
+        if let Some(&(first, _)) = ranges.first() {
+            let mut list: Vec<String> = ranges
+                .iter()
+                .take(NAMED)
+                .map(|&(a, b)| {
+                    if a == b {
+                        a.to_string()
+                    } else {
+                        format!("{a}–{b}")
+                    }
+                })
+                .collect();
+            if ranges.len() > NAMED {
+                list.push("…".into());
+            }
+            findings.push(
+                Finding::new(
+                    Code::RowsHidden,
+                    file,
+                    format!(
+                        "{n} row(s) with content were hidden (or filtered out) in the sheet (rows {}): they were read and merged like the others",
+                        list.join(", ")
+                    ),
+                )
+                .at(sheet.name.as_str(), cell_ref(0, first)),
+            );
+        }
+    }
+    if !sheet.hidden_cols.is_empty() {
+        let header = sheet.rows.iter().find(|r| r.row == header_row);
+        let mut cols: Vec<usize> = Vec::new();
+        for &(a, b) in &sheet.hidden_cols {
+            for col in a..=b.min(crate::ingest::MAX_COLS - 1) {
+                if sheet
+                    .rows
+                    .iter()
+                    .any(|r| r.cells.get(col).is_some_and(|c| !c.is_blank()))
+                {
+                    cols.push(col);
+                }
+            }
+        }
+        if let Some(&first) = cols.first() {
+            let names: Vec<String> = cols
+                .iter()
+                .map(|&c| {
+                    let heading = header
+                        .and_then(|h| h.cells.get(c))
+                        .map(|h| h.to_text().trim().to_string())
+                        .filter(|h| !h.is_empty());
+                    match heading {
+                        Some(h) => format!("{} '{h}'", crate::model::col_name(c)),
+                        None => crate::model::col_name(c),
+                    }
+                })
+                .collect();
+            findings.push(
+                Finding::new(
+                    Code::ColumnsHidden,
+                    file,
+                    format!(
+                        "{} column(s) with content were hidden in the sheet ({}): they were read like the others",
+                        cols.len(),
+                        names.join(", ")
+                    ),
+                )
+                .at(sheet.name.as_str(), cell_ref(first, header_row.max(1))),
+            );
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn check_row(
     row: RawRow,
@@ -1640,6 +1975,7 @@ fn check_row(
     ctx: &CheckContext,
     findings: &mut Vec<Finding>,
     formulas: &[&(usize, u32, String)],
+    uncalculated: bool,
     order: &mut OrderTracker,
     pool: &mut TextPool,
 ) -> Option<Event> {
@@ -1667,7 +2003,7 @@ fn check_row(
         col_at(Column::EventType),
         col_at(Column::Details),
     );
-    let source = take_cell(&mut vals, Column::Source);
+    let mut source = take_cell(&mut vals, Column::Source);
     let source_text = pool.share(source.to_text().trim());
     // An author's note passes every check but its date and time.
     let is_note = is_note_marker(&source_text);
@@ -1711,12 +2047,40 @@ fn check_row(
             );
         }
     }
+    // Template columns whose formula has no saved value: one finding
+    // each, and no "is empty" beside it.
+    let mut unsaved: Vec<usize> = Vec::new();
     for (col, _, f) in formulas {
         if map.unknown.contains(col) || map.unclear.iter().any(|(c, _)| c == col) {
             continue;
         }
         if is_note && *col != date_col && *col != time_col {
             continue;
+        }
+        if let Some(which) = Column::ALL
+            .iter()
+            .copied()
+            .find(|c| map.cols[c.index()] == Some(*col))
+        {
+            let cell = if which == Column::Source {
+                &mut source
+            } else {
+                &mut vals[which.index()].0
+            };
+            if formula_value_unsaved(cell, which, uncalculated) {
+                *cell = Cell::Empty;
+                unsaved.push(*col);
+                push(
+                    Finding::new(
+                        Code::CellFormulaUnsaved,
+                        &file,
+                        format!("the cell holds the formula ={f} whose value was not saved (the file was written by a program that does not calculate formulas), so the row is not merged: ask the agency to open the return in Excel and save it, or paste values over the formulas, and send it again"),
+                    )
+                    .at(sheet.as_str(), cell_ref(*col, r)),
+                    &mut row_errors,
+                );
+                continue;
+            }
         }
         push(
             Finding::new(
@@ -1775,10 +2139,14 @@ fn check_row(
                 Code::DateUnreadable => format!("{}: ask the agency to write it as dd/mm/yyyy", p.message()),
                 _ => format!("{}: ask the agency to correct it", p.message()),
             };
-            push(
-                Finding::new(code, &file, what).at(sheet.as_str(), cell_ref(date_col, r)),
-                &mut row_errors,
-            );
+            if code == Code::DateMissing && unsaved.contains(&date_col) {
+                row_errors += 1;
+            } else {
+                push(
+                    Finding::new(code, &file, what).at(sheet.as_str(), cell_ref(date_col, r)),
+                    &mut row_errors,
+                );
+            }
             None
         }
     };
@@ -1878,7 +2246,7 @@ fn check_row(
     let event_type = pool.share(etype.into_text().trim());
     let mut event_type_known = None;
     if !is_note {
-        if source_text.is_empty() {
+        if source_text.is_empty() && !unsaved.contains(&source_col) {
             push(
                 Finding::new(
                     Code::SourceMissing,
@@ -1889,7 +2257,7 @@ fn check_row(
                 &mut row_errors,
             );
         }
-        if details.is_empty() {
+        if details.is_empty() && !unsaved.contains(&details_col) {
             push(
                 Finding::new(
                     Code::DetailsMissing,
@@ -1901,15 +2269,17 @@ fn check_row(
             );
         }
         if event_type.is_empty() {
-            push(
-                Finding::new(
-                    Code::EventTypeMissing,
-                    &file,
-                    "'Event type' is empty: ask the agency to choose one from the list",
-                )
-                .at(sheet.as_str(), cell_ref(etype_col, r)),
-                &mut row_errors,
-            );
+            if !unsaved.contains(&etype_col) {
+                push(
+                    Finding::new(
+                        Code::EventTypeMissing,
+                        &file,
+                        "'Event type' is empty: ask the agency to choose one from the list",
+                    )
+                    .at(sheet.as_str(), cell_ref(etype_col, r)),
+                    &mut row_errors,
+                );
+            }
         } else {
             event_type_known = match_event_type(&event_type);
             if event_type_known.is_none() {
@@ -1993,11 +2363,11 @@ mod tests {
                 }],
                 ..RawSheet::default()
             }),
-            chronology: Some(RawSheet {
+            chronology: vec![RawSheet {
                 name: "Chronology".into(),
                 rows: all,
                 ..RawSheet::default()
-            }),
+            }],
             findings: vec![],
         }
     }
