@@ -620,7 +620,7 @@ fn summary_csv_bytes(rows: &[ReviewRow]) -> Result<Vec<u8>, String> {
                     Field::Text(s) => neutralise(&s).into_owned(),
                     Field::Number(n) => crate::model::fmt_number(n),
                     Field::Date(d) => d
-                        .map(|d| d.format("%d/%m/%Y").to_string())
+                        .map(|d| d.format(crate::dates::display::DAY).to_string())
                         .unwrap_or_default(),
                 })
                 .collect();
@@ -645,8 +645,10 @@ fn write_summary_xlsx(rows: &[ReviewRow], path: &Path) -> Result<(), crate::writ
         .set_border(FormatBorder::Thin);
     let failed = Format::new().set_background_color(Color::RGB(0xF8CBAD));
     let plain = Format::new();
-    let date = Format::new().set_num_format("dd/mm/yyyy");
-    let failed_date = failed.clone().set_num_format("dd/mm/yyyy");
+    let date = Format::new().set_num_format(crate::dates::display::EXCEL_DAY);
+    let failed_date = failed
+        .clone()
+        .set_num_format(crate::dates::display::EXCEL_DAY);
     let widths = [
         28.0, 16.0, 16.0, 9.0, 9.0, 9.0, 9.0, 9.0, 8.0, 9.0, 11.0, 11.0, 11.0, 11.0, 9.0, 24.0,
         9.0, 36.0, 50.0,

@@ -18,6 +18,8 @@ use serde::Serialize;
 
 use crate::model::Cell;
 
+pub mod display;
+
 /// Days between the 1900 and the 1904 date systems' day zero.
 pub const EPOCH_1904_OFFSET: f64 = 1462.0;
 
@@ -128,11 +130,7 @@ pub fn period_end(d: NaiveDate, p: Precision) -> NaiveDate {
 
 /// A date at its precision: `05/03/2019`, `Mar 2019` or `2019`.
 pub fn render_partial(d: NaiveDate, p: Precision) -> String {
-    match p {
-        Precision::Day => d.format("%d/%m/%Y").to_string(),
-        Precision::Month => d.format("%b %Y").to_string(),
-        Precision::Year => d.format("%Y").to_string(),
-    }
+    d.format(display::chrono_format(p)).to_string()
 }
 
 /// What is needed to read a date besides its text.
@@ -1536,8 +1534,8 @@ pub fn render_serial(serial: f64) -> String {
         return "29/02/1900".into();
     }
     match serial_to_datetime(serial) {
-        Some(dt) if dt.time() == NaiveTime::MIN => dt.format("%d/%m/%Y").to_string(),
-        Some(dt) => dt.format("%d/%m/%Y %H:%M").to_string(),
+        Some(dt) if dt.time() == NaiveTime::MIN => dt.format(display::DAY).to_string(),
+        Some(dt) => dt.format(display::DAY_TIME).to_string(),
         None => crate::model::fmt_number(serial),
     }
 }

@@ -22,6 +22,7 @@ use crate::glossary::Glossary;
 use crate::model::ReturnSummary;
 use crate::output::OutputError;
 use crate::pipeline::MergedReview;
+use crate::write::ChronologyColumn;
 
 /// Why an export could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -67,8 +68,11 @@ pub fn neutralise(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// The headings of the CSV chronology: those of the workbook's
-/// `Chronology` sheet.
+/// The columns of the CSV chronology: those the workbook's `Chronology`
+/// sheet shares with `OUTPUT.md`, in order.
+pub const CSV_COLUMNS: [ChronologyColumn; 16] = ChronologyColumn::SHARED;
+
+/// The headings of the CSV chronology: those of [`CSV_COLUMNS`].
 pub const CSV_HEADINGS: [&str; 16] = crate::write::CHRONOLOGY_HEADINGS;
 
 /// One merged event in the JSON, with agencies and episodes by name. Its
@@ -281,7 +285,9 @@ pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
             date_shown: render_partial(ev.date.start, ev.date.precision),
             date_end: ev.date.end,
             approximate: ev.date.approximate,
-            time: ev.time.map(|t| t.format("%H:%M").to_string()),
+            time: ev
+                .time
+                .map(|t| t.format(crate::dates::display::TIME).to_string()),
             time_approximate: ev.date.time_approximate,
             agency: name_ref(ev.agency),
             source: &ev.source,
@@ -489,14 +495,14 @@ pub fn chronology_csv(
             .from_writer(&mut out);
         w.write_record(CSV_HEADINGS)?;
         for (i, ev) in chron.events.iter().enumerate() {
-            let episode = analysis
+            let mut episode = analysis
                 .episode_of
                 .get(i)
                 .copied()
                 .flatten()
                 .map(|e| analysis.episodes[e].id())
                 .unwrap_or_default();
-            let also = {
+            let mut also = {
                 let mut names: Vec<&str> = analysis
                     .also_reported_by
                     .of(i)
@@ -516,26 +522,29 @@ pub fn chronology_csv(
             } else {
                 &*ev.event_type
             };
-            let fields: [String; 16] = [
-                (i + 1).to_string(),
-                render_partial(ev.date.start, ev.date.precision),
-                ev.time
-                    .map(|t| t.format("%H:%M").to_string())
+            let fields = CSV_COLUMNS.map(|c| match c {
+                ChronologyColumn::Ref => (i + 1).to_string(),
+                ChronologyColumn::Date => render_partial(ev.date.start, ev.date.precision),
+                ChronologyColumn::Time => ev
+                    .time
+                    .map(|t| t.format(crate::dates::display::TIME).to_string())
                     .unwrap_or_default(),
-                chron.agencies[ev.agency].name.clone(),
-                ev.source.to_string(),
-                ev.role.to_string(),
-                ev.subject.to_string(),
-                event_type.to_string(),
-                ev.details.clone(),
-                ev.action.clone(),
-                ev.analysis.clone(),
-                ev.date_written.trim().to_string(),
-                date_note(ev),
-                episode,
-                also,
-                ev.origin.to_string(),
-            ];
+                ChronologyColumn::Agency => chron.agencies[ev.agency].name.clone(),
+                ChronologyColumn::Source => ev.source.to_string(),
+                ChronologyColumn::Role => ev.role.to_string(),
+                ChronologyColumn::Subject => ev.subject.to_string(),
+                ChronologyColumn::EventType => event_type.to_string(),
+                ChronologyColumn::Details => ev.details.clone(),
+                ChronologyColumn::Action => ev.action.clone(),
+                ChronologyColumn::Analysis => ev.analysis.clone(),
+                ChronologyColumn::DateWritten => ev.date_written.trim().to_string(),
+                ChronologyColumn::DateNote => date_note(ev),
+                ChronologyColumn::Episode => std::mem::take(&mut episode),
+                ChronologyColumn::AlsoReportedBy => std::mem::take(&mut also),
+                ChronologyColumn::Origin => ev.origin.to_string(),
+                // Not in the CSV: the sheet's own columns.
+                ChronologyColumn::AgeAtEvent | ChronologyColumn::Interval => String::new(),
+            });
             w.write_record(fields.iter().map(|f| match glossary {
                 Some(g) => neutralise(&g.replace(f).0).into_owned(),
                 None => neutralise(f).into_owned(),

@@ -158,12 +158,12 @@ pub fn render_iso(s: &str) -> String {
     let t = s.trim();
     if let Ok(dt) = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f") {
         if dt.time().num_seconds_from_midnight() == 0 {
-            return dt.format("%d/%m/%Y").to_string();
+            return dt.format(crate::dates::display::DAY).to_string();
         }
-        return dt.format("%d/%m/%Y %H:%M").to_string();
+        return dt.format(crate::dates::display::DAY_TIME).to_string();
     }
     match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        Ok(d) => d.format("%d/%m/%Y").to_string(),
+        Ok(d) => d.format(crate::dates::display::DAY).to_string(),
         Err(_) => s.to_string(),
     }
 }

@@ -262,7 +262,7 @@ pub fn build(opts: &TemplateOptions, rows: &[Vec<TemplateValue>]) -> Result<Work
         .set_font_color(Color::RGB(0x595959))
         .set_text_wrap()
         .set_align(FormatAlign::Top);
-    let date_fmt = "dd/mm/yyyy";
+    let date_fmt = crate::dates::display::EXCEL_DAY;
 
     // Guidance. The event types listed at its end are the source of the
     // Event type dropdown (a list typed into the validation itself would
@@ -281,8 +281,8 @@ pub fn build(opts: &TemplateOptions, rows: &[Vec<TemplateValue>]) -> Result<Work
             let period = match (opts.from, opts.to) {
                 (Some(f), Some(t)) => format!(
                     "; review period {} to {}",
-                    f.format("%d/%m/%Y"),
-                    t.format("%d/%m/%Y")
+                    f.format(crate::dates::display::DAY),
+                    t.format(crate::dates::display::DAY)
                 ),
                 _ => String::new(),
             };

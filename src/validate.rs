@@ -1058,7 +1058,7 @@ impl OrderTracker {
                         against.len(),
                         cells.join(", "),
                         s.written,
-                        s.prev.format("%d/%m/%Y")
+                        s.prev.format(crate::dates::display::DAY)
                     ),
                 )
                 .at(sheet, s.cell.as_str()),
@@ -1078,7 +1078,7 @@ impl OrderTracker {
                     format!(
                         "the date '{}' is {word} than the row above ({}) in a return listed {order}{hint}: check the date with the agency",
                         s.written,
-                        s.prev.format("%d/%m/%Y")
+                        s.prev.format(crate::dates::display::DAY)
                     ),
                 )
                 .at(sheet, s.cell.as_str()),
@@ -2120,7 +2120,7 @@ fn check_row(
                         &file,
                         format!(
                             "the date cell holds the plain number {n}, read as the Excel date {}: check it, and ask the agency to format the Date column as dates",
-                            read.value.start.format("%d/%m/%Y")
+                            read.value.start.format(crate::dates::display::DAY)
                         ),
                     ),
                 };
@@ -2160,7 +2160,7 @@ fn check_row(
                     format!(
                         "the date '{}' is in the future (after {}): ask the agency to correct it",
                         date_written.trim(),
-                        ctx.dates.today.format("%d/%m/%Y")
+                        ctx.dates.today.format(crate::dates::display::DAY)
                     ),
                 )
                 .at(sheet.as_str(), cell_ref(date_col, r)),
@@ -2182,8 +2182,8 @@ fn check_row(
                         format!(
                             "the date '{}' is outside the review period {} – {}{margin_note}: the event is kept and marked; check with the agency that it belongs",
                             date_written.trim(),
-                            from.format("%d/%m/%Y"),
-                            to.format("%d/%m/%Y")
+                            from.format(crate::dates::display::DAY),
+                            to.format(crate::dates::display::DAY)
                         ),
                     )
                     .at(sheet.as_str(), cell_ref(date_col, r)),

@@ -16,64 +16,16 @@ use std::fmt::Write as _;
 use chrono::{NaiveDate, NaiveTime, Timelike};
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::{
-    age_cell, fit_row, row_lines, split_for_cells, wrap_lines, AgencyFormats, Child, Cols, Input,
-    LINE_PT, MAX_ROW_PT, PART,
+use super::cells::{
+    fit_row, row_lines, split_for_cells, wrap_lines, Input, LINE_PT, MAX_ROW_PT, PART,
 };
+use super::children::{age_cell, Child};
+use super::columns::{ChronologyColumn as C, Cols};
+use super::formats::{AgencyFormats, Fmt};
 use crate::dates::{datetime_to_serial, Precision};
 use crate::episodes::Analysis;
 use crate::glossary::Glossary;
 use crate::model::Event;
-
-/// The formats of an agency's rows (see [`AgencyFormats`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Fmt {
-    Number,
-    Day,
-    Month,
-    Year,
-    Time,
-    Days,
-    Text,
-    Note,
-}
-
-impl Fmt {
-    /// Every format, in the order of their indexes.
-    pub(super) const ALL: [Fmt; 8] = [
-        Fmt::Number,
-        Fmt::Day,
-        Fmt::Month,
-        Fmt::Year,
-        Fmt::Time,
-        Fmt::Days,
-        Fmt::Text,
-        Fmt::Note,
-    ];
-
-    fn date(p: Precision) -> Fmt {
-        match p {
-            Precision::Day => Fmt::Day,
-            Precision::Month => Fmt::Month,
-            Precision::Year => Fmt::Year,
-        }
-    }
-}
-
-impl AgencyFormats {
-    pub(super) fn get(&self, f: Fmt) -> &rust_xlsxwriter::Format {
-        match f {
-            Fmt::Number => &self.number,
-            Fmt::Day => &self.date_day,
-            Fmt::Month => &self.date_month,
-            Fmt::Year => &self.date_year,
-            Fmt::Time => &self.time,
-            Fmt::Days => &self.days,
-            Fmt::Text => &self.text,
-            Fmt::Note => &self.note,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy)]
 enum Value {
@@ -235,6 +187,8 @@ pub(super) struct Layout {
     pub(super) text_bytes: u64,
     /// Rows in all.
     pub(super) rows: u64,
+    /// The rows a sheet is filled to (see [`Cursor`]).
+    pub(super) rows_used: u32,
 }
 
 impl Layout {
@@ -277,6 +231,7 @@ impl Layout {
             starts,
             text_bytes,
             rows,
+            rows_used,
         }
     }
 }
@@ -286,7 +241,7 @@ impl Layout {
 pub(super) struct Rows<'a> {
     events: &'a [Event],
     analysis: &'a Analysis,
-    cols: &'a Cols,
+    cols: Cols,
     kids: &'a [Child],
     names: &'a [(String, usize)],
     pub(super) input: Input<'a>,
@@ -301,7 +256,7 @@ impl<'a> Rows<'a> {
     pub(super) fn new(
         events: &'a [Event],
         analysis: &'a Analysis,
-        cols: &'a Cols,
+        cols: Cols,
         kids: &'a [Child],
         names: &'a [(String, usize)],
         glossary: Option<&'a Glossary>,
@@ -312,10 +267,7 @@ impl<'a> Rows<'a> {
             cols,
             kids,
             names,
-            input: Input {
-                glossary,
-                replacements: 0,
-            },
+            input: Input::new(glossary),
             episode_ids: analysis.episodes.iter().map(|e| e.id()).collect(),
             prev_day: None,
             age: String::new(),
@@ -337,7 +289,8 @@ impl<'a> Rows<'a> {
         row: &mut Row,
         mut put: impl FnMut(&Row) -> Result<(), E>,
     ) -> Result<(), E> {
-        let ev = &self.events[i];
+        let (events, names) = (self.events, self.names);
+        let ev = &events[i];
         let cols = self.cols;
         let texts = [
             Parts::of(&ev.details),
@@ -345,169 +298,202 @@ impl<'a> Rows<'a> {
             Parts::of(&ev.analysis),
         ];
         let n_parts = texts.iter().map(Parts::len).max().unwrap_or(1);
-        // Days since the previous event with a full date; none for a
-        // partial date, which has no day to count from.
-        let interval = match ev.date.precision {
-            Precision::Day => {
-                let d = self.prev_day.map(|p| (ev.date.start - p).num_days());
-                self.prev_day = Some(ev.date.start);
-                d
-            }
-            _ => None,
-        };
-        if cols.age.is_some() {
-            // Match the children's labels in the cell as written and as
-            // anonymised, so a glossary that maps names to `Child A` works.
-            let subject: Cow<str> = match self.input.glossary {
-                Some(g) => {
-                    let (clean, n) = g.replace(&ev.subject);
-                    if n > 0 {
-                        Cow::Owned(format!("{} / {clean}", ev.subject))
-                    } else {
-                        clean
-                    }
-                }
-                None => Cow::Borrowed(&ev.subject),
-            };
-            age_cell(self.kids, &subject, ev.date.start, &mut self.age);
+        let interval = self.interval(ev);
+        if cols.age().is_some() {
+            self.age_of(ev);
         }
         let serial = datetime_to_serial(ev.date.start.and_time(NaiveTime::MIN));
-        let w = |i: u16| cols.widths[cols.at(i) as usize];
-        let (name, name_replacements) = &self.names[ev.agency];
+        let (name, name_replacements) = &names[ev.agency];
         let tf = if ev.is_note { Fmt::Note } else { Fmt::Text };
-        let kpe = self
-            .analysis
-            .episode_of
-            .get(i)
-            .copied()
-            .flatten()
-            .map(|e| self.episode_ids[e].as_str())
-            .unwrap_or("");
+        let kpe = self.analysis.episode_of.get(i).copied().flatten();
         for part in 0..n_parts {
             row.start(ev.agency);
-            // The lines of the agency's own text: on the first row every
-            // column's, after it the parts of the long texts'.
-            let mut lines = if part == 0 {
-                row_lines([
-                    (name.as_str(), w(3)),
-                    (&*ev.source, w(4)),
-                    (&*ev.role, w(5)),
-                    (&*ev.subject, w(6)),
-                    (&*ev.event_type, w(7)),
-                    (&*ev.date_written, w(11)),
-                    (texts[0].get(0), w(8)),
-                    (texts[1].get(0), w(9)),
-                    (texts[2].get(0), w(10)),
-                ])
-            } else {
-                row_lines([
-                    (texts[0].get(part), w(8)),
-                    (texts[1].get(part), w(9)),
-                    (texts[2].get(part), w(10)),
-                ])
-            };
-            if let Some(c) = cols.age {
-                lines = lines.max(wrap_lines(&self.age, cols.widths[c as usize]));
+            let mut lines = part_lines(name, ev, &texts, part);
+            if cols.age().is_some() {
+                lines = lines.max(wrap_lines(&self.age, C::AgeAtEvent.width()));
             }
-            row.number(0, Fmt::Number, (i + 1) as f64);
-            row.number(1, Fmt::date(ev.date.precision), serial);
+            row.number(cols.at(C::Ref), Fmt::Number, (i + 1) as f64);
+            row.number(cols.at(C::Date), Fmt::date(ev.date.precision), serial);
             match ev.time {
                 Some(t) => row.number(
-                    2,
+                    cols.at(C::Time),
                     Fmt::Time,
                     t.num_seconds_from_midnight() as f64 / 86_400.0,
                 ),
-                None => row.blank(2, Fmt::Text),
+                None => row.blank(cols.at(C::Time), Fmt::Text),
             }
-            if let Some(c) = cols.age {
+            if let Some(c) = cols.age() {
                 // The labels come from review.toml and may be names.
                 let age = self.input.clean(&self.age);
                 row.text(c, tf, &age);
             }
             match interval {
-                Some(d) if part == 0 => row.number(cols.interval, Fmt::Days, d as f64),
-                _ => row.blank(cols.interval, Fmt::Text),
+                Some(d) if part == 0 => row.number(cols.at(C::Interval), Fmt::Days, d as f64),
+                _ => row.blank(cols.at(C::Interval), Fmt::Text),
             }
             self.input.replacements += name_replacements;
-            row.text(cols.at(3), tf, name);
-            if part == 0 {
-                for (c, t) in [(4, &ev.source), (5, &ev.role), (6, &ev.subject)] {
-                    let t = self.input.clean(t);
-                    row.text(cols.at(c), tf, &t);
-                }
-                if ev.event_type.is_empty() && ev.is_note {
-                    row.text(cols.at(7), tf, "Author's note");
-                } else {
-                    let t = self.input.clean(&ev.event_type);
-                    row.text(cols.at(7), tf, &t);
-                }
-            } else {
-                self.buf.clear();
-                let _ = write!(self.buf, "(continued, part {} of {n_parts})", part + 1);
-                row.text(cols.at(4), tf, &self.buf);
-                for c in 5..=7 {
-                    row.blank(cols.at(c), tf);
-                }
-            }
-            for (c, t) in [8, 9, 10].into_iter().zip(&texts) {
+            row.text(cols.at(C::Agency), tf, name);
+            self.who_cells(row, ev, tf, part, n_parts);
+            for (c, t) in [C::Details, C::Action, C::Analysis].into_iter().zip(&texts) {
                 let t = self.input.clean(t.get(part));
                 row.text(cols.at(c), tf, &t);
             }
             let written = self.input.clean(ev.date_written.trim());
-            row.text(cols.at(11), tf, &written);
-            let mut note = ev.date.note();
-            if ev.outside_period {
-                if !note.is_empty() {
-                    note.push_str("; ");
-                }
-                note.push_str("outside review period");
-            }
-            if n_parts > 1 {
-                if !note.is_empty() {
-                    note.push_str("; ");
-                }
-                let _ = write!(note, "long text: part {} of {n_parts}", part + 1);
-            }
-            lines = lines.max(wrap_lines(&note, w(12)));
-            row.text(cols.at(12), tf, &note);
-            row.text(cols.at(13), tf, kpe);
-            self.buf.clear();
-            let v = self.analysis.also_reported_by.of(i);
-            if !v.is_empty() {
-                self.agencies.clear();
-                self.agencies
-                    .extend(v.iter().map(|&j| self.events[j as usize].agency));
-                self.agencies.sort_unstable();
-                self.agencies.dedup();
-                let mut names: Vec<&str> = self
-                    .agencies
-                    .iter()
-                    .map(|&a| self.names[a].0.as_str())
-                    .collect();
-                names.sort_unstable();
-                for (k, n) in names.iter().enumerate() {
-                    if k > 0 {
-                        self.buf.push_str(", ");
-                    }
-                    self.buf.push_str(n);
-                }
-            }
-            lines = lines.max(wrap_lines(&self.buf, w(14)));
-            row.text(cols.at(14), tf, &self.buf);
+            row.text(cols.at(C::DateWritten), tf, &written);
+            let note = date_note(ev, part, n_parts);
+            lines = lines.max(wrap_lines(&note, C::DateNote.width()));
+            row.text(cols.at(C::DateNote), tf, &note);
+            let kpe = kpe.map_or("", |e| self.episode_ids[e].as_str());
+            row.text(cols.at(C::Episode), tf, kpe);
+            self.also_reported_by(i);
+            lines = lines.max(wrap_lines(&self.buf, C::AlsoReportedBy.width()));
+            row.text(cols.at(C::AlsoReportedBy), tf, &self.buf);
             self.buf.clear();
             let _ = write!(
                 self.buf,
                 "{} › {} › {}",
                 ev.origin.file, ev.origin.sheet, ev.origin.row
             );
-            lines = lines.max(wrap_lines(&self.buf, w(15)));
+            lines = lines.max(wrap_lines(&self.buf, C::Origin.width()));
             let origin = self.input.clean(&self.buf);
-            row.text(cols.at(15), tf, &origin);
+            row.text(cols.at(C::Origin), tf, &origin);
             row.lines = lines;
             put(row)?;
         }
         Ok(())
     }
+
+    /// Days since the previous event with a full date; none for a partial
+    /// date, which has no day to count from.
+    fn interval(&mut self, ev: &Event) -> Option<i64> {
+        match ev.date.precision {
+            Precision::Day => {
+                let d = self.prev_day.map(|p| (ev.date.start - p).num_days());
+                self.prev_day = Some(ev.date.start);
+                d
+            }
+            _ => None,
+        }
+    }
+
+    /// The `Age at event` cell of `ev`, into `self.age`.
+    fn age_of(&mut self, ev: &Event) {
+        // Match the children's labels in the cell as written and as
+        // anonymised, so a glossary that maps names to `Child A` works.
+        let subject: Cow<str> = match self.input.glossary {
+            Some(g) => {
+                let (clean, n) = g.replace(&ev.subject);
+                if n > 0 {
+                    Cow::Owned(format!("{} / {clean}", ev.subject))
+                } else {
+                    clean
+                }
+            }
+            None => Cow::Borrowed(&ev.subject),
+        };
+        age_cell(self.kids, &subject, ev.date.start, &mut self.age);
+    }
+
+    /// Source, role, subject and event type: on the first row of an
+    /// event; on the others, which part of it the row is.
+    fn who_cells(&mut self, row: &mut Row, ev: &Event, tf: Fmt, part: usize, n_parts: usize) {
+        let cols = self.cols;
+        if part == 0 {
+            for (c, t) in [
+                (C::Source, &ev.source),
+                (C::Role, &ev.role),
+                (C::Subject, &ev.subject),
+            ] {
+                let t = self.input.clean(t);
+                row.text(cols.at(c), tf, &t);
+            }
+            if ev.event_type.is_empty() && ev.is_note {
+                row.text(cols.at(C::EventType), tf, "Author's note");
+            } else {
+                let t = self.input.clean(&ev.event_type);
+                row.text(cols.at(C::EventType), tf, &t);
+            }
+        } else {
+            self.buf.clear();
+            let _ = write!(self.buf, "(continued, part {} of {n_parts})", part + 1);
+            row.text(cols.at(C::Source), tf, &self.buf);
+            for c in [C::Role, C::Subject, C::EventType] {
+                row.blank(cols.at(c), tf);
+            }
+        }
+    }
+
+    /// The other agencies whose events report the same as event `i`, by
+    /// name, into `self.buf`.
+    fn also_reported_by(&mut self, i: usize) {
+        self.buf.clear();
+        let v = self.analysis.also_reported_by.of(i);
+        if v.is_empty() {
+            return;
+        }
+        self.agencies.clear();
+        self.agencies
+            .extend(v.iter().map(|&j| self.events[j as usize].agency));
+        self.agencies.sort_unstable();
+        self.agencies.dedup();
+        let mut names: Vec<&str> = self
+            .agencies
+            .iter()
+            .map(|&a| self.names[a].0.as_str())
+            .collect();
+        names.sort_unstable();
+        for (k, n) in names.iter().enumerate() {
+            if k > 0 {
+                self.buf.push_str(", ");
+            }
+            self.buf.push_str(n);
+        }
+    }
+}
+
+/// The lines of the agency's own text on row `part` of an event: on the
+/// first row every column's, after it the parts of the long texts'.
+fn part_lines(name: &str, ev: &Event, texts: &[Parts; 3], part: usize) -> u32 {
+    let w = C::width;
+    if part == 0 {
+        row_lines([
+            (name, w(C::Agency)),
+            (&*ev.source, w(C::Source)),
+            (&*ev.role, w(C::Role)),
+            (&*ev.subject, w(C::Subject)),
+            (&*ev.event_type, w(C::EventType)),
+            (&*ev.date_written, w(C::DateWritten)),
+            (texts[0].get(0), w(C::Details)),
+            (texts[1].get(0), w(C::Action)),
+            (texts[2].get(0), w(C::Analysis)),
+        ])
+    } else {
+        row_lines([
+            (texts[0].get(part), w(C::Details)),
+            (texts[1].get(part), w(C::Action)),
+            (texts[2].get(part), w(C::Analysis)),
+        ])
+    }
+}
+
+/// The `Date note` cell of row `part` of an event: how its date was read,
+/// whether it is outside the review period, which part of a long text the
+/// row holds.
+fn date_note(ev: &Event, part: usize, n_parts: usize) -> String {
+    let mut note = ev.date.note();
+    if ev.outside_period {
+        if !note.is_empty() {
+            note.push_str("; ");
+        }
+        note.push_str("outside review period");
+    }
+    if n_parts > 1 {
+        if !note.is_empty() {
+            note.push_str("; ");
+        }
+        let _ = write!(note, "long text: part {} of {n_parts}", part + 1);
+    }
+    note
 }
 
 /// Writes a row through rust_xlsxwriter, at 0-based row `r`.
