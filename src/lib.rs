@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod batch;
+mod cell;
 pub mod cli;
 pub mod config;
 pub mod dates;

@@ -80,102 +80,10 @@ pub fn col_name(col: usize) -> String {
     String::from_utf8(s).expect("ascii")
 }
 
-/// One cell as read from a return, whatever the file format.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum Cell {
-    /// Nothing in the cell.
-    #[default]
-    Empty,
-    /// Text as typed (never trimmed at this stage).
-    Text(String),
-    /// A plain number (no date format).
-    Number(f64),
-    /// A cell Excel shows as a date and/or time. `serial` is in the 1900
-    /// date system whatever the workbook used, so the same day gives the
-    /// same serial from a 1900 and a 1904 workbook.
-    DateTime {
-        /// Days since 1899-12-30 (Excel 1900 system, with its phantom
-        /// 29/02/1900 at 60), fraction = time of day.
-        serial: f64,
-        /// True when the cell's format is a duration (`[h]:mm`).
-        duration: bool,
-    },
-    /// An ISO 8601 date or date-time (OpenDocument date cells).
-    IsoDateTime(String),
-    /// An ISO 8601 duration (OpenDocument time cells), e.g. `PT14H30M00S`.
-    IsoDuration(String),
-    /// TRUE / FALSE.
-    Bool(bool),
-    /// A spreadsheet error value such as `#REF!`.
-    Error(String),
-}
-
-impl Cell {
-    /// True when the cell holds nothing but white space.
-    pub fn is_blank(&self) -> bool {
-        match self {
-            Cell::Empty => true,
-            Cell::Text(s) => s.trim().is_empty(),
-            _ => false,
-        }
-    }
-
-    /// The cell as the reader would see it, as text.
-    pub fn to_text(&self) -> String {
-        match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) => s.clone(),
-            Cell::Number(n) => fmt_number(*n),
-            Cell::DateTime { serial, .. } => crate::dates::render_serial(*serial),
-            Cell::IsoDateTime(s) => render_iso(s),
-            Cell::IsoDuration(s) => s.clone(),
-            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-            Cell::Error(e) => e.clone(),
-        }
-    }
-
-    /// Moves the text out of a text cell (other cells are rendered).
-    pub fn into_text(self) -> String {
-        match self {
-            Cell::Text(s) => s,
-            other => other.to_text(),
-        }
-    }
-}
-
-/// An OpenDocument date cell (`2022-01-27`, `2022-01-27T14:30:00`) as the
-/// agency saw it in the spreadsheet: `27/01/2022`, `27/01/2022 14:30`.
-/// Anything else is returned as it is.
-///
-/// ```
-/// use chronomerge::model::render_iso;
-/// assert_eq!(render_iso("2022-01-27"), "27/01/2022");
-/// assert_eq!(render_iso("2022-01-27T14:30:00"), "27/01/2022 14:30");
-/// assert_eq!(render_iso("not a date"), "not a date");
-/// ```
-pub fn render_iso(s: &str) -> String {
-    use chrono::{NaiveDate, NaiveDateTime, Timelike};
-    let t = s.trim();
-    if let Ok(dt) = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f") {
-        if dt.time().num_seconds_from_midnight() == 0 {
-            return dt.format(crate::dates::display::DAY).to_string();
-        }
-        return dt.format(crate::dates::display::DAY_TIME).to_string();
-    }
-    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        Ok(d) => d.format(crate::dates::display::DAY).to_string(),
-        Err(_) => s.to_string(),
-    }
-}
-
-/// A number as a person would write it: `3`, not `3.0`.
-pub fn fmt_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
-}
+// The cell type and its plain renderings live in `crate::cell` (a leaf that
+// `dates` can import without importing `model`); their paths stay here.
+pub use crate::cell::{fmt_number, Cell};
+pub use crate::dates::render_iso;
 
 /// The formats a return can arrive in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -326,8 +326,8 @@ fn newness(a: &CheckedReturn, b: &CheckedReturn) -> (Ordering, String) {
                 x.cmp(&y),
                 format!(
                     "its Date completed {} is later than this one's {}",
-                    n.format("%d/%m/%Y"),
-                    o.format("%d/%m/%Y")
+                    n.format(crate::dates::display::DAY),
+                    o.format(crate::dates::display::DAY)
                 ),
             );
         }
