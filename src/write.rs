@@ -44,12 +44,13 @@ use rust_xlsxwriter::{
 mod rows;
 mod splice;
 
+use crate::config::MergeOptions;
 use crate::config::ReviewConfig;
 use crate::dates::{datetime_to_serial, DateValue, Precision};
 use crate::findings::Severity;
 use crate::glossary::Glossary;
+use crate::model::MergedReview;
 use crate::output::{output_dir, OutputError, Step};
-use crate::pipeline::{MergeOptions, MergedReview};
 
 /// Above this many events a workbook written to a file is streamed: every
 /// sheet but `Timeline` through a temporary file in the output folder
@@ -166,7 +167,7 @@ impl WriteOptions {
             Some(p) => Ok(WriteOptions {
                 stream_above: None,
                 rows_per_sheet: None,
-                glossary: Some(Glossary::load(p)?),
+                glossary: Some(Glossary::load(p).map_err(|e| e.to_string())?),
                 glossary_file: Some(
                     p.file_name()
                         .map(|n| n.to_string_lossy().into_owned())
@@ -792,7 +793,7 @@ fn build<'a>(
     opts: &'a WriteOptions,
     stream_dir: Option<&Path>,
 ) -> Result<Built<'a>, WriteError> {
-    let kids = children(&review.config).map_err(WriteError::Config)?;
+    let kids = review.children.clone();
     let mut wb = Workbook::new();
     // Deflate level 2 instead of 6: see ZIP_LEVEL.
     wb.set_zip_compression_level(ZIP_LEVEL);
