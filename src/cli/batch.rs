@@ -69,7 +69,7 @@ pub fn run(args: BatchArgs) -> i32 {
     let mut merge = args.review.options();
     merge.glossary = args.glossary.clone();
     merge.marking = args.marking.clone();
-    let write = match crate::write::WriteOptions::from_merge_options(&merge) {
+    let write = match merge.write_options() {
         Ok(w) => w,
         Err(e) => {
             eprintln!("chronomerge: {e}");
@@ -83,6 +83,7 @@ pub fn run(args: BatchArgs) -> i32 {
         json: args.json,
         csv: args.csv,
         write,
+        after_analysis: Some(super::process::release_freed_memory),
     };
     let bar: Mutex<Option<ProgressBar>> = Mutex::new(None);
     let terminal = std::io::stderr().is_terminal() && !args.quiet;

@@ -58,7 +58,7 @@ pub fn run(args: WatchArgs) -> i32 {
     opts.merge = args.review.options();
     opts.merge.glossary = args.glossary.clone();
     opts.merge.marking = args.marking.clone();
-    opts.write = match crate::write::WriteOptions::from_merge_options(&opts.merge) {
+    opts.write = match opts.merge.write_options() {
         Ok(w) => w,
         Err(e) => {
             eprintln!("chronomerge: {e}");
@@ -69,6 +69,7 @@ pub fn run(args: WatchArgs) -> i32 {
     opts.csv = args.csv.clone();
     opts.settle = Duration::from_millis(args.settle_ms);
     opts.max_merges = args.max_merges;
+    opts.after_analysis = Some(super::process::release_freed_memory);
     opts.exit_after = args
         .exit_after
         .filter(|s| s.is_finite() && *s >= 0.0)
