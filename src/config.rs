@@ -312,7 +312,7 @@ pub struct ReviewConfig {
     pub children: Option<toml::Table>,
     /// The reviewer's word on several returns of one agency (`[returns]`),
     /// over what the engine decides from their events
-    /// ([`crate::same_agency`]).
+    /// (`same_agency`).
     #[serde(default)]
     pub returns: ReturnsConfig,
 }

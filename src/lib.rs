@@ -6,7 +6,7 @@
 //! return, [`validate`] checks it, [`merge`] orders every event into one
 //! chronology, [`episodes`] finds the candidate key practice episodes, and
 //! [`pipeline`] runs them for a folder into a [`model::MergedReview`];
-//! [`publish`] writes it (the workbook by [`write`], the JSON and CSV by
+//! [`publish`] writes it (the workbook by [`write`](mod@write), the JSON and CSV by
 //! [`export`]). [`watch`] keeps a folder's workbook current.
 //!
 //! The library installs no panic hook and calls no allocator function: the

@@ -552,7 +552,7 @@ pub struct CheckedReturn {
     pub summary: ReturnSummary,
     /// `Agency details` › Date completed, when it is a readable date: what
     /// tells a corrected return from the one it replaces
-    /// ([`crate::same_agency`]).
+    /// (`same_agency`).
     pub completed: Option<chrono::NaiveDate>,
     /// The file's modification time, when known (the next test of which of
     /// two returns of one agency is the newer).

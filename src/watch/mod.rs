@@ -13,8 +13,8 @@
 //!   copied in) is not read until both have held for
 //!   [`WatchOptions::settle`].
 //! - Only what changed is read again: every return is kept as checked
-//!   ([`CheckedReturn`]) with the size and time it was read at, and the
-//!   merge runs over the kept returns. A change to `review.toml` (or the
+//!   ([`CheckedReturn`](crate::model::CheckedReturn)) with the size and
+//!   time it was read at, and the merge runs over the kept returns. A change to `review.toml` (or the
 //!   `--config` file), or a new day (dates in the future become readable),
 //!   reads everything again.
 //! - Excel lock files, temporary files and the engine's own files (the
