@@ -14,9 +14,9 @@
 //!   [`WatchOptions::settle`].
 //! - Only what changed is read again: every return is kept as checked
 //!   ([`CheckedReturn`](crate::model::CheckedReturn)) with the size and
-//!   time it was read at, and the merge runs over the kept returns. A change to `review.toml` (or the
-//!   `--config` file), or a new day (dates in the future become readable),
-//!   reads everything again.
+//!   time it was read at, and the merge runs over the kept returns. A
+//!   change to `review.toml` (or the `--config` file), or a new day (dates
+//!   in the future become readable), reads everything again.
 //! - Excel lock files, temporary files and the engine's own files (the
 //!   workbook, its temporary file `.chronomerge-*.tmp`, the JSON and CSV
 //!   exports, the workbooks written beside a locked one, the glossary and
