@@ -120,7 +120,7 @@ fn out_path(name: &str) -> PathBuf {
 /// does.
 fn checked_returns(dir: &Path, opts: &MergeOptions) -> Vec<CheckedReturn> {
     use rayon::prelude::*;
-    let (_, context, _) = settle_config(Some(dir), opts).expect("config");
+    let context = settle_config(Some(dir), opts).expect("config").context;
     let files = chronomerge::discover::scan(dir).expect("scan");
     files
         .par_iter()
@@ -137,7 +137,7 @@ fn read_return(c: &mut Criterion) {
     let dir = ensure(&M);
     let path = dir.join("police.xlsx");
     let opts = options();
-    let (_, context, _) = settle_config(Some(&dir), &opts).expect("config");
+    let context = settle_config(Some(&dir), &opts).expect("config").context;
     let mut g = c.benchmark_group("read_return");
     g.throughput(Throughput::Elements(M.events as u64));
     g.bench_function("floor_calamine", |b| {
@@ -161,7 +161,8 @@ fn read_return(c: &mut Criterion) {
 fn merge_episodes(c: &mut Criterion) {
     let dir = ensure(&M);
     let opts = options();
-    let (config, _, episode_cfg) = settle_config(Some(&dir), &opts).expect("config");
+    let settings = settle_config(Some(&dir), &opts).expect("config");
+    let (config, episode_cfg) = (settings.config, settings.episodes);
     let checked = checked_returns(&dir, &opts);
     let events: usize = checked.iter().map(|r| r.events.len()).sum();
     let mut g = c.benchmark_group("merge_episodes");

@@ -155,7 +155,7 @@ fn main() -> ExitCode {
         record("discover", t.elapsed().as_secs_f64());
 
         let t = Instant::now();
-        let (config, context, episode_cfg) = match settle_config(Some(&dir), &opts) {
+        let settings = match settle_config(Some(&dir), &opts) {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("stages: {e}");
@@ -163,6 +163,12 @@ fn main() -> ExitCode {
             }
         };
         record("configuration", t.elapsed().as_secs_f64());
+        let chronomerge::config::Settings {
+            config,
+            children,
+            context,
+            episodes: episode_cfg,
+        } = settings;
 
         let to_read: Vec<_> = files
             .iter()
@@ -215,6 +221,7 @@ fn main() -> ExitCode {
         let review = MergedReview {
             dir: dir.clone(),
             config,
+            children,
             context,
             chronology,
             analysis,

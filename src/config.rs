@@ -15,12 +15,227 @@
 //! colour = "#BFD9F2"
 //! ```
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
-use crate::validate::normalise;
+use crate::dates::DateContext;
+use crate::episodes::EpisodeConfig;
+use crate::glossary::GlossaryError;
+use crate::validate::{normalise, CheckContext};
+
+/// Why a review's configuration cannot be used. Each message names the
+/// file, when there is one, and says what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The configuration file cannot be read.
+    #[error("{}: cannot be read ({source})", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML, or holds a key or value the engine
+    /// does not know (toml's message says where).
+    #[error("{}: {source}", path.display())]
+    Toml {
+        /// The file.
+        path: PathBuf,
+        /// What and where.
+        source: toml::de::Error,
+    },
+    /// An agency's colour is not `#RRGGBB`.
+    #[error("{}: the colour '{colour}' of agency '{agency}' is not #RRGGBB", path.display())]
+    Colour {
+        /// The file.
+        path: PathBuf,
+        /// The colour as written.
+        colour: String,
+        /// The agency.
+        agency: String,
+    },
+    /// The file's review period starts after it ends.
+    #[error("{}: period_from {from} is after period_to {to}", path.display())]
+    FilePeriod {
+        /// The file.
+        path: PathBuf,
+        /// `period_from`.
+        from: NaiveDate,
+        /// `period_to`.
+        to: NaiveDate,
+    },
+    /// A mistake in `[episodes]` or `[children]`.
+    #[error("{}: {source}", path.display())]
+    Table {
+        /// The file.
+        path: PathBuf,
+        /// The table, the key and what is wrong.
+        source: TableError,
+    },
+    /// The review period (file and command line together) starts after it
+    /// ends.
+    #[error("the review period starts ({from}) after it ends ({to})")]
+    Period {
+        /// First day.
+        from: NaiveDate,
+        /// Last day.
+        to: NaiveDate,
+    },
+    /// The glossary (`--glossary`) cannot be used.
+    #[error(transparent)]
+    Glossary(#[from] GlossaryError),
+}
+
+/// A mistake in a table of `review.toml` that the engine reads itself
+/// (`[episodes]`, `[children]`): the message names the table and the key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TableError {
+    /// An unknown key or a value of the wrong kind in `[episodes]`.
+    #[error("{0}")]
+    Episodes(String),
+    /// A `[children]` entry that is not a date of birth.
+    #[error("{0}")]
+    Children(String),
+}
+
+/// A command-line date that is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a date: write it as YYYY-MM-DD, e.g. 2022-01-31")]
+pub struct NotADate(pub String);
+
+/// Settings for one merge given on the command line (or by a library
+/// caller); `None` means "from review.toml, else default".
+#[derive(Debug, Clone, Default)]
+pub struct MergeOptions {
+    /// Review reference (overrides the configuration file).
+    pub review: Option<String>,
+    /// Review period start.
+    pub from: Option<NaiveDate>,
+    /// Review period end.
+    pub to: Option<NaiveDate>,
+    /// Margin around the period, in days.
+    pub margin_days: Option<i64>,
+    /// Agency for CSV exports with no `Agency` column.
+    pub agency: Option<String>,
+    /// The day of the merge (default: today).
+    pub today: Option<NaiveDate>,
+    /// How many episodes to show.
+    pub episodes: Option<usize>,
+    /// Minimum agencies in an episode.
+    pub min_agencies: Option<usize>,
+    /// Longest quiet stretch inside an episode, in days.
+    pub window_days: Option<i64>,
+    /// A configuration file to use instead of the folder's `review.toml`.
+    pub config_file: Option<PathBuf>,
+    /// Files in the folder that are the engine's own output.
+    pub exclude: Vec<PathBuf>,
+    /// A glossary CSV (real text, replacement) to anonymise the workbook.
+    pub glossary: Option<PathBuf>,
+    /// Protective marking (overrides the configuration file).
+    pub marking: Option<String>,
+}
+
+/// The settings of one review, settled once before any return is read:
+/// the configuration file (the folder's `review.toml`, or `--config`)
+/// overridden by the command line, with its tables parsed and checked.
+/// Every stage takes what it needs from here.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The effective configuration (file, then command line).
+    pub config: ReviewConfig,
+    /// The children of `[children]`, eldest first.
+    pub children: Vec<Child>,
+    /// What the checks of each return use.
+    pub context: CheckContext,
+    /// Episode detection settings (`[episodes]`, then the command line).
+    pub episodes: EpisodeConfig,
+}
+
+impl Settings {
+    /// Settles the settings of a review from the folder's `review.toml`
+    /// (or `opts.config_file`; none when `dir` is `None` and no file is
+    /// given) and the command line.
+    ///
+    /// ```
+    /// use chronomerge::config::{MergeOptions, Settings};
+    /// let s = Settings::settle(None, &MergeOptions { margin_days: Some(7), ..Default::default() }).unwrap();
+    /// assert_eq!(s.context.margin_days, 7);
+    /// assert!(s.children.is_empty());
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] when the configuration file cannot be read or
+    /// holds a mistake, or the review period starts after it ends.
+    pub fn settle(dir: Option<&Path>, opts: &MergeOptions) -> Result<Settings, ConfigError> {
+        let file = match (&opts.config_file, dir) {
+            (Some(p), _) => Some(p.clone()),
+            (None, Some(d)) => Some(d.join(crate::discover::CONFIG_FILE)).filter(|p| p.is_file()),
+            (None, None) => None,
+        };
+        let (mut config, tables) = match file {
+            Some(p) => ReviewConfig::load_parsed(&p)?,
+            None => (ReviewConfig::default(), Tables::default()),
+        };
+        if opts.review.is_some() {
+            config.review = opts.review.clone();
+        }
+        if opts.from.is_some() {
+            config.period_from = opts.from;
+        }
+        if opts.to.is_some() {
+            config.period_to = opts.to;
+        }
+        if opts.margin_days.is_some() {
+            config.margin_days = opts.margin_days;
+        }
+        if opts.marking.is_some() {
+            config.marking = opts.marking.clone();
+        }
+        let today = opts
+            .today
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        let period = match (config.period_from, config.period_to) {
+            (Some(from), Some(to)) if from <= to => Some((from, to)),
+            (Some(from), Some(to)) => return Err(ConfigError::Period { from, to }),
+            (Some(f), None) => Some((f, today)),
+            (None, Some(t)) => Some((NaiveDate::MIN, t)),
+            (None, None) => None,
+        };
+        let context = CheckContext {
+            dates: DateContext::new(today),
+            review: config.review.clone(),
+            period,
+            margin_days: config.margin_days.unwrap_or(0),
+            agency: opts.agency.clone(),
+        };
+        let mut episodes = tables.episodes;
+        if let Some(n) = opts.episodes {
+            episodes.max_episodes = n;
+        }
+        if let Some(n) = opts.min_agencies {
+            episodes.min_agencies = n;
+        }
+        if let Some(n) = opts.window_days {
+            episodes.window_days = n;
+        }
+        Ok(Settings {
+            config,
+            children: tables.children,
+            context,
+            episodes,
+        })
+    }
+}
+
+/// The tables of a configuration, parsed.
+#[derive(Debug, Default)]
+struct Tables {
+    episodes: EpisodeConfig,
+    children: Vec<Child>,
+}
 
 /// An agency the review expects a return from.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -69,7 +284,7 @@ pub struct ReviewConfig {
     pub children: Option<toml::Table>,
     /// The reviewer's word on several returns of one agency (`[returns]`),
     /// over what the engine decides from their events
-    /// ([`crate::same_agency`]).
+    /// (`same_agency`).
     #[serde(default)]
     pub returns: ReturnsConfig,
 }
@@ -130,42 +345,66 @@ fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Erro
 /// assert_eq!(chronomerge::config::parse_cli_date("31/01/2022"), Ok(d));
 /// assert!(chronomerge::config::parse_cli_date("01/31/2022").is_err());
 /// ```
-pub fn parse_cli_date(s: &str) -> Result<NaiveDate, String> {
+///
+/// # Errors
+///
+/// [`NotADate`] when the text is neither form.
+pub fn parse_cli_date(s: &str) -> Result<NaiveDate, NotADate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(s.trim(), "%d/%m/%Y"))
-        .map_err(|_| format!("'{s}' is not a date: write it as YYYY-MM-DD, e.g. 2022-01-31"))
+        .map_err(|_| NotADate(s.to_string()))
 }
 
 impl ReviewConfig {
-    /// Reads a configuration file. The error says what to fix.
-    pub fn load(path: &Path) -> Result<ReviewConfig, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot be read ({e})", path.display()))?;
+    /// Reads a configuration file, and checks it as a whole: colours,
+    /// period, and the `[episodes]` and `[children]` tables. The error says
+    /// what to fix.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] naming the file: it cannot be read, is not valid
+    /// TOML or has an unknown key, a colour is not `#RRGGBB`, the period
+    /// starts after it ends, or a table holds a mistake.
+    pub fn load(path: &Path) -> Result<ReviewConfig, ConfigError> {
+        Ok(ReviewConfig::load_parsed(path)?.0)
+    }
+
+    /// [`ReviewConfig::load`], keeping the tables it parsed.
+    fn load_parsed(path: &Path) -> Result<(ReviewConfig, Tables), ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let cfg: ReviewConfig =
-            toml::from_str(text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let cfg: ReviewConfig = toml::from_str(text).map_err(|source| ConfigError::Toml {
+            path: path.to_path_buf(),
+            source,
+        })?;
         for a in &cfg.agencies {
             if let Some(c) = &a.colour {
                 if crate::palette::parse_colour(c).is_none() {
-                    return Err(format!(
-                        "{}: the colour '{c}' of agency '{}' is not #RRGGBB",
-                        path.display(),
-                        a.name
-                    ));
+                    return Err(ConfigError::Colour {
+                        path: path.to_path_buf(),
+                        colour: c.clone(),
+                        agency: a.name.clone(),
+                    });
                 }
             }
         }
-        if let (Some(f), Some(t)) = (cfg.period_from, cfg.period_to) {
-            if f > t {
-                return Err(format!(
-                    "{}: period_from {f} is after period_to {t}",
-                    path.display()
-                ));
+        if let (Some(from), Some(to)) = (cfg.period_from, cfg.period_to) {
+            if from > to {
+                return Err(ConfigError::FilePeriod {
+                    path: path.to_path_buf(),
+                    from,
+                    to,
+                });
             }
         }
-        cfg.check_tables()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(cfg)
+        let tables = cfg.tables().map_err(|source| ConfigError::Table {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok((cfg, tables))
     }
 
     /// Checks the tables kept as TOML, as strictly as the top level: every
@@ -176,31 +415,45 @@ impl ReviewConfig {
     /// ```
     /// let cfg: chronomerge::config::ReviewConfig =
     ///     toml::from_str("[episodes]\nwindow_day = 21\n").unwrap();
-    /// let e = cfg.check_tables().unwrap_err();
+    /// let e = cfg.check_tables().unwrap_err().to_string();
     /// assert!(e.contains("[episodes]") && e.contains("window_day"), "{e}");
     /// ```
-    pub fn check_tables(&self) -> Result<(), String> {
-        if let Some(t) = &self.episodes {
-            t.clone()
-                .try_into::<crate::episodes::EpisodeConfig>()
-                .map_err(|e| {
-                    // toml says where on a second line: "in `weights`".
-                    let text = e.to_string();
-                    let mut lines = text.trim().lines();
-                    let what = lines.next().unwrap_or_default();
-                    let what = what.replace("unknown field", "unknown key");
-                    match lines.find_map(|l| l.strip_prefix("in ")) {
-                        Some(at) => format!("[episodes] at {at}: {what}"),
-                        None => format!("[episodes]: {what}"),
-                    }
-                })?;
-        }
-        crate::write::children(self)?;
-        Ok(())
+    ///
+    /// # Errors
+    ///
+    /// A [`TableError`] naming the table and the key.
+    pub fn check_tables(&self) -> Result<(), TableError> {
+        self.tables().map(|_| ())
+    }
+
+    /// The tables, parsed (see [`ReviewConfig::check_tables`]).
+    fn tables(&self) -> Result<Tables, TableError> {
+        let episodes = match &self.episodes {
+            None => EpisodeConfig::default(),
+            Some(t) => t.clone().try_into::<EpisodeConfig>().map_err(|e| {
+                // toml says where on a second line: "in `weights`".
+                let text = e.to_string();
+                let mut lines = text.trim().lines();
+                let what = lines.next().unwrap_or_default();
+                let what = what.replace("unknown field", "unknown key");
+                TableError::Episodes(match lines.find_map(|l| l.strip_prefix("in ")) {
+                    Some(at) => format!("[episodes] at {at}: {what}"),
+                    None => format!("[episodes]: {what}"),
+                })
+            })?,
+        };
+        // The one reading of `[children]` (the workbook takes the children
+        // from the settings).
+        let children = children(self).map_err(TableError::Children)?;
+        Ok(Tables { episodes, children })
     }
 
     /// Loads `review.toml` from a review folder if there is one.
-    pub fn load_from_dir(dir: &Path) -> Result<ReviewConfig, String> {
+    ///
+    /// # Errors
+    ///
+    /// As [`ReviewConfig::load`].
+    pub fn load_from_dir(dir: &Path) -> Result<ReviewConfig, ConfigError> {
         let p = dir.join(crate::discover::CONFIG_FILE);
         if p.is_file() {
             ReviewConfig::load(&p)
@@ -246,6 +499,61 @@ impl ReviewConfig {
     }
 }
 
+/// A child whose age the chronology shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Child {
+    /// The label the returns use, e.g. `Child A`.
+    pub label: String,
+    /// Date of birth.
+    pub born: NaiveDate,
+}
+
+/// The children of `review.toml`'s `[children]` table, eldest first:
+///
+/// ```toml
+/// [children]
+/// "Child A" = 2019-05-01
+/// "Child B" = "2021-11-30"
+/// ```
+///
+/// ```
+/// let cfg: chronomerge::config::ReviewConfig =
+///     toml::from_str("[children]\n\"Child B\" = 2021-11-30\n\"Child A\" = 2019-05-01\n").unwrap();
+/// let kids = chronomerge::config::children(&cfg).unwrap();
+/// assert_eq!(kids[0].label, "Child A");
+/// assert_eq!(kids.len(), 2);
+/// ```
+pub fn children(config: &ReviewConfig) -> Result<Vec<Child>, String> {
+    let Some(table) = &config.children else {
+        return Ok(vec![]);
+    };
+    let mut out = Vec::with_capacity(table.len());
+    for (label, v) in table {
+        let bad = || {
+            format!("[children] \"{label}\" must be a date of birth such as 2020-05-01, not {v}")
+        };
+        let born = match v {
+            toml::Value::Datetime(dt) => dt
+                .date
+                .and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32))
+                .ok_or_else(bad)?,
+            toml::Value::String(s) => parse_cli_date(s).map_err(|_| bad())?,
+            _ => return Err(bad()),
+        };
+        if label.trim().is_empty() {
+            return Err(
+                "[children] has an entry with no label: write \"Child A\" = 2020-05-01".into(),
+            );
+        }
+        out.push(Child {
+            label: label.trim().to_string(),
+            born,
+        });
+    }
+    out.sort_by(|a, b| a.born.cmp(&b.born).then_with(|| a.label.cmp(&b.label)));
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,8 +581,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("review.toml");
         std::fs::write(&p, "review = \"X\"\nperiod_from = 2022-02-30\n").unwrap();
-        assert!(ReviewConfig::load(&p).unwrap_err().contains("review.toml"));
+        let e = ReviewConfig::load(&p).unwrap_err().to_string();
+        assert!(e.contains("review.toml"), "{e}");
         std::fs::write(&p, "reveiw = \"X\"\n").unwrap();
-        assert!(ReviewConfig::load(&p).unwrap_err().contains("reveiw"));
+        let e = ReviewConfig::load(&p).unwrap_err().to_string();
+        assert!(e.contains("reveiw"), "{e}");
     }
 }

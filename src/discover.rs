@@ -7,15 +7,216 @@
 //! does not read (a PDF, an old Word `.doc` …) is listed as rejected, with a
 //! finding; only Excel and LibreOffice lock files, hidden files, system
 //! files, JSON data and the review configuration are ignored quietly.
+//!
+//! The engine's own files (what it writes, and the settings files it is
+//! given) are never read as returns: [`OwnFiles`] is the one rule that
+//! says which they are, for `merge`, `watch`, `batch` and `check`.
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Local};
 
 use crate::findings::{Code, Finding};
 use crate::model::{FileKind, Format, FoundFile};
 
 /// The name of the review configuration file looked for in a review folder.
 pub const CONFIG_FILE: &str = "review.toml";
+
+/// The merged workbook's name when none is given: in the review folder for
+/// `merge` and `watch`, in each review's output folder for `batch`.
+pub const DEFAULT_OUTPUT: &str = "merged-chronology.xlsx";
+/// The JSON `batch --json` writes beside each workbook.
+pub const DEFAULT_JSON: &str = "merged-chronology.json";
+/// The CSV `batch --csv` writes beside each workbook.
+pub const DEFAULT_CSV: &str = "merged-chronology.csv";
+/// The summary workbook of a batch, in its output folder.
+pub const SUMMARY_XLSX: &str = "batch-summary.xlsx";
+/// The summary CSV of a batch, in its output folder.
+pub const SUMMARY_CSV: &str = "batch-summary.csv";
+/// What an incremental batch remembers, in its output folder.
+pub const STATE_FILE: &str = ".chronomerge-batch.json";
+
+/// The files the engine writes under these names wherever it writes them
+/// (a batch written into its own archive leaves them in review folders).
+const OWN_NAMES: [&str; 6] = [
+    DEFAULT_OUTPUT,
+    DEFAULT_JSON,
+    DEFAULT_CSV,
+    SUMMARY_XLSX,
+    SUMMARY_CSV,
+    STATE_FILE,
+];
+
+/// Why a file in a review folder is the engine's own, not a return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Own {
+    /// Something the engine writes: the workbook, JSON or CSV (given, or
+    /// under their default names), a batch's summary or state, a workbook
+    /// kept beside a locked one.
+    Output,
+    /// A settings file given on the command line (`--glossary`,
+    /// `--config`).
+    Setting,
+    /// A temporary file of a write in progress (`.chronomerge-*.tmp`).
+    Temporary,
+}
+
+impl Own {
+    /// The note on the `Returns` sheet for such a file.
+    pub fn note(self) -> &'static str {
+        match self {
+            Own::Output | Own::Temporary => "the merged chronology written by chronomerge",
+            Own::Setting => {
+                "a settings file given on the command line (glossary or review configuration)"
+            }
+        }
+    }
+}
+
+/// The one rule "is this file the engine's own?" for a review folder: the
+/// outputs being written and the settings files given, compared as files
+/// (`./out.xlsx` is `out.xlsx`), and the names the engine always writes
+/// under ([`DEFAULT_OUTPUT`], [`DEFAULT_JSON`], [`DEFAULT_CSV`],
+/// [`SUMMARY_XLSX`], [`SUMMARY_CSV`], [`STATE_FILE`]), the workbooks kept
+/// beside a locked one ([`beside_path`]) and the temporary files of a
+/// write.
+///
+/// ```
+/// use chronomerge::discover::{Own, OwnFiles};
+/// use std::path::Path;
+/// let own = OwnFiles::new()
+///     .output(Path::new("review/out.xlsx"))
+///     .setting(Path::new("review/glossary.csv"));
+/// assert_eq!(own.of(Path::new("review/out.xlsx")), Some(Own::Output));
+/// assert_eq!(own.of(Path::new("review/out (updated 2026-11-26 1530).xlsx")), Some(Own::Output));
+/// assert_eq!(own.of(Path::new("review/merged-chronology.csv")), Some(Own::Output));
+/// assert_eq!(own.of(Path::new("review/glossary.csv")), Some(Own::Setting));
+/// assert_eq!(own.of(Path::new("review/.chronomerge-x1.tmp")), Some(Own::Temporary));
+/// assert_eq!(own.of(Path::new("review/police.xlsx")), None);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct OwnFiles {
+    outputs: Vec<PathBuf>,
+    settings: Vec<PathBuf>,
+}
+
+impl OwnFiles {
+    /// No file given: only the names the engine always writes under.
+    pub fn new() -> OwnFiles {
+        OwnFiles::default()
+    }
+
+    /// Adds a file the engine writes (the workbook, its JSON or CSV).
+    pub fn output(mut self, path: &Path) -> OwnFiles {
+        self.outputs.push(path.to_path_buf());
+        self
+    }
+
+    /// Adds a settings file given on the command line.
+    pub fn setting(mut self, path: &Path) -> OwnFiles {
+        self.settings.push(path.to_path_buf());
+        self
+    }
+
+    /// The files of a merge: its outputs and its settings files
+    /// (`--glossary`, `--config`).
+    pub fn of_merge(
+        outputs: impl IntoIterator<Item = PathBuf>,
+        opts: &crate::config::MergeOptions,
+    ) -> OwnFiles {
+        let mut own = OwnFiles::new();
+        own.outputs.extend(outputs);
+        own.outputs.extend(opts.exclude.iter().cloned());
+        own.settings
+            .extend(opts.glossary.iter().chain(opts.config_file.iter()).cloned());
+        own
+    }
+
+    /// Whether `path` (a file in a review folder) is the engine's own, and
+    /// why; `None` for any other file.
+    pub fn of(&self, path: &Path) -> Option<Own> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with(".chronomerge-") && name.ends_with(".tmp") {
+            return Some(Own::Temporary);
+        }
+        if self.outputs.iter().any(|o| same_file(o, path))
+            || OWN_NAMES.iter().any(|n| name.eq_ignore_ascii_case(n))
+            || is_kept_beside(Path::new(DEFAULT_OUTPUT), &name)
+            || self.outputs.iter().any(|o| {
+                is_kept_beside(o, &name)
+                    && same_file(
+                        &crate::output::output_dir(o),
+                        &crate::output::output_dir(path),
+                    )
+            })
+        {
+            return Some(Own::Output);
+        }
+        if self.settings.iter().any(|s| same_file(s, path)) {
+            return Some(Own::Setting);
+        }
+        None
+    }
+}
+
+/// True when `name` is that of a workbook kept beside a locked `workbook`
+/// ([`beside_path`]).
+fn is_kept_beside(workbook: &Path, name: &str) -> bool {
+    let stem = workbook
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.starts_with(&format!("{stem} (updated ")) && name.ends_with(".xlsx")
+}
+
+/// The file name of the workbook written beside a locked target, for the
+/// given minute (`merged-chronology (updated 2026-11-26 1530).xlsx`), or
+/// second when a workbook of that minute is locked too.
+///
+/// ```
+/// use chrono::TimeZone;
+/// let t = chrono::Local.with_ymd_and_hms(2026, 11, 26, 15, 30, 5).unwrap();
+/// let p = chronomerge::discover::beside_path(std::path::Path::new("out/merged-chronology.xlsx"), t, false);
+/// assert_eq!(p, std::path::Path::new("out/merged-chronology (updated 2026-11-26 1530).xlsx"));
+/// ```
+pub fn beside_path(target: &Path, at: DateTime<Local>, seconds: bool) -> PathBuf {
+    let stem = target
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "merged-chronology".into());
+    let ext = target
+        .extension()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "xlsx".into());
+    let when = if seconds {
+        at.format("%Y-%m-%d %H%M%S")
+    } else {
+        at.format("%Y-%m-%d %H%M")
+    };
+    target.with_file_name(format!("{stem} (updated {when}).{ext}"))
+}
+
+/// True when two paths name the same file (compared after resolving, so
+/// `./out.xlsx` and `out.xlsx` match; a file that does not exist yet is
+/// compared by its absolute path).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    let abs = |p: &Path| {
+        std::fs::canonicalize(p).unwrap_or_else(|_| {
+            let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+            match (p.parent(), p.file_name()) {
+                (Some(dir), Some(name)) => std::fs::canonicalize(dir)
+                    .map(|d| d.join(name))
+                    .unwrap_or(p.clone()),
+                _ => p,
+            }
+        })
+    };
+    abs(a) == abs(b)
+}
 
 /// Lists the files directly in `dir`, sorted by name (byte order of the
 /// UTF-8 name, so the same folder always lists the same way on every

@@ -7,10 +7,11 @@
 //! UTF-8 byte order mark so that Excel reads accented names correctly.
 //!
 //! Both files are written through a temporary file in the target's folder
-//! and renamed over the target, like the workbook.
+//! and renamed over the target, like the workbook
+//! ([`crate::output::write_atomically`]). [`crate::publish::publish`]
+//! writes them after the workbook.
 
 use std::borrow::Cow;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -19,9 +20,9 @@ use serde::Serialize;
 use crate::dates::render_partial;
 use crate::findings::Finding;
 use crate::glossary::Glossary;
+use crate::model::MergedReview;
 use crate::model::ReturnSummary;
-use crate::output::OutputError;
-use crate::pipeline::MergedReview;
+use crate::output::{write_buffered, OutputError};
 use crate::write::ChronologyColumn;
 
 /// Why an export could not be written.
@@ -395,32 +396,12 @@ pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
     }
 }
 
-/// Writes `bytes` to `path` through a temporary file in its folder (see
-/// [`crate::output::write_atomically`]).
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    write_atomically_with(path, |w| w.write_all(bytes))
-}
-
-/// Writes to `path` through a temporary file in its folder what `write`
-/// writes (buffered), then renames it over `path`; on an error nothing is
-/// left behind and `path` is untouched (see
-/// [`crate::output::write_buffered`]).
-///
-/// ```
-/// use std::io::Write;
-/// let dir = tempfile::tempdir().unwrap();
-/// let path = dir.path().join("out.txt");
-/// chronomerge::export::write_atomically_with(&path, |w| w.write_all(b"made")).unwrap();
-/// assert_eq!(std::fs::read(&path).unwrap(), b"made");
-/// ```
-pub fn write_atomically_with(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), OutputError> {
-    crate::output::write_buffered(path, write)
-}
-
 /// Writes the merged review as pretty-printed JSON.
+///
+/// # Errors
+///
+/// [`ExportError::Io`] when the file cannot be written (the message names
+/// it and says why), [`ExportError::Json`] when the JSON cannot be made.
 pub fn write_json(review: &MergedReview, path: &Path) -> Result<(), ExportError> {
     write_json_with(review, path, None)
 }
@@ -442,6 +423,11 @@ fn anonymise_value(v: &mut serde_json::Value, g: &Glossary) {
 
 /// Writes the merged review as pretty-printed JSON, anonymising every text
 /// with the glossary when there is one (as the workbook does).
+///
+/// # Errors
+///
+/// [`ExportError::Io`] when the file cannot be written (the message names
+/// it and says why), [`ExportError::Json`] when the JSON cannot be made.
 pub fn write_json_with(
     review: &MergedReview,
     path: &Path,
@@ -452,7 +438,7 @@ pub fn write_json_with(
     // serialiser error that is not the file's (none is expected: every
     // value is a plain string, number or list) is kept as the JSON error.
     let mut not_io = None;
-    let written = write_atomically_with(path, |w| {
+    let written = write_buffered(path, |w| {
         let r = match glossary {
             None => serde_json::to_writer_pretty(&mut *w, &json_review(review)),
             Some(g) => serde_json::to_value(json_review(review)).and_then(|mut v| {
@@ -482,6 +468,10 @@ pub fn write_json_with(
 /// The merged chronology as CSV text (UTF-8 with a byte order mark, CRLF
 /// line ends, every text field neutralised; anonymised with the glossary
 /// when there is one).
+///
+/// # Errors
+///
+/// The CSV writer's error (none is expected: it writes to memory).
 pub fn chronology_csv(
     review: &MergedReview,
     glossary: Option<&Glossary>,
@@ -556,12 +546,22 @@ pub fn chronology_csv(
 }
 
 /// Writes the merged chronology as CSV.
+///
+/// # Errors
+///
+/// [`ExportError::Io`] when the file cannot be written (the message names
+/// it and says why), [`ExportError::Csv`] when the CSV cannot be made.
 pub fn write_csv(review: &MergedReview, path: &Path) -> Result<(), ExportError> {
     write_csv_with(review, path, None)
 }
 
 /// Writes the merged chronology as CSV, anonymised with the glossary when
 /// there is one.
+///
+/// # Errors
+///
+/// [`ExportError::Io`] when the file cannot be written (the message names
+/// it and says why), [`ExportError::Csv`] when the CSV cannot be made.
 pub fn write_csv_with(
     review: &MergedReview,
     path: &Path,
@@ -571,35 +571,7 @@ pub fn write_csv_with(
         path: path.to_path_buf(),
         source,
     })?;
-    Ok(write_atomically(path, &bytes)?)
-}
-
-/// Writes whichever of the JSON and CSV exports are asked for.
-pub fn write_exports(
-    review: &MergedReview,
-    json: Option<&Path>,
-    csv: Option<&Path>,
-) -> Result<(), ExportError> {
-    write_exports_with(review, json, csv, &crate::write::WriteOptions::default())
-}
-
-/// Writes whichever of the JSON and CSV exports are asked for, with the
-/// workbook's options: when the workbook is anonymised with a glossary,
-/// so are the exports.
-pub fn write_exports_with(
-    review: &MergedReview,
-    json: Option<&Path>,
-    csv: Option<&Path>,
-    opts: &crate::write::WriteOptions,
-) -> Result<(), ExportError> {
-    let g = opts.glossary.as_ref();
-    if let Some(p) = json {
-        write_json_with(review, p, g)?;
-    }
-    if let Some(p) = csv {
-        write_csv_with(review, p, g)?;
-    }
-    Ok(())
+    Ok(write_buffered(path, |w| w.write_all(&bytes))?)
 }
 
 #[cfg(test)]

@@ -23,6 +23,54 @@ use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+/// Why a glossary cannot be used. The message says which file and line to
+/// fix.
+#[derive(Debug, thiserror::Error)]
+pub enum GlossaryError {
+    /// An entry has no real text to replace.
+    #[error("entry {entry} has no real text to replace")]
+    EmptyEntry {
+        /// The entry, from 1.
+        entry: usize,
+    },
+    /// The matcher could not be built from the entries.
+    #[error("the glossary cannot be used: {0}")]
+    Matcher(#[from] aho_corasick::BuildError),
+    /// The bytes are not CSV.
+    #[error("it is not readable CSV ({0})")]
+    NotCsv(#[from] csv::Error),
+    /// A line has no real text in its first column.
+    #[error("line {line} has no real text in the first column: write `real text,replacement`")]
+    NoRealText {
+        /// The line, from 1.
+        line: u64,
+    },
+    /// A line has no replacement.
+    #[error("line {line} has no replacement: write `{real},<replacement>`")]
+    NoReplacement {
+        /// The line, from 1.
+        line: u64,
+        /// Its real text.
+        real: String,
+    },
+    /// The glossary file cannot be read.
+    #[error("the glossary {} cannot be read ({source})", path.display())]
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The glossary file's content cannot be used.
+    #[error("the glossary {}: {source}", path.display())]
+    InFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong in it.
+        source: Box<GlossaryError>,
+    },
+}
+
 /// A loaded glossary: one matcher over every entry.
 #[derive(Debug, Clone)]
 pub struct Glossary {
@@ -36,7 +84,11 @@ pub struct Glossary {
 impl Glossary {
     /// Builds a glossary from (real text, replacement) pairs. Empty real
     /// text is an error.
-    pub fn from_pairs<I, A, B>(pairs: I) -> Result<Glossary, String>
+    ///
+    /// # Errors
+    ///
+    /// [`GlossaryError::EmptyEntry`] for an entry with no real text.
+    pub fn from_pairs<I, A, B>(pairs: I) -> Result<Glossary, GlossaryError>
     where
         I: IntoIterator<Item = (A, B)>,
         A: Into<String>,
@@ -47,7 +99,7 @@ impl Glossary {
             let real: String = real.into();
             let real = real.trim().to_string();
             if real.is_empty() {
-                return Err(format!("entry {} has no real text to replace", i + 1));
+                return Err(GlossaryError::EmptyEntry { entry: i + 1 });
             }
             entries.push((real, repl.into().trim().to_string()));
         }
@@ -69,8 +121,7 @@ impl Glossary {
         let matcher = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(true)
-            .build(&patterns)
-            .map_err(|e| format!("the glossary cannot be used: {e}"))?;
+            .build(&patterns)?;
         Ok(Glossary {
             matcher,
             entry_of,
@@ -80,10 +131,20 @@ impl Glossary {
 
     /// Reads a glossary CSV (UTF-8, with or without a byte order mark, or
     /// Windows-1252). The error says which line to fix.
-    pub fn load(path: &Path) -> Result<Glossary, String> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| format!("the glossary {} cannot be read ({e})", path.display()))?;
-        Glossary::parse(&bytes).map_err(|e| format!("the glossary {}: {e}", path.display()))
+    ///
+    /// # Errors
+    ///
+    /// [`GlossaryError::Read`] when the file cannot be read,
+    /// [`GlossaryError::InFile`] when its content cannot be used.
+    pub fn load(path: &Path) -> Result<Glossary, GlossaryError> {
+        let bytes = std::fs::read(path).map_err(|source| GlossaryError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Glossary::parse(&bytes).map_err(|e| GlossaryError::InFile {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        })
     }
 
     /// Parses glossary CSV bytes (see the module docs).
@@ -92,7 +153,12 @@ impl Glossary {
     /// let g = chronomerge::glossary::Glossary::parse(b"real text,replacement\nJane Smith,Mother\n").unwrap();
     /// assert_eq!(g.len(), 1);
     /// ```
-    pub fn parse(bytes: &[u8]) -> Result<Glossary, String> {
+    ///
+    /// # Errors
+    ///
+    /// A [`GlossaryError`] naming the line to fix: not CSV, no real text,
+    /// no replacement.
+    pub fn parse(bytes: &[u8]) -> Result<Glossary, GlossaryError> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let text = match std::str::from_utf8(bytes) {
             Ok(s) => Cow::Borrowed(s),
@@ -105,7 +171,7 @@ impl Glossary {
             .from_reader(text.as_bytes());
         let mut pairs = Vec::new();
         for (i, rec) in rdr.records().enumerate() {
-            let rec = rec.map_err(|e| format!("it is not readable CSV ({e})"))?;
+            let rec = rec?;
             let line = rec.position().map(|p| p.line()).unwrap_or(i as u64 + 1);
             if rec.iter().all(|c| c.trim().is_empty()) {
                 continue;
@@ -122,14 +188,13 @@ impl Glossary {
                 }
             }
             if real.is_empty() {
-                return Err(format!(
-                    "line {line} has no real text in the first column: write `real text,replacement`"
-                ));
+                return Err(GlossaryError::NoRealText { line });
             }
             let Some(repl) = repl else {
-                return Err(format!(
-                    "line {line} has no replacement: write `{real},<replacement>`"
-                ));
+                return Err(GlossaryError::NoReplacement {
+                    line,
+                    real: real.to_string(),
+                });
             };
             pairs.push((real.to_string(), repl.to_string()));
         }
@@ -251,9 +316,13 @@ mod tests {
             g.replace("lives at 4 oakfield road").0,
             "lives at 4 the family home"
         );
-        let e = Glossary::parse(b"Jane,Mother\nTom\n").unwrap_err();
+        let e = Glossary::parse(b"Jane,Mother\nTom\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 2"), "{e}");
-        let e = Glossary::parse(b"Jane,Mother\n,Child\n").unwrap_err();
+        let e = Glossary::parse(b"Jane,Mother\n,Child\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 2"), "{e}");
         // Windows-1252.
         let g = Glossary::parse(b"Ren\xe9e,Mother\n").unwrap();

@@ -1,8 +1,19 @@
 //! chronomerge: merge the chronology returns of a child safeguarding
 //! practice review into one colour-coded multi-agency chronology.
+//!
+//! The stages, in order: [`discover`] lists a review folder, [`config`]
+//! settles its settings once ([`config::Settings`]), [`ingest`] reads each
+//! return, [`validate`] checks it, [`merge`] orders every event into one
+//! chronology, [`episodes`] finds the candidate key practice episodes, and
+//! [`pipeline`] runs them for a folder into a [`model::MergedReview`];
+//! [`publish`] writes it (the workbook by [`write`](mod@write), the JSON and CSV by
+//! [`export`]). [`watch`] keeps a folder's workbook current.
+//!
+//! The library installs no panic hook and calls no allocator function: the
+//! `chronomerge` binary does (see [`pipeline::reader_panic`]).
 #![warn(missing_docs)]
 
-pub mod batch;
+pub(crate) mod batch;
 mod cell;
 pub mod cli;
 pub mod config;
@@ -16,9 +27,10 @@ pub mod ingest;
 pub mod merge;
 pub mod model;
 pub mod output;
-pub mod palette;
+pub(crate) mod palette;
 pub mod pipeline;
-pub mod same_agency;
+pub mod publish;
+pub(crate) mod same_agency;
 pub mod template;
 pub mod validate;
 pub mod watch;

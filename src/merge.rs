@@ -46,7 +46,7 @@ pub struct Chronology {
     pub returns: Vec<ReturnSummary>,
     /// For each agency, the agency it is counted as in the key practice
     /// episodes: itself, or the first of a group of names so close that
-    /// they may be one agency ([`crate::same_agency`]). Empty: each
+    /// they may be one agency (`same_agency`). Empty: each
     /// agency counts as itself.
     pub same_agency: Vec<usize>,
 }
@@ -86,7 +86,7 @@ pub fn event_order(a: &Event, b: &Event) -> Ordering {
 /// folded), numbered in name order and coloured; of two returns from one
 /// agency the older is superseded when the newer holds most of its events,
 /// else both are merged as parts, and agency names so close that they may
-/// be one agency are warned about ([`crate::same_agency`]); expected
+/// be one agency are warned about (`same_agency`); expected
 /// agencies with no return are warned about.
 pub fn merge(
     mut returns: Vec<CheckedReturn>,

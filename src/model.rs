@@ -5,7 +5,8 @@
 //! [`CheckedReturn`] (the [`Event`]s it accepted, the [`Finding`]s it made and
 //! a [`ReturnSummary`]), `merge` orders every event into one
 //! [`Chronology`](crate::merge::Chronology), `episodes` finds the candidate key
-//! practice episodes, and `write` puts it all in a workbook.
+//! practice episodes, and the lot becomes one [`MergedReview`], which
+//! `publish` writes (the workbook, JSON and CSV).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -459,7 +460,7 @@ pub struct CheckedReturn {
     pub summary: ReturnSummary,
     /// `Agency details` › Date completed, when it is a readable date: what
     /// tells a corrected return from the one it replaces
-    /// ([`crate::same_agency`]).
+    /// (`same_agency`).
     pub completed: Option<chrono::NaiveDate>,
     /// The file's modification time, when known (the next test of which of
     /// two returns of one agency is the newer).
@@ -467,4 +468,90 @@ pub struct CheckedReturn {
     /// The sheet and cell the agency's name was read from (`Agency
     /// details`, `B1`), when it was read from a cell.
     pub agency_at: Option<(String, String)>,
+}
+
+/// A merged review: everything the writers need.
+#[derive(Debug, Clone)]
+pub struct MergedReview {
+    /// The folder merged.
+    pub dir: PathBuf,
+    /// The effective configuration (file, then command line).
+    pub config: crate::config::ReviewConfig,
+    /// The children of `[children]`, eldest first, as the settings parsed
+    /// them ([`crate::config::Settings::children`]): the workbook shows
+    /// each one's age at every event. Empty: no `Age at event` column.
+    pub children: Vec<crate::config::Child>,
+    /// What the checks used.
+    pub context: crate::validate::CheckContext,
+    /// The merged chronology.
+    pub chronology: crate::merge::Chronology,
+    /// Episodes, joint events and gaps.
+    pub analysis: crate::episodes::Analysis,
+    /// When the merge ran.
+    pub made_at: chrono::DateTime<chrono::Local>,
+}
+
+impl MergedReview {
+    /// Number of error findings.
+    pub fn errors(&self) -> usize {
+        self.chronology
+            .findings
+            .iter()
+            .filter(|f| f.is_error())
+            .count()
+    }
+
+    /// Why the review cannot be merged although the folder was read: no
+    /// file in it is a return (it is empty, or holds only files that are
+    /// not chronologies or not read). The message says what was found and
+    /// why each file was not used; `None` when at least one return was
+    /// read (merged or rejected).
+    pub fn no_returns(&self) -> Option<String> {
+        no_returns(&self.dir, &self.chronology.returns)
+    }
+
+    /// Number of warning findings (info findings are not counted).
+    pub fn warnings(&self) -> usize {
+        self.chronology
+            .findings
+            .iter()
+            .filter(|f| f.is_warning())
+            .count()
+    }
+}
+
+/// True when a file's `Returns` line is that of a return: read as a
+/// spreadsheet, CSV, Word table or text chronology (merged, rejected or
+/// superseded), not ignored and not in a format the engine does not read.
+pub fn is_return(s: &ReturnSummary) -> bool {
+    s.format.is_some() && s.status != ReturnStatus::Ignored
+}
+
+/// The message for a folder none of whose files is a return (see
+/// [`MergedReview::no_returns`]); `None` when one is.
+pub fn no_returns(dir: &std::path::Path, files: &[ReturnSummary]) -> Option<String> {
+    if files.iter().any(is_return) {
+        return None;
+    }
+    let folder = dir.display();
+    if files.is_empty() {
+        return Some(format!(
+            "no return to merge in {folder}: the folder is empty; put the agencies' returns in it"
+        ));
+    }
+    let listed: Vec<String> = files
+        .iter()
+        .take(20)
+        .map(|s| format!("{} ({}: {})", s.file, s.status.as_str(), s.note))
+        .collect();
+    let more = if files.len() > 20 {
+        format!("; and {} more", files.len() - 20)
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "no return to merge in {folder}: none of its {} file(s) is a chronology return (found: {}{more})",
+        files.len(),
+        listed.join("; ")
+    ))
 }

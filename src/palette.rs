@@ -31,13 +31,6 @@ pub const PALETTE: [u32; 20] = [
 /// The fill for the `n`th agency (0-based). Past the palette, further
 /// light hues are made by stepping round the colour wheel by the golden
 /// angle, still at a lightness black text reads on.
-///
-/// ```
-/// use chronomerge::palette::{colour_for, contrast_with_black};
-/// for n in 0..60 {
-///     assert!(contrast_with_black(colour_for(n)) >= 4.5);
-/// }
-/// ```
 pub fn colour_for(n: usize) -> u32 {
     if n < PALETTE.len() {
         return PALETTE[n];
@@ -81,10 +74,11 @@ pub fn contrast_with_black(rgb: u32) -> f64 {
 }
 
 /// The least contrast ratio of black text on a fill (WCAG AA, normal text).
+#[cfg(test)]
 pub const MIN_CONTRAST: f64 = 4.5;
 
 /// The contrast every fill keeps with black text: a colour from
-/// `review.toml` below it is lightened to it. Well above [`MIN_CONTRAST`],
+/// `review.toml` below it is lightened to it. Well above WCAG AA's 4.5:1,
 /// so that rows read like a hand-made chronology's pale fills, and print
 /// without heavy ink.
 pub const LIGHTENED_CONTRAST: f64 = 13.0;
@@ -94,15 +88,7 @@ pub const LIGHTENED_CONTRAST: f64 = 13.0;
 /// colour mixed with white until it is (so a strong colour from
 /// `review.toml`, such as a police blue `#1F3A93`, becomes a pale blue
 /// that keeps the agency recognisable). Either way black text on the fill
-/// reads at well over [`MIN_CONTRAST`] (WCAG AA).
-///
-/// ```
-/// use chronomerge::palette::{legible, contrast_with_black};
-/// assert_eq!(legible(0xBFD9F2), 0xBFD9F2);
-/// let pale = legible(0x1F3A93);
-/// assert!(contrast_with_black(pale) >= 13.0);
-/// assert!((pale & 0xFF) > (pale >> 16)); // still blue
-/// ```
+/// reads at well over WCAG AA's 4.5:1.
 pub fn legible(rgb: u32) -> u32 {
     if contrast_with_black(rgb) >= LIGHTENED_CONTRAST {
         return rgb;
@@ -121,6 +107,7 @@ pub fn legible(rgb: u32) -> u32 {
 }
 
 /// CIE L*a*b* of `0xRRGGBB` (D65 white).
+#[cfg(test)]
 pub fn to_lab(rgb: u32) -> (f64, f64, f64) {
     let lin = |shift: u32| {
         let c = ((rgb >> shift) & 0xFF) as f64 / 255.0;
@@ -147,12 +134,7 @@ pub fn to_lab(rgb: u32) -> (f64, f64, f64) {
 
 /// How different two colours look: the CIE76 distance in L*a*b* (about
 /// 2.3 is just noticeable; fills that sit side by side want 15 or more).
-///
-/// ```
-/// use chronomerge::palette::delta_e;
-/// assert!(delta_e(0xBFD9F2, 0xFFE0A3) > 15.0);
-/// assert!(delta_e(0xBFD9F2, 0xBFD9F3) < 1.0);
-/// ```
+#[cfg(test)]
 pub fn delta_e(a: u32, b: u32) -> f64 {
     let (l1, a1, b1) = to_lab(a);
     let (l2, a2, b2) = to_lab(b);
@@ -160,11 +142,6 @@ pub fn delta_e(a: u32, b: u32) -> f64 {
 }
 
 /// Parses `#RRGGBB` or `RRGGBB`.
-///
-/// ```
-/// assert_eq!(chronomerge::palette::parse_colour("#cce5ff"), Some(0xCCE5FF));
-/// assert_eq!(chronomerge::palette::parse_colour("blue"), None);
-/// ```
 pub fn parse_colour(s: &str) -> Option<u32> {
     let h = s.trim().trim_start_matches('#');
     if h.len() != 6 {
@@ -234,5 +211,43 @@ mod tests {
                 );
             }
         }
+    }
+}
+
+/// The examples that were the documentation's, now that the module is
+/// the crate's own.
+#[cfg(test)]
+mod examples {
+    #[allow(unused_imports)]
+    use super::*;
+
+    #[test]
+    fn example_colour_for() {
+        use crate::palette::{colour_for, contrast_with_black};
+        for n in 0..60 {
+            assert!(contrast_with_black(colour_for(n)) >= 4.5);
+        }
+    }
+
+    #[test]
+    fn example_legible() {
+        use crate::palette::{contrast_with_black, legible};
+        assert_eq!(legible(0xBFD9F2), 0xBFD9F2);
+        let pale = legible(0x1F3A93);
+        assert!(contrast_with_black(pale) >= 13.0);
+        assert!((pale & 0xFF) > (pale >> 16)); // still blue
+    }
+
+    #[test]
+    fn example_delta_e() {
+        use crate::palette::delta_e;
+        assert!(delta_e(0xBFD9F2, 0xFFE0A3) > 15.0);
+        assert!(delta_e(0xBFD9F2, 0xBFD9F3) < 1.0);
+    }
+
+    #[test]
+    fn example_parse_colour() {
+        assert_eq!(crate::palette::parse_colour("#cce5ff"), Some(0xCCE5FF));
+        assert_eq!(crate::palette::parse_colour("blue"), None);
     }
 }

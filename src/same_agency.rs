@@ -211,36 +211,6 @@ fn pair_by(
 /// Compares the events of an older return with a newer one's (see the
 /// module docs). Linear in the events, apart from the few unpaired events
 /// of one day and source compared as changed.
-///
-/// ```
-/// use chronomerge::dates::DateValue;
-/// use chronomerge::model::{Event, Origin};
-/// use chronomerge::same_agency::diff_events;
-/// use chrono::NaiveDate;
-/// let ev = |d: u32, text: &str| Event {
-///     origin: Origin::new("p.xlsx", "Chronology", d + 1),
-///     agency: 0,
-///     date: DateValue::day(NaiveDate::from_ymd_opt(2023, 1, d).unwrap()),
-///     time: None,
-///     sequence: None,
-///     source: "Police log".into(),
-///     role: "".into(),
-///     subject: "".into(),
-///     event_type: "".into(),
-///     event_type_known: None,
-///     details: text.into(),
-///     action: String::new(),
-///     analysis: String::new(),
-///     date_written: "".into(),
-///     is_note: false,
-///     outside_period: false,
-///     seq_in_return: d,
-/// };
-/// let old = [ev(1, "Call-out to the flat."), ev(2, "Mother called; no answer."), ev(3, "Visit.")];
-/// let new = [ev(1, "call-out to the flat"), ev(2, "Mother called; no answer at the door."), ev(4, "Arrest.")];
-/// let d = diff_events(&old, &new);
-/// assert_eq!((d.same, d.changed, d.added, d.removed), (1, 1, 1, 1));
-/// ```
 pub fn diff_events(older: &[Event], newer: &[Event]) -> EventDiff {
     let mut old_left = vec![true; older.len()];
     let mut new_left = vec![true; newer.len()];
@@ -861,17 +831,7 @@ fn keys_close(a: &NameKey, b: &NameKey) -> bool {
 
 /// True when two agency names are so close that they may be one agency
 /// (see the module docs).
-///
-/// ```
-/// use chronomerge::same_agency::names_close;
-/// assert!(names_close("Kirklees Police", "West Yorkshire Police - Kirklees"));
-/// assert!(names_close("West Yorkshire Fire", "West Yorkshire Fire and Rescue Service"));
-/// assert!(names_close("Riverside Surgery", "Riverside Medical Practice"));
-/// assert!(!names_close("West Yorkshire Police", "West Yorkshire Fire"));
-/// assert!(!names_close("Kirklees Police", "Calderdale Police"));
-/// assert!(!names_close("Leeds Children's Social Care", "Leeds Community Healthcare"));
-/// assert!(!names_close("West Yorkshire Police - Kirklees", "West Yorkshire Police - Calderdale"));
-/// ```
+#[cfg(test)]
 pub fn names_close(a: &str, b: &str) -> bool {
     keys_close(&name_key(a), &name_key(b))
 }
@@ -898,10 +858,6 @@ pub fn close_pairs(names: &[String], config: &ReviewConfig) -> Vec<(usize, usize
 
 /// For each of `n` agencies, the one it is counted as: the smallest index
 /// joined to it by a chain of close `pairs`.
-///
-/// ```
-/// assert_eq!(chronomerge::same_agency::counted_as(4, &[(1, 3), (0, 1)]), vec![0, 0, 2, 0]);
-/// ```
 pub fn counted_as(n: usize, pairs: &[(usize, usize)]) -> Vec<usize> {
     let mut rep: Vec<usize> = (0..n).collect();
     fn root(rep: &mut [usize], mut i: usize) -> usize {
@@ -1074,5 +1030,87 @@ mod tests {
         )
         .unwrap();
         assert!(close_pairs(&names, &cfg).is_empty());
+    }
+}
+
+/// The examples that were the documentation's, now that the module is
+/// the crate's own.
+#[cfg(test)]
+mod examples {
+    #[allow(unused_imports)]
+    use super::*;
+
+    #[test]
+    fn example_diff_events() {
+        use crate::dates::DateValue;
+        use crate::model::{Event, Origin};
+        use crate::same_agency::diff_events;
+        use chrono::NaiveDate;
+        let ev = |d: u32, text: &str| Event {
+            origin: Origin::new("p.xlsx", "Chronology", d + 1),
+            agency: 0,
+            date: DateValue::day(NaiveDate::from_ymd_opt(2023, 1, d).unwrap()),
+            time: None,
+            sequence: None,
+            source: "Police log".into(),
+            role: "".into(),
+            subject: "".into(),
+            event_type: "".into(),
+            event_type_known: None,
+            details: text.into(),
+            action: String::new(),
+            analysis: String::new(),
+            date_written: "".into(),
+            is_note: false,
+            outside_period: false,
+            seq_in_return: d,
+        };
+        let old = [
+            ev(1, "Call-out to the flat."),
+            ev(2, "Mother called; no answer."),
+            ev(3, "Visit."),
+        ];
+        let new = [
+            ev(1, "call-out to the flat"),
+            ev(2, "Mother called; no answer at the door."),
+            ev(4, "Arrest."),
+        ];
+        let d = diff_events(&old, &new);
+        assert_eq!((d.same, d.changed, d.added, d.removed), (1, 1, 1, 1));
+    }
+
+    #[test]
+    fn example_names_close() {
+        use crate::same_agency::names_close;
+        assert!(names_close(
+            "Kirklees Police",
+            "West Yorkshire Police - Kirklees"
+        ));
+        assert!(names_close(
+            "West Yorkshire Fire",
+            "West Yorkshire Fire and Rescue Service"
+        ));
+        assert!(names_close(
+            "Riverside Surgery",
+            "Riverside Medical Practice"
+        ));
+        assert!(!names_close("West Yorkshire Police", "West Yorkshire Fire"));
+        assert!(!names_close("Kirklees Police", "Calderdale Police"));
+        assert!(!names_close(
+            "Leeds Children's Social Care",
+            "Leeds Community Healthcare"
+        ));
+        assert!(!names_close(
+            "West Yorkshire Police - Kirklees",
+            "West Yorkshire Police - Calderdale"
+        ));
+    }
+
+    #[test]
+    fn example_counted_as() {
+        assert_eq!(
+            crate::same_agency::counted_as(4, &[(1, 3), (0, 1)]),
+            vec![0, 0, 2, 0]
+        );
     }
 }

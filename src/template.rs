@@ -211,8 +211,25 @@ fn row_height(text: &str) -> f64 {
 /// rows typed or inserted anywhere are covered.
 const LAST_ROW: u32 = 1_048_575;
 
+/// Why the template could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// The workbook library failed.
+    #[error("the template cannot be made ({0})")]
+    Build(#[from] XlsxError),
+    /// The file cannot be written (the message names it and says why).
+    #[error("{0}: choose another output with -o")]
+    Write(#[from] crate::output::OutputError),
+}
+
 /// Writes the blank return.
-pub fn write_template(path: &Path, opts: &TemplateOptions) -> Result<(), String> {
+///
+/// # Errors
+///
+/// [`TemplateError::Write`] when the file cannot be written (its folder is
+/// missing or read-only, the disk is full), [`TemplateError::Build`] when
+/// the workbook cannot be made.
+pub fn write_template(path: &Path, opts: &TemplateOptions) -> Result<(), TemplateError> {
     write_filled(path, opts, &[])
 }
 
@@ -223,17 +240,19 @@ pub fn write_template(path: &Path, opts: &TemplateOptions) -> Result<(), String>
 ///
 /// The file is written to a temporary file next to `path` and then moved
 /// into place, so a failed write never leaves half a workbook.
+///
+/// # Errors
+///
+/// As [`write_template`].
 pub fn write_filled(
     path: &Path,
     opts: &TemplateOptions,
     rows: &[Vec<TemplateValue>],
-) -> Result<(), String> {
-    let mut wb = build(opts, rows).map_err(|e| format!("the template cannot be made ({e})"))?;
-    let bytes = wb
-        .save_to_buffer()
-        .map_err(|e| format!("the template cannot be made ({e})"))?;
-    crate::output::write_buffered(path, |w| w.write_all(&bytes))
-        .map_err(|e| format!("{e}: choose another output with -o"))
+) -> Result<(), TemplateError> {
+    let mut wb = build(opts, rows)?;
+    let bytes = wb.save_to_buffer()?;
+    crate::output::write_buffered(path, |w| w.write_all(&bytes))?;
+    Ok(())
 }
 
 fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {

@@ -177,7 +177,7 @@ fn check(set: &[(bool, Vec<Row>)]) -> Result<(), TestCaseError> {
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 26),
         ..MergeOptions::default()
     };
-    let review = merge_dir(tmp.path(), &opts).map_err(TestCaseError::fail)?;
+    let review = merge_dir(tmp.path(), &opts).map_err(|e| TestCaseError::fail(e.to_string()))?;
     let c = &review.chronology;
 
     // Counts add up per file and overall.

@@ -462,7 +462,7 @@ fn an_unknown_key_in_episodes_is_an_error_naming_the_key_and_the_file() {
         assert_eq!(code, 2, "{err}");
         assert!(err.contains(key), "{err}");
     }
-    let e = ReviewConfig::load(&toml).unwrap_err();
+    let e = ReviewConfig::load(&toml).unwrap_err().to_string();
     assert!(e.contains("[episodes] at `weights`"), "{e}");
 }
 
@@ -492,7 +492,7 @@ fn a_child_whose_value_is_not_a_date_is_an_error_naming_the_child_and_the_file()
         format!("{TOML}\n[children.\"Child A\"]\nborn = 2020-05-01\n"),
     )
     .unwrap();
-    let e = ReviewConfig::load(&toml).unwrap_err();
+    let e = ReviewConfig::load(&toml).unwrap_err().to_string();
     assert!(e.contains("[children] \"Child A\""), "{e}");
 }
 

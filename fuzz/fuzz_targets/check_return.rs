@@ -12,7 +12,7 @@ pub fn check_return(data: &[u8], name: &str, format: Format) {
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 26),
         ..MergeOptions::default()
     };
-    let (_, ctx, _) = settle_config(None, &opts).unwrap();
+    let ctx = settle_config(None, &opts).unwrap().context;
     let checked = check_bytes(data, name, format, &ctx);
     let s = &checked.summary;
     assert_eq!(s.rows_read, s.rows_merged + s.rows_rejected);

@@ -63,7 +63,7 @@ fuzz_target!(|fields: Vec<String>| {
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 26),
         ..MergeOptions::default()
     };
-    let (config, ctx, episodes) = settle_config(None, &opts).unwrap();
+    let settings = settle_config(None, &opts).unwrap();
     let mut w = csv::WriterBuilder::new().flexible(true).from_writer(vec![]);
     w.write_record([
         "Date",
@@ -104,8 +104,8 @@ fuzz_target!(|fields: Vec<String>| {
         .unwrap();
     }
     let bytes = w.into_inner().unwrap();
-    let checked = check_bytes(&bytes, "fuzz.csv", Format::Csv, &ctx);
-    let review = finish(".".into(), config, ctx, episodes, vec![checked], vec![]);
+    let checked = check_bytes(&bytes, "fuzz.csv", Format::Csv, &settings.context);
+    let review = finish(".".into(), settings, vec![checked], vec![]);
     let mut wb = build_workbook(&review).expect("the writer accepts any text");
     let memory = wb.save_to_buffer().expect("the workbook saves");
     let wopts = WriteOptions::default();

@@ -83,6 +83,7 @@ pub fn run(args: BatchArgs) -> i32 {
         json: args.json,
         csv: args.csv,
         write,
+        after_analysis: Some(super::process::release_freed_memory),
     };
     let bar: Mutex<Option<ProgressBar>> = Mutex::new(None);
     let terminal = std::io::stderr().is_terminal() && !args.quiet;

@@ -16,8 +16,10 @@ use clap::Args;
 
 use super::{ReviewArgs, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK};
 use crate::config::ReviewConfig;
+use crate::discover::{same_file, Own, OwnFiles};
 use crate::findings::{Code, Finding};
 use crate::model::{CheckedReturn, FileKind, ReturnStatus, ReturnSummary};
+use crate::pipeline::MergeError;
 use crate::validate::CheckContext;
 
 /// Arguments of `check`.
@@ -59,27 +61,35 @@ fn folder_of(path: &Path) -> PathBuf {
 /// The files to check: the files given, and the returns in the folders
 /// given (with the files that look like returns but are not read, so that
 /// each is reported). For each folder given, the files quietly ignored in
-/// it (lock files, hidden files, review.toml), for the message when it
-/// holds no return.
+/// it (lock files, hidden files, review.toml, and the engine's own files:
+/// [`OwnFiles`]), for the message when it holds no return.
 #[allow(clippy::type_complexity)]
-fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<(PathBuf, Vec<ReturnSummary>)>), String> {
+fn expand(
+    paths: &[PathBuf],
+    own: &OwnFiles,
+) -> Result<(Vec<PathBuf>, Vec<(PathBuf, Vec<ReturnSummary>)>), MergeError> {
     let mut out: Vec<PathBuf> = Vec::new();
     let mut folders = Vec::new();
     let mut push = |p: PathBuf| {
         // The same file named twice is checked once.
-        if !out.iter().any(|q| crate::pipeline::same_file(q, &p)) {
+        if !out.iter().any(|q| same_file(q, &p)) {
             out.push(p);
         }
     };
     for p in paths {
         if p.is_dir() {
-            let found = crate::discover::scan(p)
-                .map_err(|e| format!("{}: the folder cannot be read ({e})", p.display()))?;
+            let found = crate::discover::scan(p).map_err(|source| MergeError::Folder {
+                dir: p.clone(),
+                source,
+            })?;
             let mut ignored = Vec::new();
             for f in found {
-                match &f.kind {
-                    FileKind::Return(_) | FileKind::NotRead(_) => push(f.path),
-                    FileKind::Ignored(why) => {
+                match (own.of(&f.path), &f.kind) {
+                    (Some(o @ (Own::Output | Own::Setting)), _) => {
+                        ignored.push(crate::pipeline::ignored_summary(&f, o.note()))
+                    }
+                    (_, FileKind::Return(_) | FileKind::NotRead(_)) => push(f.path),
+                    (_, FileKind::Ignored(why)) => {
                         ignored.push(crate::pipeline::ignored_summary(&f, why))
                     }
                 }
@@ -95,7 +105,10 @@ fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<(PathBuf, Vec<ReturnSu
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> i32 {
     let opts = args.review.options();
-    let (files, folders) = match expand(&args.files) {
+    // The engine's own files in a folder given are not returns (the
+    // `--config` file among them); a file named on its own is checked.
+    let own = OwnFiles::of_merge([], &opts);
+    let (files, folders) = match expand(&args.files, &own) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("chronomerge: {e}");
@@ -134,8 +147,8 @@ pub fn run(args: CheckArgs) -> i32 {
         };
         if !configs.contains_key(&dir) {
             match crate::pipeline::settle_config(Some(&dir), &opts) {
-                Ok((cfg, ctx, _)) => {
-                    configs.insert(dir.clone(), (cfg, ctx));
+                Ok(s) => {
+                    configs.insert(dir.clone(), (s.config, s.context));
                 }
                 Err(e) => {
                     eprintln!("chronomerge: {e}");
@@ -164,7 +177,7 @@ pub fn run(args: CheckArgs) -> i32 {
             .collect();
         found.extend(quiet.iter().cloned());
         found.sort_by(|a, b| a.file.cmp(&b.file));
-        if let Some(msg) = crate::pipeline::no_returns(dir, &found) {
+        if let Some(msg) = crate::model::no_returns(dir, &found) {
             eprintln!("chronomerge: {msg}");
             not_returns.push(
                 serde_json::json!({ "folder": dir.display().to_string(), "no_returns": msg }),
@@ -287,7 +300,7 @@ fn not_returned(
             .iter()
             .filter(|(c, d)| {
                 d == dir
-                    && crate::pipeline::is_return(&c.summary)
+                    && crate::model::is_return(&c.summary)
                     && c.summary.status != ReturnStatus::Rejected
             })
             .map(|(c, _)| c.summary.agency.clone())
@@ -295,7 +308,7 @@ fn not_returned(
         // Said with the folder's first return (or its first file).
         let at = checked
             .iter()
-            .position(|(c, d)| d == dir && crate::pipeline::is_return(&c.summary))
+            .position(|(c, d)| d == dir && crate::model::is_return(&c.summary))
             .or_else(|| checked.iter().position(|(_, d)| d == dir));
         let Some((first, _)) = at.map(|i| &mut checked[i]) else {
             continue;

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{ReviewArgs, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL};
-use crate::pipeline::{merge_dir, MergedReview};
+use crate::discover::DEFAULT_OUTPUT;
+use crate::model::MergedReview;
+use crate::pipeline::merge_dir;
+use crate::publish::{publish, Chosen, Outputs};
 
 /// Arguments of `merge`.
 #[derive(Debug, Args)]
@@ -49,7 +52,7 @@ pub struct MergeArgs {
 
 /// The default output of a review folder.
 pub fn default_output(dir: &std::path::Path) -> PathBuf {
-    dir.join("merged-chronology.xlsx")
+    dir.join(DEFAULT_OUTPUT)
 }
 
 /// The workbook to write for a review folder (`--output`, else
@@ -120,9 +123,15 @@ pub fn run(args: MergeArgs) -> i32 {
             return EXIT_FAILED;
         }
     };
-    opts.exclude = vec![output.clone()];
-    opts.exclude
-        .extend(args.json.iter().chain(args.csv.iter()).cloned());
+    let outputs = Outputs {
+        workbook: output.clone(),
+        json: args.json.clone(),
+        csv: args.csv.clone(),
+        write: &write_opts,
+        beside_if_locked: false,
+        chosen: Chosen::Flags,
+    };
+    opts.exclude = outputs.files().collect();
     let review = match merge_dir(&args.review_dir, &opts) {
         Ok(r) => r,
         Err(e) => {
@@ -139,20 +148,19 @@ pub fn run(args: MergeArgs) -> i32 {
         eprintln!("chronomerge: {msg}; no workbook was written");
         return EXIT_FAILED;
     }
-    if let Err(e) = crate::write::write_workbook_with(&review, &output, &write_opts) {
-        eprintln!("chronomerge: {e}; nothing was written");
-        return EXIT_FAILED;
-    }
-    let not_written = write_exports(
-        &review,
-        args.json.as_deref(),
-        args.csv.as_deref(),
-        &write_opts,
-    );
+    // Merged and analysed: the stage boundary before the writing.
+    super::process::release_freed_memory(&review);
+    let published = match publish(&review, &outputs) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("chronomerge: {e}; nothing was written");
+            return EXIT_FAILED;
+        }
+    };
     report(&review, &output, args.quiet);
-    let code = if !not_written.is_empty() {
-        for e in &not_written {
-            eprintln!("chronomerge: {e}");
+    let code = if !published.complete() {
+        for n in &published.not_written {
+            eprintln!("chronomerge: {}", n.reason());
         }
         eprintln!(
             "chronomerge: the workbook {} was written; the file(s) above were not",
@@ -168,29 +176,6 @@ pub fn run(args: MergeArgs) -> i32 {
     // delay the exit (0.2 s on a 60,000-event review).
     std::mem::forget(review);
     code
-}
-
-/// Writes the `--json` and `--csv` files asked for, each whatever became
-/// of the other: what could not be written, each with what to do.
-pub fn write_exports(
-    review: &MergedReview,
-    json: Option<&std::path::Path>,
-    csv: Option<&std::path::Path>,
-    opts: &crate::write::WriteOptions,
-) -> Vec<String> {
-    let g = opts.glossary.as_ref();
-    let mut not_written = Vec::new();
-    if let Some(p) = json {
-        if let Err(e) = crate::export::write_json_with(review, p, g) {
-            not_written.push(format!("{e}: choose another file with --json"));
-        }
-    }
-    if let Some(p) = csv {
-        if let Err(e) = crate::export::write_csv_with(review, p, g) {
-            not_written.push(format!("{e}: choose another file with --csv"));
-        }
-    }
-    not_written
 }
 
 /// Prints what a merge did: one summary line, then the errors.

@@ -1,15 +1,17 @@
 //! The command line: one file per subcommand. `main.rs` only parses the
-//! arguments with [`Cli`] and calls [`run`].
+//! arguments with [`Cli`] and calls [`run`], which installs the process's
+//! panic hook (`process`) and runs the subcommand.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::pipeline::MergeOptions;
+use crate::config::MergeOptions;
 
 pub mod batch;
 pub mod check;
 pub mod merge;
+mod process;
 pub mod template;
 pub mod watch;
 
@@ -127,6 +129,7 @@ impl ReviewArgs {
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
+    process::install_panic_hook();
     match cli.command {
         Command::Merge(a) => merge::run(a),
         Command::Check(a) => check::run(a),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{EXIT_FAILED, EXIT_OK};
-use crate::config::ReviewConfig;
+use crate::config::{ConfigError, ReviewConfig};
 use crate::template::{write_template, TemplateOptions};
 
 /// Arguments of `template`.
@@ -43,7 +43,12 @@ pub struct TemplateArgs {
 impl TemplateArgs {
     /// The template options these arguments give (the configuration file
     /// first, then the command line).
-    pub fn options(&self) -> Result<TemplateOptions, String> {
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] when the configuration file cannot be used or the
+    /// period starts after it ends.
+    pub fn options(&self) -> Result<TemplateOptions, ConfigError> {
         let mut opts = match &self.config {
             Some(p) => TemplateOptions::from_config(&ReviewConfig::load(p)?),
             None => TemplateOptions::default(),
@@ -59,9 +64,7 @@ impl TemplateArgs {
         }
         if let (Some(f), Some(t)) = (opts.from, opts.to) {
             if f > t {
-                return Err(format!(
-                    "the review period starts ({f}) after it ends ({t})"
-                ));
+                return Err(ConfigError::Period { from: f, to: t });
             }
         }
         opts.agency = self.agency.clone();

@@ -69,6 +69,7 @@ pub fn run(args: WatchArgs) -> i32 {
     opts.csv = args.csv.clone();
     opts.settle = Duration::from_millis(args.settle_ms);
     opts.max_merges = args.max_merges;
+    opts.after_analysis = Some(super::process::release_freed_memory);
     opts.exit_after = args
         .exit_after
         .filter(|s| s.is_finite() && *s >= 0.0)

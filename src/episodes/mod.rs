@@ -50,7 +50,7 @@
 //!    then first event) and the first [`EpisodeConfig::max_episodes`] kept.
 //!
 //! Agencies whose names are so close that they may be one agency
-//! ([`crate::same_agency`], [`Chronology::same_agency`]) count as one
+//! (`same_agency`, [`Chronology::same_agency`]) count as one
 //! agency throughout: for `min_agencies`, the per-agency cap, joint events
 //! and the count of agencies in the reason.
 //!

@@ -7,15 +7,15 @@ use std::path::Path;
 use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 
 use super::cells::{label, Input};
-use super::children::{children, Child};
 use super::chronology::{write_chronology, RowWriter};
 use super::page::{marking, Page};
 use super::{
     about, agencies, episodes, findings, returns, timeline, Built, WriteError, WriteOptions,
     SHEET_ROWS, STREAM_ABOVE_EVENTS, ZIP_LEVEL,
 };
+use crate::config::Child;
 use crate::dates::display;
-use crate::pipeline::MergedReview;
+use crate::model::MergedReview;
 
 /// Everything the sheets share.
 pub(super) struct Ctx<'a> {
@@ -44,7 +44,7 @@ impl<'a> Ctx<'a> {
         review: &'a MergedReview,
         opts: &'a WriteOptions,
     ) -> Result<Ctx<'a>, WriteError> {
-        let kids = children(&review.config).map_err(WriteError::Config)?;
+        let kids = review.children.clone();
         let mut input = Input::new(opts.glossary.as_ref());
         let agencies = &review.chronology.agencies;
         let fills = agencies

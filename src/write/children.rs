@@ -5,62 +5,7 @@ use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::config::ReviewConfig;
-
-/// A child whose age the chronology shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Child {
-    /// The label the returns use, e.g. `Child A`.
-    pub label: String,
-    /// Date of birth.
-    pub born: NaiveDate,
-}
-
-/// The children of `review.toml`'s `[children]` table, eldest first:
-///
-/// ```toml
-/// [children]
-/// "Child A" = 2019-05-01
-/// "Child B" = "2021-11-30"
-/// ```
-///
-/// ```
-/// let cfg: chronomerge::config::ReviewConfig =
-///     toml::from_str("[children]\n\"Child B\" = 2021-11-30\n\"Child A\" = 2019-05-01\n").unwrap();
-/// let kids = chronomerge::write::children(&cfg).unwrap();
-/// assert_eq!(kids[0].label, "Child A");
-/// assert_eq!(kids.len(), 2);
-/// ```
-pub fn children(config: &ReviewConfig) -> Result<Vec<Child>, String> {
-    let Some(table) = &config.children else {
-        return Ok(vec![]);
-    };
-    let mut out = Vec::with_capacity(table.len());
-    for (label, v) in table {
-        let bad = || {
-            format!("[children] \"{label}\" must be a date of birth such as 2020-05-01, not {v}")
-        };
-        let born = match v {
-            toml::Value::Datetime(dt) => dt
-                .date
-                .and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32))
-                .ok_or_else(bad)?,
-            toml::Value::String(s) => crate::config::parse_cli_date(s).map_err(|_| bad())?,
-            _ => return Err(bad()),
-        };
-        if label.trim().is_empty() {
-            return Err(
-                "[children] has an entry with no label: write \"Child A\" = 2020-05-01".into(),
-            );
-        }
-        out.push(Child {
-            label: label.trim().to_string(),
-            born,
-        });
-    }
-    out.sort_by(|a, b| a.born.cmp(&b.born).then_with(|| a.label.cmp(&b.label)));
-    Ok(out)
-}
+use crate::config::Child;
 
 /// A child's age on a day in years and months, as the chronology shows
 /// it: `unborn` before the birth, days in the first month.

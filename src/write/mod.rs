@@ -40,9 +40,10 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Workbook, XlsxError};
 
+use crate::config::{ConfigError, MergeOptions};
 use crate::glossary::Glossary;
+use crate::model::MergedReview;
 use crate::output::{output_dir, OutputError, Step};
-use crate::pipeline::{MergeOptions, MergedReview};
 
 mod about;
 mod agencies;
@@ -61,9 +62,10 @@ mod sheet;
 mod splice;
 mod timeline;
 
+pub use crate::config::{children, Child};
 pub use agencies::AGENCIES_HEADINGS;
 pub use cells::{split_for_cells, wrap_lines};
-pub use children::{age_at, children, Child};
+pub use children::age_at;
 pub use columns::{ChronologyColumn, AGE_AT_EVENT, CHRONOLOGY_HEADINGS, INTERVAL};
 pub use page::{marking, DEFAULT_MARKING};
 
@@ -139,8 +141,13 @@ pub struct WriteOptions {
 
 impl WriteOptions {
     /// The write options that merge options ask for: loads the glossary
-    /// (`--glossary`). The error says what to fix.
-    pub fn from_merge_options(opts: &MergeOptions) -> Result<WriteOptions, String> {
+    /// (`--glossary`), once, before any return is read.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::Glossary`] when the glossary cannot be read or used
+    /// (the message names the file and the line to fix).
+    pub fn from_merge_options(opts: &MergeOptions) -> Result<WriteOptions, ConfigError> {
         match &opts.glossary {
             None => Ok(WriteOptions::default()),
             Some(p) => Ok(WriteOptions {

@@ -19,9 +19,10 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 use super::cells::{
     fit_row, row_lines, split_for_cells, wrap_lines, Input, LINE_PT, MAX_ROW_PT, PART,
 };
-use super::children::{age_cell, Child};
+use super::children::age_cell;
 use super::columns::{ChronologyColumn as C, Cols};
 use super::formats::{AgencyFormats, Fmt};
+use crate::config::Child;
 use crate::dates::{datetime_to_serial, Precision};
 use crate::episodes::Analysis;
 use crate::glossary::Glossary;

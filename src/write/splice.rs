@@ -57,15 +57,15 @@ use rust_xlsxwriter::Workbook;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
-use super::children::Child;
 use super::columns::Cols;
 use super::formats::Fmt;
 use super::rows::{to_xml, Cursor as RowCursor, Layout, Row, Rows, XfTable};
 use super::sheet::continued_name;
 use super::{WriteError, WriteOptions, ZIP_LEVEL};
+use crate::config::Child;
 use crate::glossary::Glossary;
+use crate::model::MergedReview;
 use crate::output::{OutputError, Step};
-use crate::pipeline::MergedReview;
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,259 @@
+//! Publishing a merged review: the one path by which `merge`, `watch` and
+//! `batch` write what a merge gives.
+//!
+//! [`publish`] writes the workbook first; only once it is written are the
+//! JSON and CSV asked for written, each whatever became of the other. The
+//! policy is the same for every command:
+//!
+//! - the workbook not written is a [`PublishError`]: nothing else is
+//!   written (a JSON or CSV without its workbook would be a review nobody
+//!   can check);
+//! - a JSON or CSV not written leaves the workbook in place, and is said in
+//!   [`Published::not_written`] with what to do ([`NotWritten`]): the
+//!   review is written in part;
+//! - a workbook that cannot be replaced because a program holds it open is,
+//!   when [`Outputs::beside_if_locked`] (`watch`), written beside it
+//!   ([`crate::discover::beside_path`]) and said in [`Published::locked`].
+//!
+//! Every file goes through [`crate::output::write_atomically`]: a failed
+//! write never leaves half a file, and the previous one stays.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::Local;
+
+use crate::export::ExportError;
+use crate::model::MergedReview;
+use crate::write::{WriteError, WriteOptions};
+
+/// What to write for one merged review.
+#[derive(Debug, Clone)]
+pub struct Outputs<'a> {
+    /// The workbook.
+    pub workbook: PathBuf,
+    /// The JSON of the review, if asked for.
+    pub json: Option<PathBuf>,
+    /// The CSV of the chronology, if asked for.
+    pub csv: Option<PathBuf>,
+    /// How the workbook is written; its glossary anonymises the JSON and
+    /// CSV too.
+    pub write: &'a WriteOptions,
+    /// When the workbook cannot be replaced (open in a program that locks
+    /// it), write it beside the target instead of failing.
+    pub beside_if_locked: bool,
+    /// How the JSON and CSV files were chosen, for what to do when one
+    /// cannot be written.
+    pub chosen: Chosen,
+}
+
+impl<'a> Outputs<'a> {
+    /// The workbook alone, with these write options: no JSON or CSV, a
+    /// locked workbook is an error, exports chosen by flag.
+    pub fn workbook(workbook: PathBuf, write: &'a WriteOptions) -> Outputs<'a> {
+        Outputs {
+            workbook,
+            json: None,
+            csv: None,
+            write,
+            beside_if_locked: false,
+            chosen: Chosen::Flags,
+        }
+    }
+
+    /// Every file these outputs write (the workbook, then the JSON and CSV
+    /// asked for), for [`crate::discover::OwnFiles`].
+    pub fn files(&self) -> impl Iterator<Item = PathBuf> + '_ {
+        std::iter::once(self.workbook.clone())
+            .chain(self.json.iter().cloned())
+            .chain(self.csv.iter().cloned())
+    }
+}
+
+/// How the JSON and CSV paths were chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chosen {
+    /// Each by its own flag (`--json FILE`, `--csv FILE`): choose another
+    /// file with that flag.
+    Flags,
+    /// Under the output folder (`batch -o OUT_DIR`): choose another output
+    /// folder.
+    OutputFolder,
+}
+
+/// One of the files written besides the workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Export {
+    /// The review as JSON.
+    Json,
+    /// The chronology as CSV.
+    Csv,
+}
+
+impl Export {
+    /// `JSON` or `CSV`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Export::Json => "JSON",
+            Export::Csv => "CSV",
+        }
+    }
+
+    /// The flag that chooses its file.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Export::Json => "--json",
+            Export::Csv => "--csv",
+        }
+    }
+}
+
+/// A JSON or CSV that was not written, with why and what to do. Its
+/// `Display` says which file it is (`JSON not written: …`);
+/// [`NotWritten::reason`] says only why and what to do.
+#[derive(Debug)]
+pub struct NotWritten {
+    /// Which file.
+    pub export: Export,
+    /// Why (the message names the file).
+    pub error: ExportError,
+    /// How it was chosen: what to do.
+    pub chosen: Chosen,
+}
+
+impl NotWritten {
+    /// Why it was not written, and what to do
+    /// (`cannot write x.json: …: choose another file with --json`).
+    pub fn reason(&self) -> String {
+        match self.chosen {
+            Chosen::Flags => format!(
+                "{}: choose another file with {}",
+                self.error,
+                self.export.flag()
+            ),
+            Chosen::OutputFolder => format!("{}. Choose another output with -o", self.error),
+        }
+    }
+}
+
+impl fmt::Display for NotWritten {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} not written: {}", self.export.name(), self.reason())
+    }
+}
+
+/// What [`publish`] wrote.
+#[derive(Debug)]
+pub struct Published {
+    /// The workbook written: the target, or the file beside it when the
+    /// target was locked.
+    pub workbook: PathBuf,
+    /// Set when the workbook was written beside the target because the
+    /// target is locked: the target.
+    pub locked: Option<PathBuf>,
+    /// The JSON and CSV asked for that were not written (empty when all
+    /// were): the review is written in part.
+    pub not_written: Vec<NotWritten>,
+}
+
+impl Published {
+    /// True when every file asked for was written.
+    pub fn complete(&self) -> bool {
+        self.not_written.is_empty()
+    }
+}
+
+/// Why nothing was published: the workbook could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// The workbook could not be written (its message names it and says
+    /// what to do); no JSON or CSV was written either.
+    #[error(transparent)]
+    Workbook(#[from] WriteError),
+}
+
+/// Writes a merged review: the workbook, then the JSON and CSV asked for
+/// (see the module documentation for the policy).
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use chronomerge::pipeline::{merge_dir, MergeOptions};
+/// use chronomerge::publish::{publish, Outputs};
+/// use std::path::{Path, PathBuf};
+///
+/// let review = merge_dir(Path::new("review"), &MergeOptions::default())?;
+/// let write = chronomerge::write::WriteOptions::default();
+/// let mut outputs = Outputs::workbook(PathBuf::from("out/merged.xlsx"), &write);
+/// outputs.json = Some(PathBuf::from("out/merged.json"));
+/// let published = publish(&review, &outputs)?;
+/// for f in &published.not_written {
+///     eprintln!("{f}");
+/// }
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Errors
+///
+/// [`PublishError::Workbook`] when the workbook cannot be written (its
+/// folder is missing or read-only, the disk is full, it is locked and
+/// [`Outputs::beside_if_locked`] is not set, or neither it nor a file
+/// beside it can be written).
+pub fn publish(review: &MergedReview, outputs: &Outputs<'_>) -> Result<Published, PublishError> {
+    let (workbook, locked) = if outputs.beside_if_locked {
+        write_or_beside(review, &outputs.workbook, outputs.write)?
+    } else {
+        crate::write::write_workbook_with(review, &outputs.workbook, outputs.write)?;
+        (outputs.workbook.clone(), None)
+    };
+    let glossary = outputs.write.glossary.as_ref();
+    let mut not_written = Vec::new();
+    let mut failed = |export: Export, error: ExportError| {
+        not_written.push(NotWritten {
+            export,
+            error,
+            chosen: outputs.chosen,
+        })
+    };
+    if let Some(p) = &outputs.json {
+        if let Err(e) = crate::export::write_json_with(review, p, glossary) {
+            failed(Export::Json, e);
+        }
+    }
+    if let Some(p) = &outputs.csv {
+        if let Err(e) = crate::export::write_csv_with(review, p, glossary) {
+            failed(Export::Csv, e);
+        }
+    }
+    Ok(Published {
+        workbook,
+        locked,
+        not_written,
+    })
+}
+
+/// Writes the workbook to `target`, or beside it when the target cannot be
+/// replaced (open in a program that locks it). Returns the file written
+/// and, when written beside, the locked target.
+fn write_or_beside(
+    review: &MergedReview,
+    target: &Path,
+    opts: &WriteOptions,
+) -> Result<(PathBuf, Option<PathBuf>), WriteError> {
+    match crate::write::write_workbook_with(review, target, opts) {
+        Ok(()) => Ok((target.to_path_buf(), None)),
+        Err(WriteError::Replace(first)) => {
+            let now = Local::now();
+            let mut last = WriteError::Replace(first);
+            for seconds in [false, true] {
+                let beside = crate::discover::beside_path(target, now, seconds);
+                match crate::write::write_workbook_with(review, &beside, opts) {
+                    Ok(()) => return Ok((beside, Some(target.to_path_buf()))),
+                    Err(e) => last = e,
+                }
+            }
+            Err(last)
+        }
+        Err(e) => Err(e),
+    }
+}
