@@ -32,6 +32,8 @@ fn the_sheet_and_the_csv_lay_out_their_columns_from_the_column_enum() {
         if with_age {
             let cfg: chronomerge::config::ReviewConfig =
                 toml::from_str("[children]\n\"Child A\" = 2019-05-01\n").unwrap();
+            // The writer takes the children settled with the configuration.
+            review.children = chronomerge::config::children(&cfg).unwrap();
             review.config.children = cfg.children;
         }
         let path = out.path().join(format!("age-{with_age}.xlsx"));
