@@ -20,7 +20,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
-use crate::validate::normalise;
+use crate::model::normalise;
 
 /// An agency the review expects a return from.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
