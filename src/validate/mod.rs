@@ -360,6 +360,47 @@ mod tests {
         assert_eq!(c.summary.rows_merged, 3);
     }
 
+    /// An error finding rejects its row and a warning keeps it, each named
+    /// by its cell, and the rows add up.
+    #[test]
+    fn an_error_rejects_its_row_and_a_warning_keeps_it() {
+        let r = |n: u32, source: &str, etype: &str| {
+            row(
+                n,
+                &[
+                    t("05/03/2023"),
+                    Cell::Empty,
+                    Cell::Empty,
+                    t(source),
+                    Cell::Empty,
+                    Cell::Empty,
+                    t(etype),
+                    t("Seen."),
+                ],
+            )
+        };
+        let c = check_return(
+            ret(vec![
+                r(2, "GP record", "Assessment"),
+                r(3, "", "Assessment"),
+                r(4, "GP record", "Phone call"),
+            ]),
+            &ctx(),
+        );
+        assert_eq!(
+            codes(&c),
+            [
+                (Code::SourceMissing, "D3".to_string()),
+                (Code::EventTypeUnknown, "G4".to_string())
+            ]
+        );
+        let s = &c.summary;
+        assert_eq!((s.rows_read, s.rows_merged, s.rows_rejected), (3, 2, 1));
+        assert_eq!(s.status, ReturnStatus::MergedWithWarnings);
+        let rows: Vec<u32> = c.events.iter().map(|e| e.origin.row).collect();
+        assert_eq!(rows, [2, 4]);
+    }
+
     /// The example that was the documentation of `is_merged_chronology`.
     #[test]
     fn a_merged_chronology_is_told_by_its_sheets() {
