@@ -20,7 +20,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
-use crate::model::normalise;
+use crate::validate::normalise;
 
 /// An agency the review expects a return from.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]

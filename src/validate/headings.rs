@@ -427,7 +427,15 @@ impl HeadingFindings<'_> {
 mod tests {
     use super::*;
 
-    /// The examples that were this function's documentation.
+    /// The example that was `normalise`'s documentation, and more.
+    #[test]
+    fn normalise_keeps_letters_and_digits_in_lower_case() {
+        assert_eq!(normalise("  Action/ Outcome "), "action outcome");
+        assert_eq!(normalise("Date (dd/mm/yyyy)"), "date dd mm yyyy");
+        assert_eq!(normalise("ÉVÉNEMENT"), "événement");
+    }
+
+    /// The examples that were `match_heading`'s documentation.
     #[test]
     fn headings_match_exactly_closely_or_not_at_all() {
         assert_eq!(match_heading("DATE"), HeadingMatch::Exact(Column::Date));

@@ -27,6 +27,9 @@ mod sheet;
 pub(crate) use details::{agency_from_file_name, read_details};
 pub use headings::ColumnMap;
 pub(crate) use headings::{header_row_index, map_columns, match_heading, HeadingMatch};
+// `normalise` lives in `model` (below `ingest` and `validate`); its old
+// path stays for the modules that import it from here.
+pub(crate) use crate::model::normalise;
 pub use row::{not_an_event, NotEvent};
 
 use details::Details;
