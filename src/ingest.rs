@@ -18,27 +18,23 @@ use calamine::{Data, DataRef, ExcelDateTime, ExcelDateTimeType, Reader};
 
 use crate::dates::EPOCH_1904_OFFSET;
 use crate::findings::{Code, Finding};
-use crate::model::{cell_ref, Cell, Format, RawReturn, RawRow, RawSheet};
+use crate::model::{cell_ref, normalise, Cell, Format, RawReturn, RawRow, RawSheet};
 
 pub mod docx;
 pub mod guard;
 pub mod layout;
 
-/// Columns kept per row. The template has 10 (A–J) and a CSV may add an
-/// `Agency` column; a little more is kept so content typed beyond the
-/// template can be reported. Anything further right is counted, not kept.
-pub const MAX_COLS: usize = 32;
+// The sheet names, the columns kept per row and the rule for a chronology
+// sheet's name live in `model`, below both `ingest` and `validate`, so that
+// `validate` imports nothing from `ingest` (only `ingest` uses `validate`'s
+// heading rules); their paths stay here.
+pub use crate::model::{
+    is_chronology_name, CHRONOLOGY_SHEET, DETAILS_SHEET, GUIDANCE_SHEET, MAX_COLS,
+};
 
 /// The largest return read (bytes on disk). A chronology is a few MB; a
 /// file far larger is reported rather than read.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
-
-/// The sheets the engine reads, by their template names.
-pub const CHRONOLOGY_SHEET: &str = "Chronology";
-/// The agency details sheet.
-pub const DETAILS_SHEET: &str = "Agency details";
-/// The guidance sheet (ignored on ingest).
-pub const GUIDANCE_SHEET: &str = "Guidance";
 
 /// Reads a return. An `Err` is a finding about the whole file (it could
 /// not be read at all); findings about parts of it are in the result.
@@ -116,18 +112,13 @@ pub fn find_sheet(names: &[String], wanted: &str) -> Option<(String, bool)> {
     if let Some(n) = names.iter().find(|n| n.as_str() == wanted) {
         return Some((n.clone(), true));
     }
-    let key = crate::validate::normalise(wanted);
-    if let Some(n) = names.iter().find(|n| crate::validate::normalise(n) == key) {
+    let key = normalise(wanted);
+    if let Some(n) = names.iter().find(|n| normalise(n) == key) {
         return Some((n.clone(), false));
     }
     names
         .iter()
-        .map(|n| {
-            (
-                n,
-                strsim::normalized_levenshtein(&crate::validate::normalise(n), &key),
-            )
-        })
+        .map(|n| (n, strsim::normalized_levenshtein(&normalise(n), &key)))
         .filter(|(_, s)| *s >= 0.75)
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(n, _)| (n.clone(), false))
@@ -212,21 +203,6 @@ fn read_workbook(
     })
 }
 
-/// True for a sheet name that says it holds the chronology: `Chronology`,
-/// `Chronology (2)`, `Chronology 2023`, `chronology cont`, or a close
-/// misspelling of `Chronology`.
-///
-/// ```
-/// use chronomerge::ingest::is_chronology_name;
-/// assert!(is_chronology_name("Chronology (cont)"));
-/// assert!(is_chronology_name("Chronolgy"));
-/// assert!(!is_chronology_name("Old version"));
-/// ```
-pub fn is_chronology_name(name: &str) -> bool {
-    let key = crate::validate::normalise(name);
-    key.starts_with("chronology") || strsim::normalized_levenshtein(&key, "chronology") >= 0.75
-}
-
 /// Reads the chronology's sheets, in workbook order: every sheet (other
 /// than `Guidance` and `Agency details`) named as the chronology or holding
 /// the template's headings; a single other sheet whatever its name. Any
@@ -238,10 +214,10 @@ fn pick_chronology(
     findings: &mut Vec<Finding>,
     read: &mut dyn FnMut(&str) -> Result<RawSheet, Finding>,
 ) -> Result<Vec<RawSheet>, Finding> {
-    let guidance = crate::validate::normalise(GUIDANCE_SHEET);
+    let guidance = normalise(GUIDANCE_SHEET);
     let others: Vec<&String> = names
         .iter()
-        .filter(|n| Some(n.as_str()) != details && crate::validate::normalise(n) != guidance)
+        .filter(|n| Some(n.as_str()) != details && normalise(n) != guidance)
         .collect();
     let mut chronology = Vec::new();
     let mut not_read = Vec::new();

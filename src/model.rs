@@ -256,6 +256,53 @@ pub struct RawReturn {
     pub findings: Vec<Finding>,
 }
 
+/// The sheets the engine reads, by their template names.
+pub const CHRONOLOGY_SHEET: &str = "Chronology";
+/// The agency details sheet.
+pub const DETAILS_SHEET: &str = "Agency details";
+/// The guidance sheet (ignored on ingest).
+pub const GUIDANCE_SHEET: &str = "Guidance";
+
+/// Columns kept per row. The template has 10 (A–J) and a CSV may add an
+/// `Agency` column; a little more is kept so content typed beyond the
+/// template can be reported. Anything further right is counted, not kept.
+pub const MAX_COLS: usize = 32;
+
+/// Lower case, letters and digits only, single spaces: the key headings and
+/// sheet names are compared by (`ingest` finds sheets by it, `validate`
+/// matches headings, event types and labels by it).
+pub(crate) fn normalise(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for ch in s.chars() {
+        if ch.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(ch.to_lowercase());
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+/// True for a sheet name that says it holds the chronology: `Chronology`,
+/// `Chronology (2)`, `Chronology 2023`, `chronology cont`, or a close
+/// misspelling of `Chronology`.
+///
+/// ```
+/// use chronomerge::ingest::is_chronology_name;
+/// assert!(is_chronology_name("Chronology (cont)"));
+/// assert!(is_chronology_name("Chronolgy"));
+/// assert!(!is_chronology_name("Old version"));
+/// ```
+pub fn is_chronology_name(name: &str) -> bool {
+    let key = normalise(name);
+    key.starts_with("chronology") || strsim::normalized_levenshtein(&key, "chronology") >= 0.75
+}
+
 /// The template's chronology columns, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Column {

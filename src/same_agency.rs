@@ -80,8 +80,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::config::ReviewConfig;
 use crate::findings::{Code, Finding};
+use crate::model::normalise;
 use crate::model::{CheckedReturn, Event, ReturnStatus};
-use crate::validate::normalise;
 
 /// The share of an older return's events that must be paired with a
 /// newer return's for the older to be superseded.

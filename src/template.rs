@@ -37,8 +37,8 @@ use rust_xlsxwriter::{
 };
 
 use crate::config::ReviewConfig;
-use crate::ingest::{CHRONOLOGY_SHEET, DETAILS_SHEET, GUIDANCE_SHEET};
 use crate::model::{Column, EVENT_TYPES};
+use crate::model::{CHRONOLOGY_SHEET, DETAILS_SHEET, GUIDANCE_SHEET};
 
 /// What to fill in on a blank template.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -2,7 +2,7 @@
 //! habit of the Chronolator era.
 //!
 //! The first table whose headings match the template (the same tolerant
-//! matching as a sheet's, [`crate::validate::map_columns`]) is read as the
+//! matching as a sheet's, `validate::map_columns`) is read as the
 //! chronology; it is named `Table 1`, `Table 2` … by its place among the
 //! document's tables, and its cells `D17` by table row and column, as a
 //! sheet's are. The agency comes from an `Agency: …` line of the document
