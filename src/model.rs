@@ -481,6 +481,33 @@ pub enum ReturnStatus {
     Superseded,
 }
 
+impl ReturnSummary {
+    /// The line of a file with nothing counted yet: no agency, format,
+    /// rows, dates or review reference.
+    ///
+    /// ```
+    /// use chronomerge::model::{ReturnStatus, ReturnSummary};
+    /// let s = ReturnSummary::new("notes.pdf", ReturnStatus::Rejected, "a PDF");
+    /// assert_eq!(s.rows_read, s.rows_merged + s.rows_rejected + s.rows_skipped);
+    /// ```
+    pub fn new(file: impl Into<String>, status: ReturnStatus, note: impl Into<String>) -> Self {
+        ReturnSummary {
+            file: file.into(),
+            agency: String::new(),
+            format: None,
+            status,
+            rows_read: 0,
+            rows_merged: 0,
+            rows_rejected: 0,
+            rows_skipped: 0,
+            first: None,
+            last: None,
+            review_reference: String::new(),
+            note: note.into(),
+        }
+    }
+}
+
 impl ReturnStatus {
     /// The words shown in the `Returns` sheet.
     pub fn as_str(self) -> &'static str {

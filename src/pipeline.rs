@@ -176,18 +176,9 @@ fn rejected(
         agency: agency.clone(),
         events: vec![],
         summary: ReturnSummary {
-            file: name.to_string(),
             agency,
             format,
-            status: ReturnStatus::Rejected,
-            rows_read: 0,
-            rows_merged: 0,
-            rows_rejected: 0,
-            rows_skipped: 0,
-            first: None,
-            last: None,
-            review_reference: String::new(),
-            note: finding.message.clone(),
+            ..ReturnSummary::new(name, ReturnStatus::Rejected, finding.message.clone())
         },
         findings: vec![finding],
         completed: None,
@@ -238,20 +229,7 @@ pub(crate) fn not_read(f: &FoundFile, finding: &Finding) -> CheckedReturn {
 
 /// The `Returns` line of a file that is not a return.
 pub(crate) fn ignored_summary(f: &FoundFile, why: &str) -> ReturnSummary {
-    ReturnSummary {
-        file: f.name.clone(),
-        agency: String::new(),
-        format: None,
-        status: ReturnStatus::Ignored,
-        rows_read: 0,
-        rows_merged: 0,
-        rows_rejected: 0,
-        rows_skipped: 0,
-        first: None,
-        last: None,
-        review_reference: String::new(),
-        note: why.to_string(),
-    }
+    ReturnSummary::new(f.name.clone(), ReturnStatus::Ignored, why)
 }
 
 /// Merges every return in a review folder. The engine's own files there

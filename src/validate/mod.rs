@@ -87,18 +87,9 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
     let mut findings = raw.findings;
     let details = Details::new(raw.details.as_ref(), raw.format, &file, ctx, &mut findings);
     let mut summary = ReturnSummary {
-        file: file.clone(),
-        agency: String::new(),
         format: Some(raw.format),
-        status: ReturnStatus::Merged,
-        rows_read: 0,
-        rows_merged: 0,
-        rows_rejected: 0,
-        rows_skipped: 0,
-        first: None,
-        last: None,
         review_reference: details.read.review.clone(),
-        note: String::new(),
+        ..ReturnSummary::new(file.clone(), ReturnStatus::Merged, "")
     };
 
     let mut sheets = raw.chronology.into_iter();
@@ -153,18 +144,12 @@ pub fn check_return(raw: RawReturn, ctx: &CheckContext) -> CheckedReturn {
 /// headings, but it is the engine's output, so it is ignored.
 fn merged_chronology(raw: &RawReturn) -> CheckedReturn {
     let summary = ReturnSummary {
-        file: raw.file.to_string(),
-        agency: String::new(),
         format: Some(raw.format),
-        status: ReturnStatus::Ignored,
-        rows_read: 0,
-        rows_merged: 0,
-        rows_rejected: 0,
-        rows_skipped: 0,
-        first: None,
-        last: None,
-        review_reference: String::new(),
-        note: "a merged chronology made by chronomerge, not an agency's return".into(),
+        ..ReturnSummary::new(
+            raw.file.to_string(),
+            ReturnStatus::Ignored,
+            "a merged chronology made by chronomerge, not an agency's return",
+        )
     };
     CheckedReturn {
         agency: String::new(),
