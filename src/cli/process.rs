@@ -61,9 +61,32 @@ fn trim() {
 #[cfg(test)]
 mod tests {
     /// Memory freed in small blocks goes back to the system.
+    ///
+    /// The process's resident memory is only this test's to measure when
+    /// no other test allocates beside it, so the test runs itself again in
+    /// a process of its own (one test, one thread) and checks that run.
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     #[test]
     fn freed_memory_is_given_back() {
+        const ALONE: &str = "CHRONOMERGE_TRIM_TEST_ALONE";
+        if std::env::var_os(ALONE).is_none() {
+            let out = std::process::Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--exact",
+                    "cli::process::tests::freed_memory_is_given_back",
+                    "--test-threads=1",
+                ])
+                .env(ALONE, "1")
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "{text}");
+            assert!(
+                text.contains("1 passed"),
+                "the test did not run alone: {text}"
+            );
+            return;
+        }
         // VmRSS is in kB whatever the page size.
         fn rss_mb() -> i64 {
             let s = std::fs::read_to_string("/proc/self/status").unwrap();
