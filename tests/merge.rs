@@ -61,19 +61,7 @@ fn small_review(dir: &Path) {
         .write_xlsx(&dir.join("gp.xlsx"));
     write_csv(
         &dir.join("Café health visiting.csv"),
-        &[
-            "Date",
-            "Time",
-            "Sequence",
-            "Source of information",
-            "Practitioner role",
-            "Child or family member",
-            "Event type",
-            "Details of event",
-            "Action / outcome",
-            "Analysis / comment",
-            "Agency",
-        ],
+        &[&HEADINGS[..], &["Agency"]].concat(),
         &[vec![
             "02/05/2023",
             "14:30",

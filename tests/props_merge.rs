@@ -9,22 +9,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+mod common;
+
 use chronomerge::model::ReturnStatus;
 use chronomerge::pipeline::{merge_dir, MergeOptions};
+use common::HEADINGS;
 use proptest::prelude::*;
-
-const HEADINGS: [&str; 10] = [
-    "Date",
-    "Time",
-    "Sequence",
-    "Source of information",
-    "Practitioner role",
-    "Child or family member",
-    "Event type",
-    "Details of event",
-    "Action / outcome",
-    "Analysis / comment",
-];
 
 /// The Date cell of a generated row.
 #[derive(Debug, Clone)]
