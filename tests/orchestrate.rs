@@ -13,42 +13,9 @@ use chronomerge::publish::{publish, Chosen, Outputs, PublishError};
 use chronomerge::write::{WriteError, WriteOptions};
 use common::*;
 
-const TOML: &str = "review = \"LCSPR-2024-03\"\n\n[[agencies]]\nname = \"West Yorkshire Police\"\n\n[[agencies]]\nname = \"GP practice\"\n";
-
 /// A review folder with two clean returns (4 events).
 fn review(root: &Path) -> PathBuf {
-    let dir = root.join("review");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("review.toml"), TOML).unwrap();
-    ReturnBuilder::new("West Yorkshire Police")
-        .event(
-            V::D(2023, 5, 3),
-            "Police incident log",
-            "Incident or call-out",
-            "Call-out to the family home.",
-        )
-        .event(
-            V::D(2023, 5, 4),
-            "Police incident log",
-            "Incident or call-out",
-            "Jane Smith seen at the door.",
-        )
-        .write_xlsx(&dir.join("police.xlsx"));
-    ReturnBuilder::new("GP practice")
-        .event(
-            V::D(2023, 5, 4),
-            "GP record",
-            "Appointment attended",
-            "Child A seen.",
-        )
-        .event(
-            V::D(2023, 6, 1),
-            "GP record",
-            "Appointment attended",
-            "Child A seen again.",
-        )
-        .write_xlsx(&dir.join("gp.xlsx"));
-    dir
+    small_review(root, "Jane Smith seen at the door.")
 }
 
 fn bin() -> Command {
@@ -139,7 +106,7 @@ fn check_of_a_folder_leaves_the_engines_own_files_and_the_config_file_alone() {
     assert!(dir.join("merged-chronology.csv").is_file());
     assert!(dir.join("batch-summary.csv").is_file());
     let config = dir.join("settings.toml");
-    std::fs::write(&config, TOML).unwrap();
+    std::fs::write(&config, SMALL_REVIEW_TOML).unwrap();
     let o = bin()
         .arg("check")
         .arg(&dir)
@@ -291,7 +258,7 @@ fn the_children_are_read_once_with_the_settings_and_the_workbook_takes_them_from
     let dir = review(tmp.path());
     std::fs::write(
         dir.join("review.toml"),
-        format!("{TOML}\n[children]\n\"Child A\" = 2020-05-01\n"),
+        format!("{SMALL_REVIEW_TOML}\n[children]\n\"Child A\" = 2020-05-01\n"),
     )
     .unwrap();
     let settings = chronomerge::pipeline::settle_config(Some(&dir), &opts()).unwrap();
@@ -324,7 +291,7 @@ fn a_bad_date_of_birth_stops_merge_and_check_before_any_return_is_read() {
     let toml = dir.join("review.toml");
     std::fs::write(
         &toml,
-        format!("{TOML}\n[children]\n\"Child A\" = \"soon\"\n"),
+        format!("{SMALL_REVIEW_TOML}\n[children]\n\"Child A\" = \"soon\"\n"),
     )
     .unwrap();
     let want = format!(

@@ -15,42 +15,9 @@ use chronomerge::config::ReviewConfig;
 use chronomerge::episodes::EpisodeConfig;
 use common::*;
 
-const TOML: &str = "review = \"LCSPR-2024-03\"\n\n[[agencies]]\nname = \"West Yorkshire Police\"\n\n[[agencies]]\nname = \"GP practice\"\n";
-
 /// A review folder with two clean returns (4 events).
 fn review(root: &Path) -> PathBuf {
-    let dir = root.join("review");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("review.toml"), TOML).unwrap();
-    ReturnBuilder::new("West Yorkshire Police")
-        .event(
-            V::D(2023, 5, 3),
-            "Police incident log",
-            "Incident or call-out",
-            "Call-out to the family home.",
-        )
-        .event(
-            V::D(2023, 5, 4),
-            "Police incident log",
-            "Incident or call-out",
-            "Second call-out.",
-        )
-        .write_xlsx(&dir.join("police.xlsx"));
-    ReturnBuilder::new("GP practice")
-        .event(
-            V::D(2023, 5, 4),
-            "GP record",
-            "Appointment attended",
-            "Child A seen.",
-        )
-        .event(
-            V::D(2023, 6, 1),
-            "GP record",
-            "Appointment attended",
-            "Child A seen again.",
-        )
-        .write_xlsx(&dir.join("gp.xlsx"));
-    dir
+    small_review(root, "Second call-out.")
 }
 
 fn run(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
@@ -447,7 +414,7 @@ fn an_unknown_key_in_episodes_is_an_error_naming_the_key_and_the_file() {
         ),
         ("[episodes.weights]\nseed_wieght = 2.0\n", "seed_wieght"),
     ] {
-        std::fs::write(&toml, format!("{TOML}\n{table}")).unwrap();
+        std::fs::write(&toml, format!("{SMALL_REVIEW_TOML}\n{table}")).unwrap();
         let (code, _, err) = run(&[os("merge"), dir.as_os_str()]);
         assert_eq!(code, 2, "{err}");
         assert!(err.contains(&toml.display().to_string()), "the file: {err}");
@@ -473,7 +440,9 @@ fn a_child_whose_value_is_not_a_date_is_an_error_naming_the_child_and_the_file()
     let toml = dir.join("review.toml");
     std::fs::write(
         &toml,
-        format!("{TOML}\n[children]\n\"Child A\" = 2020-05-01\n\"Child B\" = \"soon\"\n"),
+        format!(
+            "{SMALL_REVIEW_TOML}\n[children]\n\"Child A\" = 2020-05-01\n\"Child B\" = \"soon\"\n"
+        ),
     )
     .unwrap();
     let (code, stdout, err) = run(&[os("merge"), dir.as_os_str()]);
@@ -489,7 +458,7 @@ fn a_child_whose_value_is_not_a_date_is_an_error_naming_the_child_and_the_file()
     // A table where a date belongs is no date either.
     std::fs::write(
         &toml,
-        format!("{TOML}\n[children.\"Child A\"]\nborn = 2020-05-01\n"),
+        format!("{SMALL_REVIEW_TOML}\n[children.\"Child A\"]\nborn = 2020-05-01\n"),
     )
     .unwrap();
     let e = ReviewConfig::load(&toml).unwrap_err().to_string();

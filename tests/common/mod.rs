@@ -304,3 +304,43 @@ pub fn soffice_convert(files: &[PathBuf], to: &str, out_dir: &Path) -> Vec<PathB
         .inspect(|p| assert!(p.exists(), "LibreOffice did not write {}", p.display()))
         .collect()
 }
+
+/// The review.toml of [`small_review`]: a reference and two expected agencies.
+pub const SMALL_REVIEW_TOML: &str = "review = \"LCSPR-2024-03\"\n\n[[agencies]]\nname = \"West Yorkshire Police\"\n\n[[agencies]]\nname = \"GP practice\"\n";
+
+/// A review folder `root/review` with two clean returns (4 events, police
+/// and GP); `police_second` is the Details of the police's second event.
+pub fn small_review(root: &Path, police_second: &str) -> PathBuf {
+    let dir = root.join("review");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("review.toml"), SMALL_REVIEW_TOML).unwrap();
+    ReturnBuilder::new("West Yorkshire Police")
+        .event(
+            V::D(2023, 5, 3),
+            "Police incident log",
+            "Incident or call-out",
+            "Call-out to the family home.",
+        )
+        .event(
+            V::D(2023, 5, 4),
+            "Police incident log",
+            "Incident or call-out",
+            police_second,
+        )
+        .write_xlsx(&dir.join("police.xlsx"));
+    ReturnBuilder::new("GP practice")
+        .event(
+            V::D(2023, 5, 4),
+            "GP record",
+            "Appointment attended",
+            "Child A seen.",
+        )
+        .event(
+            V::D(2023, 6, 1),
+            "GP record",
+            "Appointment attended",
+            "Child A seen again.",
+        )
+        .write_xlsx(&dir.join("gp.xlsx"));
+    dir
+}
