@@ -179,9 +179,6 @@ codes! {
     /// A Word document or text file holds no chronology: no table, or no
     /// first lines, with the template's headings. It is not read.
     FileNoChronology = "file-no-chronology", Warning, "If the file is the agency's chronology, ask the agency to put it in the template (or in a table with the template's headings); if it is a covering letter or notes, nothing is merged from it and it can be moved out of the review folder.";
-    /// A further table of a Word document has the template's headings, but
-    /// only the first such table is read as the chronology.
-    WordTableNotRead = "word-table-not-read", Warning, "Ask the agency to put every event in one table (or, better, in the template): the rows of this table are not merged.";
     /// A cell of a Word table is merged down over several rows: each row
     /// it covers was read with the merged cell's value.
     WordTableMergedCell = "word-table-merged-cell", Info, "Nothing to fix; check the rows named if the merged cell was not meant for each of them.";

@@ -309,8 +309,9 @@ fn a_hand_written_docx_with_spans_merges_breaks_and_an_agency_row() {
     assert_eq!(returns.get(r, "Rows read"), "2");
     assert_counts_add_up(&returns);
 
-    // A second table with the template's headings is named, not merged
-    // silently; a document without an agency line says so.
+    // A second table with the template's headings is read as a part of
+    // the chronology, and said so; a document without an agency line says
+    // so.
     let body2 = format!(
         "<w:tbl><w:tr>{heads}</w:tr><w:tr>{d}{e}{e}{s}{e}{e}{e}{t}{e}{e}</w:tr></w:tbl>\
          <w:p/><w:tbl><w:tr>{heads}</w:tr><w:tr>{d}{e}{e}{s}{e}{e}{e}{t}{e}{e}</w:tr></w:tbl>",
@@ -325,7 +326,12 @@ fn a_hand_written_docx_with_spans_merges_breaks_and_an_agency_row() {
     let (code, stdout, stderr) = check(&lone.join("Housing.docx"));
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     assert!(
-        stdout.contains("Housing.docx › Table 2 › A1: warning word-table-not-read"),
+        stdout.contains("Housing.docx › Table 2 › A1: warning sheet-continued"),
+        "{stdout}"
+    );
+    // The second table's row was read and checked like the first's.
+    assert!(
+        stdout.contains("Housing.docx › Table 2 › G2: warning event-type-missing"),
         "{stdout}"
     );
     assert!(

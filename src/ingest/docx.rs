@@ -25,7 +25,7 @@ use std::path::Path;
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::{one_sheet_return, RowBuilder, MAX_COLS};
+use super::{RowBuilder, MAX_COLS};
 use crate::findings::{Code, Finding};
 use crate::model::{cell_ref, Cell, Format, RawReturn, RawRow, RawSheet};
 
@@ -581,18 +581,18 @@ fn build_return(doc: Document, name: &str) -> Result<RawReturn, Finding> {
             s
         })
         .collect();
-    // The tables with the template's headings: (index, header row, rows
-    // below it).
-    let matching: Vec<(usize, u32, usize)> = sheets
+    // The tables with the template's headings, in document order: each is
+    // read as a part of the chronology (validate says so of every table
+    // after the first, as of a chronology continued on a further sheet).
+    let matching: Vec<(usize, u32)> = sheets
         .iter()
         .enumerate()
         .filter_map(|(i, s)| {
             let mut scratch = Vec::new();
-            crate::validate::map_columns(s, name, &mut scratch)
-                .map(|m| (i, m.header_row, s.rows.len() - m.header_index - 1))
+            crate::validate::map_columns(s, name, &mut scratch).map(|m| (i, m.header_row))
         })
         .collect();
-    let Some(&(chosen, header_row, _)) = matching.first() else {
+    let Some(&(first, header_row)) = matching.first() else {
         let what = match sheets.len() {
             0 => "the Word document holds no table".to_string(),
             1 => "the Word document's one table does not have the template's headings (Date, Source of information, Details of event …)".to_string(),
@@ -604,34 +604,25 @@ fn build_return(doc: Document, name: &str) -> Result<RawReturn, Finding> {
             format!("{what}, so no chronology was read from it: if it is the agency's chronology, ask the agency to put it in the template (.xlsx), or in a table with the template's headings; if it is a covering letter, nothing is merged from it"),
         ));
     };
-    findings.append(&mut merged_notes[chosen]);
-    for &(i, header, below) in &matching[1..] {
-        let s = &sheets[i];
-        findings.push(
-            Finding::new(
-                Code::WordTableNotRead,
-                name,
-                format!(
-                    "'{}' also has the template's headings, but only the first such table ('{}') is read as the chronology: its {below} row(s) with content are not merged; ask the agency to put every event in one table (or in the template)",
-                    s.name, sheets[chosen].name,
-                ),
-            )
-            .at(s.name.as_str(), cell_ref(0, header)),
-        );
+    for &(i, _) in &matching {
+        findings.append(&mut merged_notes[i]);
     }
-    let details = details_sheet(&doc, &sheets, (chosen, header_row));
+    let details = details_sheet(&doc, &sheets, (first, header_row));
     let sheet_names: Vec<String> = sheets.iter().map(|s| s.name.clone()).collect();
-    let Some(chronology) = sheets.into_iter().nth(chosen) else {
-        unreachable!("the chosen table is one of the tables")
-    };
-    Ok(one_sheet_return(
-        name,
-        Format::Docx,
+    let chronology: Vec<RawSheet> = sheets
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| matching.iter().any(|&(m, _)| m == *i))
+        .map(|(_, s)| s)
+        .collect();
+    Ok(RawReturn {
+        file: name.into(),
+        format: Format::Docx,
         sheet_names,
         details,
         chronology,
         findings,
-    ))
+    })
 }
 
 #[cfg(test)]
