@@ -249,9 +249,14 @@ pub struct ExpectedAgency {
     /// Fill colour `#RRGGBB` (else the palette's).
     #[serde(default)]
     pub colour: Option<String>,
-    /// A short name for narrow places.
+    /// A short name for narrow places, and the prefix of its events'
+    /// references (`POL` gives `POL-0042`).
     #[serde(default)]
     pub short: Option<String>,
+    /// Who to chase at the agency for its return (a name, a role, an
+    /// e-mail address: as the business unit writes it).
+    #[serde(default)]
+    pub contact: Option<String>,
 }
 
 /// A review's configuration. Every field is optional.
@@ -273,6 +278,21 @@ pub struct ReviewConfig {
     /// Protective marking for the printed header.
     #[serde(default)]
     pub marking: Option<String>,
+    /// The day the templates went out with the Terms of Reference.
+    #[serde(default, deserialize_with = "de_date")]
+    pub returns_sent: Option<NaiveDate>,
+    /// The day the returns are due (else `returns_sent` + 14 days; see
+    /// [`ReviewConfig::due_date`]).
+    #[serde(default, deserialize_with = "de_date")]
+    pub returns_due: Option<NaiveDate>,
+    /// The key lines of enquiry of the Terms of Reference.
+    #[serde(default)]
+    pub key_lines_of_enquiry: Vec<String>,
+    /// The day of the incident that led to the review (the death or
+    /// serious harm): its events are shown on their own, not proposed as
+    /// an episode.
+    #[serde(default, deserialize_with = "de_date")]
+    pub incident: Option<NaiveDate>,
     /// The agencies expected to return.
     #[serde(default)]
     pub agencies: Vec<ExpectedAgency>,
@@ -460,6 +480,19 @@ impl ReviewConfig {
         } else {
             Ok(ReviewConfig::default())
         }
+    }
+
+    /// The day the returns are due: `returns_due`, else 14 days after
+    /// `returns_sent`, else none.
+    ///
+    /// ```
+    /// use chronomerge::config::ReviewConfig;
+    /// let config: ReviewConfig = toml::from_str("returns_sent = 2026-11-02").unwrap();
+    /// assert_eq!(config.due_date().unwrap().to_string(), "2026-11-16");
+    /// ```
+    pub fn due_date(&self) -> Option<NaiveDate> {
+        self.returns_due
+            .or_else(|| self.returns_sent.map(|d| d + chrono::Duration::days(14)))
     }
 
     /// The canonical name for an agency as a return spells it: the

@@ -30,6 +30,7 @@ pub mod output;
 pub(crate) mod palette;
 pub mod pipeline;
 pub mod publish;
+pub mod refs;
 pub(crate) mod same_agency;
 pub mod template;
 pub mod validate;

@@ -430,6 +430,41 @@ pub struct Event {
     pub outside_period: bool,
     /// Position of the row within its return (for stable ordering).
     pub seq_in_return: u32,
+    /// The event's reference in the merged chronology (`POL-0042`),
+    /// given by [`crate::refs`] after the merge; empty until then.
+    pub reference: EventRef,
+}
+
+/// An event's short reference in the merged chronology: the agency's
+/// prefix and a number, shown as `POL-0042`. See [`crate::refs`].
+///
+/// ```
+/// use chronomerge::model::EventRef;
+/// let r = EventRef { prefix: "POL".into(), number: 42 };
+/// assert_eq!(r.to_string(), "POL-0042");
+/// assert_eq!(EventRef::default().to_string(), "");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventRef {
+    /// The agency's prefix (its `short` name, or one made from its name).
+    pub prefix: Arc<str>,
+    /// The number, from 1; 0 for no reference yet.
+    pub number: u32,
+}
+
+impl std::fmt::Display for EventRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.number == 0 {
+            return Ok(());
+        }
+        write!(f, "{}-{:04}", self.prefix, self.number)
+    }
+}
+
+impl Serialize for EventRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// What one return contributed, for the `Returns` sheet.

@@ -285,7 +285,8 @@ pub fn finish(
         context,
         episodes,
     } = settings;
-    let chronology = merge(checked, ignored, &config);
+    let mut chronology = merge(checked, ignored, &config);
+    crate::refs::number_in_order(&mut chronology, &config);
     let analysis = analyse(&chronology, &episodes);
     MergedReview {
         dir,

@@ -1064,6 +1064,7 @@ mod examples {
             is_note: false,
             outside_period: false,
             seq_in_return: d,
+            reference: Default::default(),
         };
         let old = [
             ev(1, "Call-out to the flat."),

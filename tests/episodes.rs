@@ -284,6 +284,7 @@ fn ev(agency: usize, date: NaiveDate, ty: usize, details: &str) -> Event {
         is_note: false,
         outside_period: false,
         seq_in_return: 0,
+        reference: Default::default(),
     }
 }
 

@@ -92,6 +92,7 @@
 //!     is_note: false,
 //!     outside_period: false,
 //!     seq_in_return: 0,
+//!     reference: Default::default(),
 //! };
 //! let (contact, referral_received, strategy, incident, injury, hospital) = (0, 4, 6, 9, 10, 11);
 //! let mut events = Vec::new();

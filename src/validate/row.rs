@@ -557,6 +557,7 @@ impl<'a> RowChecker<'a> {
             is_note,
             outside_period,
             seq_in_return: index,
+            reference: Default::default(),
         })
     }
 

@@ -403,6 +403,7 @@ impl Builder {
             is_note,
             outside_period: false,
             seq_in_return: 0,
+            reference: Default::default(),
         };
         self.gens.push(Gen {
             event,
