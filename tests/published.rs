@@ -545,3 +545,82 @@ fn published_reviews_measured() {
         total.on
     );
 }
+
+/// The measuring path itself (returns written, merged, suggestions read,
+/// overlap tested) on a small control made up for this test, NOT a
+/// published review and not in the figures: three agencies report a
+/// domestic incident, a strategy discussion and an A&E attendance with
+/// bruising on three days running, exactly dated. Clustering must find it.
+/// While the published set's floors are 0 (nothing there is exactly dated
+/// enough to cluster), this is what fails when the analysis or the
+/// measuring path breaks.
+#[test]
+fn control_review_is_found_through_the_same_path() {
+    let control: Published = toml::from_str(
+        r#"
+[source]
+title = "control (made up for this test)"
+partnership = "none"
+year = 2026
+url = "none"
+read = "not a published review"
+
+[review]
+period_from = "2019-01-01"
+period_to = "2019-12-31"
+
+[[events]]
+date = "04/03/2019"
+agency = "Police"
+type = "Incident or call-out"
+source = "Police incident log"
+details = "Domestic abuse incident at the family home, Child A present; DASH completed, referral to MASH."
+
+[[events]]
+date = "05/03/2019"
+agency = "Children's social care"
+type = "Strategy discussion or meeting"
+source = "Social care record"
+details = "Strategy discussion with police and health after the domestic abuse incident; section 47 enquiry agreed."
+
+[[events]]
+date = "06/03/2019"
+agency = "Hospital"
+type = "Hospital attendance or admission"
+source = "A&E record"
+details = "Child A brought to A&E with bruising to the face; child protection medical, section 47."
+
+[[events]]
+date = "06/03/2019"
+agency = "Children's social care"
+type = "Contact or visit"
+source = "Social care record"
+details = "Social worker saw Child A at the hospital after the bruising was found."
+
+[[events]]
+date = "20/09/2019"
+agency = "Police"
+type = "Other"
+source = "Police record"
+details = "Routine check, no concerns."
+
+[[episodes]]
+label = "the March 2019 incident and strategy discussion"
+from = "04/03/2019"
+to = "06/03/2019"
+kind = "multi-agency stretch"
+"#,
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    write_review(tmp.path(), "control", &control);
+    let m = merge(tmp.path());
+    let s = score(&control, &m);
+    assert_eq!(s.events_merged, 5, "every control event merges");
+    assert_eq!(s.found, 1, "clustering finds the control episode: {s:?}");
+    assert!(s.on >= 1, "a suggestion falls on it: {s:?}");
+    assert!(
+        s.suggestions >= s.on,
+        "the suggestions counted include those on it"
+    );
+}
