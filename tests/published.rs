@@ -167,7 +167,10 @@ fn load_all() -> Vec<(String, Published)> {
             let text = std::fs::read_to_string(&p).unwrap();
             let review: Published = toml::from_str(&text)
                 .unwrap_or_else(|e| panic!("{} does not parse: {e}", p.display()));
-            (p.file_stem().unwrap().to_string_lossy().into_owned(), review)
+            (
+                p.file_stem().unwrap().to_string_lossy().into_owned(),
+                review,
+            )
         })
         .collect()
 }
@@ -197,7 +200,13 @@ fn overlaps(a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)) -> bool {
 fn slug(agency: &str) -> String {
     agency
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect()
 }
 
@@ -399,7 +408,8 @@ fn score(r: &Published, m: &MergedReview) -> Score {
         if spans.iter().any(|sp| overlaps((g.from, g.to), *sp)) {
             s.on += 1;
         } else {
-            s.off.push(format!("{} {}..{} {}", g.kind, g.from, g.to, g.label));
+            s.off
+                .push(format!("{} {}..{} {}", g.kind, g.from, g.to, g.label));
         }
     }
     for k in ChosenKind::ALL {
@@ -431,6 +441,15 @@ fn run_all() -> Vec<(String, Published, Score)> {
             let tmp = tempfile::tempdir().unwrap();
             write_review(tmp.path(), &id, &r);
             let m = merge(tmp.path());
+            for f in &m.chronology.returns {
+                assert_eq!(
+                    f.rows_read,
+                    f.rows_merged + f.rows_rejected + f.rows_skipped,
+                    "{id}: {} does not account for its rows",
+                    f.file
+                );
+                assert_eq!(f.rows_rejected, 0, "{id}: {} rejected rows", f.file);
+            }
             let s = score(&r, &m);
             (id, r, s)
         })
@@ -446,7 +465,10 @@ fn every_published_review_is_well_formed() {
     for (id, r) in &all {
         assert!(!r.events.is_empty(), "{id}: no event");
         assert!(!r.episodes.is_empty(), "{id}: no chosen episode");
-        assert!(!r.source.url.is_empty() && !r.source.read.is_empty(), "{id}: source");
+        assert!(
+            !r.source.url.is_empty() && !r.source.read.is_empty(),
+            "{id}: source"
+        );
         for e in &r.events {
             assert!(
                 EVENT_TYPES.contains(&e.event_type.as_str()),
@@ -463,6 +485,10 @@ fn every_published_review_is_well_formed() {
 }
 
 #[test]
+// The floors are 0 today, which clippy rightly calls always true: the
+// control review below is what fails meanwhile; the comparison is kept so
+// that raising a floor is a one-number change.
+#[allow(clippy::absurd_extreme_comparisons)]
 fn published_reviews_measured() {
     let results = run_all();
     let mut table = String::new();
