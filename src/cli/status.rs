@@ -69,7 +69,7 @@ fn date(d: Option<chrono::NaiveDate>) -> String {
 }
 
 /// The text `status` prints: a heading line, a table (agency, state,
-/// received, errors, warnings, note, files), then the chase list.
+/// received, errors, warnings, files, note), the counts, then the chase list.
 pub fn render(report: &StatusReport, review: Option<&str>) -> String {
     let mut s = String::new();
     let due = match report.due {
@@ -88,7 +88,7 @@ pub fn render(report: &StatusReport, review: Option<&str>) -> String {
         return s;
     }
     let headings = [
-        "Agency", "State", "Received", "Errors", "Warnings", "Note", "Files",
+        "Agency", "State", "Received", "Errors", "Warnings", "Files", "Note",
     ];
     let rows: Vec<[String; 7]> = report
         .agencies
@@ -100,8 +100,8 @@ pub fn render(report: &StatusReport, review: Option<&str>) -> String {
                 date(a.received),
                 a.errors.to_string(),
                 a.warnings.to_string(),
-                a.note.clone(),
                 a.files.join(", "),
+                a.note.clone(),
             ]
         })
         .collect();
