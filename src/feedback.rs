@@ -327,13 +327,7 @@ impl Book<'_> {
             .set_bold()
             .set_text_wrap()
             .set_background_color(0xD9D9D9);
-        label(
-            ws,
-            0,
-            0,
-            "Feedback on your chronology return",
-            &title,
-        )?;
+        label(ws, 0, 0, "Feedback on your chronology return", &title)?;
         let due = self
             .due
             .map(|d| d.format(DAY).to_string())
