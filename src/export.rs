@@ -231,6 +231,9 @@ pub struct JsonReview<'a> {
     pub joint_links: Vec<JsonJointLink>,
     /// Long stretches with no event, longest first.
     pub gaps: Vec<JsonGap>,
+    /// Where every agency's return stands (`{"today", "due", "agencies":
+    /// [{"agency", "state", …}]}`, see [`crate::status`]).
+    pub status: crate::status::StatusReport,
 }
 
 /// Agencies the configuration expects that have no merged return.
@@ -393,6 +396,7 @@ pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
                 days: g.days,
             })
             .collect(),
+        status: crate::status::status(review),
     }
 }
 

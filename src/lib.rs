@@ -7,7 +7,8 @@
 //! chronology, [`episodes`] finds the candidate key practice episodes, and
 //! [`pipeline`] runs them for a folder into a [`model::MergedReview`];
 //! [`publish`] writes it (the workbook by [`write`](mod@write), the JSON and CSV by
-//! [`export`]). [`watch`] keeps a folder's workbook current.
+//! [`export`]). [`watch`] keeps a folder's workbook current, and [`status`] says where
+//! every agency's return stands.
 //!
 //! The library installs no panic hook and calls no allocator function: the
 //! `chronomerge` binary does (see [`pipeline::reader_panic`]).
@@ -21,6 +22,7 @@ pub mod dates;
 pub mod discover;
 pub mod episodes;
 pub mod export;
+pub mod feedback;
 pub mod findings;
 pub mod glossary;
 pub mod ingest;
@@ -32,6 +34,7 @@ pub mod pipeline;
 pub mod publish;
 pub mod refs;
 pub(crate) mod same_agency;
+pub mod status;
 pub mod template;
 pub mod validate;
 pub mod watch;

@@ -497,6 +497,13 @@ pub struct ReturnSummary {
     pub review_reference: String,
     /// Why a file was ignored or rejected.
     pub note: String,
+    /// The day the return was received: the file's modified time, as a
+    /// local date (the engine cannot know when an email arrived; a file
+    /// copied in keeps the time it was saved by the agency on most
+    /// systems). `None` when not known (a return checked from memory).
+    /// Used by [`crate::status`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received: Option<chrono::NaiveDate>,
 }
 
 /// The status of a file in the `Returns` sheet.
@@ -539,6 +546,7 @@ impl ReturnSummary {
             last: None,
             review_reference: String::new(),
             note: note.into(),
+            received: None,
         }
     }
 }

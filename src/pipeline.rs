@@ -53,9 +53,12 @@ pub fn check_file(path: &Path, name: &str, format: Format, ctx: &CheckContext) -
     let result = quietly(|| {
         crate::ingest::read_return(path, name, format).map(|raw| check_return(raw, ctx))
     });
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let received = modified.map(|t| chrono::DateTime::<chrono::Local>::from(t).date_naive());
     let finding = match result {
         Ok(Ok(mut checked)) => {
-            checked.modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+            checked.modified = modified;
+            checked.summary.received = received;
             return checked;
         }
         Ok(Err(f)) if f.code == Code::FileNoChronology => return not_a_chronology(name, format, f),
@@ -66,7 +69,9 @@ pub fn check_file(path: &Path, name: &str, format: Format, ctx: &CheckContext) -
             format!("the engine failed while reading this file ({what}): ask the agency to re-save it as .xlsx, and report the file to the chronomerge maintainers"),
         ),
     };
-    rejected(name, Some(format), ctx, finding)
+    let mut r = rejected(name, Some(format), ctx, finding);
+    r.summary.received = received;
+    r
 }
 
 /// Reads and checks one return given as bytes (for fuzzing and for
@@ -85,6 +90,7 @@ pub fn check_bytes(bytes: &[u8], name: &str, format: Format, ctx: &CheckContext)
             let mut c = check_file(t.path(), name, format, ctx);
             // The staging file's time is not the return's.
             c.modified = None;
+            c.summary.received = None;
             c
         }
         Err(e) => rejected(

@@ -10,8 +10,10 @@ use crate::config::MergeOptions;
 
 pub mod batch;
 pub mod check;
+pub mod feedback;
 pub mod merge;
 mod process;
+pub mod status;
 pub mod template;
 pub mod watch;
 
@@ -81,6 +83,26 @@ pub enum Command {
     /// 3: every workbook was written, but some JSON or CSV files (or the
     /// summary) were not.
     Batch(batch::BatchArgs),
+    /// Show where every agency's return stands, and whom to chase.
+    ///
+    /// For every agency review.toml expects and every return in the
+    /// folder: received (the day its file was saved), needs fixes (how
+    /// many errors and warnings), outstanding (days left until the due
+    /// date), overdue (by how many days) or superseded; then the list to
+    /// chase with each agency's contact. The due date is review.toml's
+    /// returns_due, else returns_sent + 14 days; with neither, no agency
+    /// is ever overdue. Writes nothing. Exit code 0; 2: the folder or its
+    /// review.toml cannot be read.
+    Status(status::StatusArgs),
+    /// Write one feedback workbook per agency that has something to fix.
+    ///
+    /// Each `<agency> - feedback <review>.xlsx` lists every error and
+    /// warning in that agency's return: file, sheet, cell, what is wrong,
+    /// what to do, and the row as the agency wrote it, under a cover with
+    /// the due date and contact. No file for agencies with nothing to fix,
+    /// for superseded returns, or for agencies with no return yet. Exit
+    /// code 0; 2: the folder, its review.toml or OUT_DIR cannot be used.
+    Feedback(feedback::FeedbackArgs),
 }
 
 /// Review settings shared by `merge` and `check`. Each overrides the
@@ -136,5 +158,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Template(a) => template::run(a),
         Command::Watch(a) => watch::run(a),
         Command::Batch(a) => batch::run(a),
+        Command::Status(a) => status::run(a),
+        Command::Feedback(a) => feedback::run(a),
     }
 }

@@ -88,6 +88,10 @@ pub struct Merged {
     pub missing: Vec<String>,
     /// True when the review configuration names agencies at all.
     pub expects_agencies: bool,
+    /// How many agencies are in each state (`received`, `needs fixes`,
+    /// `outstanding`, `overdue`, `superseded`; only those that occur), as
+    /// `chronomerge status` shows them.
+    pub states: Vec<(crate::status::State, usize)>,
     /// The workbook written.
     pub written: PathBuf,
     /// Set when the workbook was written beside the target because the
@@ -156,6 +160,11 @@ impl fmt::Display for WatchEvent {
                     plural(m.errors, "error", "errors"),
                     plural(m.warnings, "warning", "warnings")
                 )?;
+                if !m.states.is_empty() {
+                    let states: Vec<String> =
+                        m.states.iter().map(|(s, n)| format!("{n} {s}")).collect();
+                    write!(f, "; {}", states.join(", "))?;
+                }
                 if !m.missing.is_empty() {
                     write!(f, "; still missing: {}", m.missing.join(", "))?;
                 } else if m.expects_agencies {

@@ -334,6 +334,7 @@ impl State {
             episodes: review.analysis.episodes.len(),
             missing: crate::export::missing_agencies(&review),
             expects_agencies: !review.config.agencies.is_empty(),
+            states: crate::status::status(&review).counts(),
             written: published.workbook,
             locked: published.locked,
             reread,

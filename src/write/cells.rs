@@ -144,7 +144,7 @@ pub fn split_for_cells(text: &str) -> Vec<&str> {
 
 /// Writes a string cell of the engine's own words. Text that looks like a
 /// formula stays text: the writer never parses strings.
-pub(super) fn label(
+pub(crate) fn label(
     ws: &mut Worksheet,
     row: u32,
     col: u16,

@@ -64,6 +64,7 @@ mod timeline;
 
 pub use crate::config::{children, Child};
 pub use agencies::AGENCIES_HEADINGS;
+pub(crate) use cells::label;
 pub use cells::{split_for_cells, wrap_lines};
 pub use children::age_at;
 pub use columns::{ChronologyColumn, AGE_AT_EVENT, CHRONOLOGY_HEADINGS, INTERVAL};

@@ -1,6 +1,8 @@
 //! The `Returns` sheet: every file found in the review folder, its agency,
-//! format, status, row counts (read = merged + rejected + skipped), dates
-//! and note.
+//! format, status, row counts (read = merged + rejected + skipped), dates,
+//! note and state (`received`, `needs fixes`, `superseded`:
+//! [`crate::status`]); then one row per expected agency with no return
+//! (no file, counts 0, state `outstanding` or `overdue`).
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
@@ -31,18 +33,20 @@ pub(super) fn write_returns(
         "Last date",
         "Review reference",
         "Note",
+        "State",
     ];
     write_headings(
         ws,
         &headings,
         &[
-            30.0, 28.0, 8.0, 20.0, 10.0, 10.0, 10.0, 10.0, 11.0, 11.0, 16.0, 50.0,
+            30.0, 28.0, 8.0, 20.0, 10.0, 10.0, 10.0, 10.0, 11.0, 11.0, 16.0, 50.0, 14.0,
         ],
     )?;
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let num = Format::new().set_align(FormatAlign::Top);
     let date = date_format();
     let returns = &cx.review.chronology.returns;
+    let counts = crate::status::counts_by_file(cx.review);
     for (i, r) in returns.iter().enumerate() {
         let row = i as u32 + 1;
         cx.input.put(ws, row, 0, &r.file, &wrap)?;
@@ -65,6 +69,9 @@ pub(super) fn write_returns(
         }
         cx.input.put(ws, row, 10, &r.review_reference, &wrap)?;
         cx.input.put(ws, row, 11, &r.note, &wrap)?;
+        let errors = counts.get(r.file.as_str()).map_or(0, |c| c.0);
+        let state = crate::status::file_state(r, errors).map_or("", |s| s.as_str());
+        label(ws, row, 12, state, &wrap)?;
         fit_row(
             ws,
             row,
@@ -76,6 +83,24 @@ pub(super) fn write_returns(
             ]),
         )?;
     }
-    ws.autofilter(0, 0, (returns.len() as u32).max(1), 11)?;
-    end_stream(ws, returns.len() as u32 + 1, stream)
+    // The expected agencies with no return yet: no file, nothing counted.
+    let status = crate::status::status(cx.review);
+    let mut row = returns.len() as u32;
+    for a in status.agencies.iter().filter(|a| a.files.is_empty()) {
+        row += 1;
+        label(ws, row, 0, "", &wrap)?;
+        cx.input.put(ws, row, 1, &a.agency, &wrap)?;
+        for c in 4..=7 {
+            ws.write_number_with_format(row, c, 0.0, &num)?;
+        }
+        let note = match &a.contact {
+            Some(c) => format!("no return yet: {}; contact {c}", a.note),
+            None => format!("no return yet: {}", a.note),
+        };
+        cx.input.put(ws, row, 11, &note, &wrap)?;
+        label(ws, row, 12, a.state.as_str(), &wrap)?;
+        fit_row(ws, row, row_lines([(note.as_str(), 50.0)]))?;
+    }
+    ws.autofilter(0, 0, row.max(1), 12)?;
+    end_stream(ws, row + 1, stream)
 }
