@@ -24,6 +24,7 @@ pub mod export;
 pub mod findings;
 pub mod glossary;
 pub mod ingest;
+pub mod key_lines;
 pub mod merge;
 pub mod model;
 pub mod output;
