@@ -276,3 +276,177 @@ fn merge(dir: &Path) -> MergedReview {
     )
     .unwrap()
 }
+
+/// A review folder with key lines: the police return filled in from the
+/// template (key lines on three events), the GP's and social care's own
+/// copies with a `Key line of enquiry` column, all reporting one week of
+/// May 2023 (an injury, a strategy discussion): a candidate episode.
+fn review_with_lines(root: &Path) -> PathBuf {
+    let dir = root.join("review");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("review.toml"), review_toml(true)).unwrap();
+    filled_return(&dir);
+    let mut gp = ReturnBuilder::new("GP practice")
+        .event(
+            V::D(2023, 5, 4),
+            "GP record",
+            EVENT_TYPES[10],
+            "Child A brought with bruising to the face; injury explained as a fall.",
+        )
+        .event(
+            V::D(2023, 5, 6),
+            "GP record",
+            EVENT_TYPES[2],
+            "Child A not brought to the follow-up appointment.",
+        );
+    gp.headings.push("Key line of enquiry".into());
+    gp.rows[0].push(V::S(entry(0)));
+    gp.rows[1].push(V::T("2"));
+    gp.write_xlsx(&dir.join("gp.xlsx"));
+    ReturnBuilder::new("Children's Social Care")
+        .event(
+            V::D(2023, 5, 5),
+            "Case record",
+            EVENT_TYPES[6],
+            "Strategy discussion held after police and GP reported an injury to Child A.",
+        )
+        .event(
+            V::D(2023, 5, 8),
+            "Case record",
+            EVENT_TYPES[5],
+            "Section 47 enquiry started: bruising, domestic abuse.",
+        )
+        .write_xlsx(&dir.join("csc.xlsx"));
+    dir
+}
+
+#[test]
+fn the_merged_chronology_carries_the_key_lines_and_each_episode_counts_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = review_with_lines(tmp.path());
+    let review = merge(&dir);
+    assert_eq!(review.chronology.findings.len(), 0, "{:#?}", review.chronology.findings);
+    let out = tmp.path().join("merged.xlsx");
+    chronomerge::write::write_workbook(&review, &out).unwrap();
+    let rows = sheet(&out, "Chronology");
+    let k = col(&rows, "Key line of enquiry");
+    assert!(k > col(&rows, "Analysis / comment"));
+    assert!(k < col(&rows, "Date as written"));
+    let details = col(&rows, "Details of event");
+    let kloe_of = |needle: &str| {
+        let r = rows
+            .iter()
+            .find(|r| text(&r[details]).contains(needle))
+            .unwrap_or_else(|| panic!("no event {needle}"));
+        text(&r[k])
+    };
+    assert_eq!(kloe_of("Call-out to the family home"), entry(1));
+    assert_eq!(kloe_of("Information shared with the school"), entry(0));
+    assert_eq!(kloe_of("Child A seen with bruising"), entry(2));
+    assert_eq!(kloe_of("Welfare visit"), "");
+    assert_eq!(kloe_of("bruising to the face; injury explained"), entry(0));
+    assert_eq!(kloe_of("not brought to the follow-up"), entry(1));
+    assert_eq!(kloe_of("Strategy discussion held"), "");
+
+    // The episode of that week counts its events per line.
+    assert!(!review.analysis.episodes.is_empty(), "an episode in May 2023");
+    let ep = sheet(&out, "Key practice episodes");
+    let kc = col(&ep, "Key lines of enquiry");
+    let first = &review.analysis.episodes[0];
+    let counts = chronomerge::episodes::key_line_counts(first, &review.chronology.events);
+    let want = chronomerge::episodes::key_lines_text(&counts);
+    assert_eq!(text(&ep[1][kc]), want);
+    let may: Vec<usize> = (0..review.chronology.events.len())
+        .filter(|&i| first.events.contains(&i))
+        .collect();
+    assert!(may.len() >= 5, "{may:?}");
+    assert!(want.starts_with("KLOE 1 ×2; KLOE 2 ×2; KLOE 3 ×1"), "{want}");
+
+    // JSON: every event's key_line, each episode's counts.
+    let json = serde_json::to_value(chronomerge::export::json_review(&review)).unwrap();
+    let ev = json["events"].as_array().unwrap();
+    assert!(ev.iter().all(|e| e["key_line"].is_string()));
+    assert!(ev.iter().any(|e| e["key_line"] == entry(2).as_str()));
+    assert_eq!(json["episodes"][0]["key_lines"][0]["key_line"], "KLOE 1");
+    assert_eq!(json["episodes"][0]["key_lines"][0]["events"], 2);
+
+    // CSV: the column after Analysis / comment.
+    let csv = chronomerge::export::chronology_csv(&review, None).unwrap();
+    let csv = String::from_utf8(csv[3..].to_vec()).unwrap();
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let kc = head.iter().position(|h| h == "Key line of enquiry").unwrap();
+    assert_eq!(head[kc - 1], "Analysis / comment");
+    let values: Vec<String> = r.records().map(|x| x.unwrap()[kc].to_string()).collect();
+    assert_eq!(values.iter().filter(|v| !v.is_empty()).count(), 5);
+}
+
+#[test]
+fn a_return_re_saved_as_ods_keeps_its_key_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("review");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("review.toml"), review_toml(true)).unwrap();
+    // Filled in beside the review, then re-saved into it as .ods.
+    std::fs::write(tmp.path().join("review.toml"), review_toml(true)).unwrap();
+    let x = filled_return(tmp.path());
+    common::soffice_convert(&[x], "ods", &dir);
+    let json = check_json(&dir.join("police.ods"));
+    assert_eq!(json[0]["findings"], Value::Array(vec![]));
+    let review = merge(&dir);
+    let lines: Vec<&str> = review
+        .chronology
+        .events
+        .iter()
+        .map(|e| &*e.key_line)
+        .collect();
+    assert_eq!(lines, [entry(1).as_str(), &entry(0), &entry(2), ""]);
+}
+
+#[test]
+fn a_review_without_key_lines_has_no_key_line_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::small_review(tmp.path(), "Second call-out.");
+    let review = merge(&dir);
+    let out = tmp.path().join("merged.xlsx");
+    chronomerge::write::write_workbook(&review, &out).unwrap();
+    let head: Vec<String> = sheet(&out, "Chronology")[0].iter().map(text).collect();
+    assert!(!head.iter().any(|h| h == "Key line of enquiry"), "{head:?}");
+    let head: Vec<String> = sheet(&out, "Key practice episodes")[0]
+        .iter()
+        .map(text)
+        .collect();
+    assert!(!head.iter().any(|h| h == "Key lines of enquiry"), "{head:?}");
+    let csv = chronomerge::export::chronology_csv(&review, None).unwrap();
+    let csv = String::from_utf8(csv[3..].to_vec()).unwrap();
+    let first = csv.lines().next().unwrap();
+    assert_eq!(first, chronomerge::write::CHRONOLOGY_HEADINGS.join(","));
+    let json = serde_json::to_value(chronomerge::export::json_review(&review)).unwrap();
+    assert!(json["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["key_line"] == ""));
+
+    // A return with the column but a review without lines: the values are
+    // kept as written, without a finding, and the column is shown.
+    let mut b = ReturnBuilder::new("Children's Social Care").event(
+        V::D(2023, 5, 5),
+        "Case record",
+        EVENT_TYPES[6],
+        "Strategy discussion.",
+    );
+    b.headings.push("Line of enquiry".into());
+    b.rows[0].push(V::T("Neglect"));
+    b.write_xlsx(&dir.join("csc.xlsx"));
+    let review = merge(&dir);
+    assert!(review
+        .chronology
+        .findings
+        .iter()
+        .all(|f| f.code.as_str() != "key-line-unknown" && f.code.as_str() != "heading-unknown"));
+    chronomerge::write::write_workbook(&review, &out).unwrap();
+    let rows = sheet(&out, "Chronology");
+    let k = col(&rows, "Key line of enquiry");
+    assert!(rows.iter().any(|r| text(&r[k]) == "Neglect"));
+}
