@@ -104,9 +104,7 @@ fn the_template_carries_the_terms_of_reference_and_a_key_line_dropdown() {
     assert!(has("Terms of Reference"), "{a:#?}");
     assert!(has("Review reference: LCSPR-2024-03"));
     assert!(has("Review period: 01/01/2022 to 30/06/2024"));
-    assert!(has(
-        "Please return by Friday 16 October 2026 (16/10/2026)."
-    ));
+    assert!(has("Please return by Friday 16 October 2026 (16/10/2026)."));
     assert!(has(
         "Contact at the business unit: Safeguarding partnership business unit, csp@example.org"
     ));
@@ -148,7 +146,9 @@ fn the_template_carries_the_terms_of_reference_and_a_key_line_dropdown() {
     assert_eq!(c[0].len(), 10);
     assert!(!chronology_xml(&t).contains("sqref=\"K2:K1048576\""));
     let a: Vec<String> = sheet(&t, "Guidance").iter().map(|r| text(&r[0])).collect();
-    assert!(a.iter().any(|x| x.starts_with("Please return by Friday 16 October 2026")));
+    assert!(a
+        .iter()
+        .any(|x| x.starts_with("Please return by Friday 16 October 2026")));
     assert!(!a.iter().any(|x| x.starts_with("KLOE ")));
     assert!(!a.iter().any(|x| x.starts_with("Contact for your agency")));
 }
@@ -207,12 +207,7 @@ fn filled_return(dir: &Path) -> PathBuf {
             "Child A seen with bruising to the face; injury recorded.",
             "KLOE 3".into(),
         ),
-        row(
-            date(2023, 6, 1),
-            EVENT_TYPES[0],
-            "Welfare visit.",
-            T::Empty,
-        ),
+        row(date(2023, 6, 1), EVENT_TYPES[0], "Welfare visit.", T::Empty),
     ];
     let p = dir.join("police.xlsx");
     write_filled(&p, &opts, &rows).unwrap();
@@ -238,7 +233,12 @@ fn a_key_line_not_of_the_review_is_kept_and_warned_about_at_its_cell() {
     std::fs::write(dir.join("review.toml"), review_toml(true)).unwrap();
     // The agency's own copy of the template, the column as `KLOE`.
     let mut b = ReturnBuilder::new("GP practice")
-        .event(V::D(2023, 5, 4), "GP record", EVENT_TYPES[1], "Child A seen.")
+        .event(
+            V::D(2023, 5, 4),
+            "GP record",
+            EVENT_TYPES[1],
+            "Child A seen.",
+        )
         .event(
             V::D(2023, 5, 9),
             "GP record",
@@ -325,7 +325,12 @@ fn the_merged_chronology_carries_the_key_lines_and_each_episode_counts_them() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = review_with_lines(tmp.path());
     let review = merge(&dir);
-    assert_eq!(review.chronology.findings.len(), 0, "{:#?}", review.chronology.findings);
+    assert_eq!(
+        review.chronology.findings.len(),
+        0,
+        "{:#?}",
+        review.chronology.findings
+    );
     let out = tmp.path().join("merged.xlsx");
     chronomerge::write::write_workbook(&review, &out).unwrap();
     let rows = sheet(&out, "Chronology");
@@ -349,7 +354,10 @@ fn the_merged_chronology_carries_the_key_lines_and_each_episode_counts_them() {
     assert_eq!(kloe_of("Strategy discussion held"), "");
 
     // The episode of that week counts its events per line.
-    assert!(!review.analysis.episodes.is_empty(), "an episode in May 2023");
+    assert!(
+        !review.analysis.episodes.is_empty(),
+        "an episode in May 2023"
+    );
     let ep = sheet(&out, "Key practice episodes");
     let kc = col(&ep, "Key lines of enquiry");
     let first = &review.analysis.episodes[0];
@@ -360,7 +368,10 @@ fn the_merged_chronology_carries_the_key_lines_and_each_episode_counts_them() {
         .filter(|&i| first.events.contains(&i))
         .collect();
     assert!(may.len() >= 5, "{may:?}");
-    assert!(want.starts_with("KLOE 1 ×2; KLOE 2 ×2; KLOE 3 ×1"), "{want}");
+    assert!(
+        want.starts_with("KLOE 1 ×2; KLOE 2 ×2; KLOE 3 ×1"),
+        "{want}"
+    );
 
     // JSON: every event's key_line, each episode's counts.
     let json = serde_json::to_value(chronomerge::export::json_review(&review)).unwrap();
@@ -375,7 +386,10 @@ fn the_merged_chronology_carries_the_key_lines_and_each_episode_counts_them() {
     let csv = String::from_utf8(csv[3..].to_vec()).unwrap();
     let mut r = csv::Reader::from_reader(csv.as_bytes());
     let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    let kc = head.iter().position(|h| h == "Key line of enquiry").unwrap();
+    let kc = head
+        .iter()
+        .position(|h| h == "Key line of enquiry")
+        .unwrap();
     assert_eq!(head[kc - 1], "Analysis / comment");
     let values: Vec<String> = r.records().map(|x| x.unwrap()[kc].to_string()).collect();
     assert_eq!(values.iter().filter(|v| !v.is_empty()).count(), 5);
@@ -416,7 +430,10 @@ fn a_review_without_key_lines_has_no_key_line_columns() {
         .iter()
         .map(text)
         .collect();
-    assert!(!head.iter().any(|h| h == "Key lines of enquiry"), "{head:?}");
+    assert!(
+        !head.iter().any(|h| h == "Key lines of enquiry"),
+        "{head:?}"
+    );
     let csv = chronomerge::export::chronology_csv(&review, None).unwrap();
     let csv = String::from_utf8(csv[3..].to_vec()).unwrap();
     let first = csv.lines().next().unwrap();

@@ -30,10 +30,10 @@ pub struct TemplateArgs {
     pub to: Option<chrono::NaiveDate>,
     /// Take the Terms of Reference from a review configuration file
     /// (review.toml, or the review folder holding it): the review
-    /// reference and period, the due date (returns_due, else returns_sent
-    /// + 14 days), the key lines of enquiry (listed on Guidance and offered
-    /// in a Key line of enquiry column) and the contact. --review, --from
-    /// and --to override it.
+    /// reference and period, the due date (returns_due, else 14 days
+    /// after returns_sent), the key lines of enquiry (listed on Guidance
+    /// and offered in a Key line of enquiry column) and the contact.
+    /// --review, --from and --to override it.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Fill in the agency's name, for a template made for one agency (with
@@ -55,9 +55,7 @@ impl TemplateArgs {
     /// period starts after it ends.
     pub fn options(&self) -> Result<TemplateOptions, ConfigError> {
         let config = match &self.config {
-            Some(p) if p.is_dir() => {
-                ReviewConfig::load(&p.join(crate::discover::CONFIG_FILE))?
-            }
+            Some(p) if p.is_dir() => ReviewConfig::load(&p.join(crate::discover::CONFIG_FILE))?,
             Some(p) => ReviewConfig::load(p)?,
             None => ReviewConfig::default(),
         };

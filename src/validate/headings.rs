@@ -486,7 +486,12 @@ mod tests {
             HeadingMatch::Unclear(Column::Time, _)
         ));
         assert_eq!(match_heading("Date of birth"), HeadingMatch::Unknown);
-        for h in ["Key line of enquiry", "KLOE", "Line of enquiry", "Key lines of enquiry"] {
+        for h in [
+            "Key line of enquiry",
+            "KLOE",
+            "Line of enquiry",
+            "Key lines of enquiry",
+        ] {
             assert_eq!(match_heading(h), HeadingMatch::KeyLine, "{h}");
         }
         assert_eq!(match_heading("Colour of car"), HeadingMatch::Unknown);

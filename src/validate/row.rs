@@ -600,8 +600,7 @@ impl<'a> RowChecker<'a> {
             return Arc::clone(&self.no_key_line);
         }
         let key = normalise(text);
-        let found =
-            crate::key_lines::find_normalised(self.key_lines.iter().map(|(n, _)| n), &key);
+        let found = crate::key_lines::find_normalised(self.key_lines.iter().map(|(n, _)| n), &key);
         if let Some(i) = found {
             return Arc::clone(&self.key_lines[i].1);
         }

@@ -42,10 +42,7 @@ pub(super) fn write_chronology<'a>(
     writer: RowWriter,
 ) -> Result<Option<splice::Pending<'a>>, XlsxError> {
     let review = cx.review;
-    let cols = Cols::new(
-        !cx.kids.is_empty(),
-        crate::key_lines::shows_column(review),
-    );
+    let cols = Cols::new(!cx.kids.is_empty(), crate::key_lines::shows_column(review));
     let events = &review.chronology.events;
     // The events the episodes sheet links to: each episode's first.
     let wanted: Vec<usize> = review
