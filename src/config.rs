@@ -210,6 +210,7 @@ impl Settings {
             period,
             margin_days: config.margin_days.unwrap_or(0),
             agency: opts.agency.clone(),
+            key_lines: config.key_lines_of_enquiry.clone(),
         };
         let mut episodes = tables.episodes;
         if let Some(n) = opts.episodes {
@@ -288,6 +289,11 @@ pub struct ReviewConfig {
     /// The key lines of enquiry of the Terms of Reference.
     #[serde(default)]
     pub key_lines_of_enquiry: Vec<String>,
+    /// Who at the business unit the agencies contact about the review (a
+    /// name, a role, an e-mail address: as the business unit writes it),
+    /// printed in the template's Terms of Reference.
+    #[serde(default)]
+    pub contact: Option<String>,
     /// The day of the incident that led to the review (the death or
     /// serious harm): its events are shown on their own, not proposed as
     /// an episode.

@@ -70,7 +70,9 @@ pub fn neutralise(s: &str) -> Cow<'_, str> {
 }
 
 /// The columns of the CSV chronology: those the workbook's `Chronology`
-/// sheet shares with `OUTPUT.md`, in order.
+/// sheet shares with `OUTPUT.md`, in order. When the sheet has a `Key line
+/// of enquiry` column ([`crate::key_lines::shows_column`]), so does the
+/// CSV, after `Analysis / comment`.
 pub const CSV_COLUMNS: [ChronologyColumn; 16] = ChronologyColumn::SHARED;
 
 /// The headings of the CSV chronology: those of [`CSV_COLUMNS`].
@@ -115,6 +117,9 @@ pub struct JsonEvent<'a> {
     pub analysis: &'a str,
     /// The Date cell as written.
     pub date_written: &'a str,
+    /// The `Key line of enquiry` (`KLOE 2: text` for a line of the review,
+    /// else as written); empty when none. Always present.
+    pub key_line: &'a str,
     /// The `Date note` column of the workbook.
     pub date_note: String,
     /// An author's note rather than an event.
@@ -161,6 +166,9 @@ pub struct JsonEpisode {
     pub score: f64,
     /// Why it was flagged.
     pub reason: String,
+    /// The key lines of enquiry of its events, with how many events each
+    /// (empty when none has one).
+    pub key_lines: Vec<crate::episodes::KeyLineCount>,
 }
 
 /// Two or more agencies' events that report the same thing.
@@ -302,6 +310,7 @@ pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
             action: &ev.action,
             analysis: &ev.analysis,
             date_written: &ev.date_written,
+            key_line: &ev.key_line,
             date_note: date_note(ev),
             is_note: ev.is_note,
             outside_period: ev.outside_period,
@@ -383,6 +392,7 @@ pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
                 joint_events: e.joint_events,
                 score: e.score,
                 reason: e.reason.clone(),
+                key_lines: crate::episodes::key_line_counts(e, &chron.events),
             })
             .collect(),
         joint_links,
@@ -487,7 +497,23 @@ pub fn chronology_csv(
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
-        w.write_record(CSV_HEADINGS)?;
+        // The conditional `Key line of enquiry` column, after `Analysis /
+        // comment`, when the sheet has it.
+        let key_line_at = crate::key_lines::shows_column(review).then(|| {
+            1 + CSV_COLUMNS
+                .iter()
+                .position(|&c| c == ChronologyColumn::Analysis)
+                .unwrap_or(CSV_COLUMNS.len() - 1)
+        });
+        match key_line_at {
+            Some(k) => w.write_record(
+                CSV_HEADINGS[..k]
+                    .iter()
+                    .chain([&crate::key_lines::HEADING])
+                    .chain(&CSV_HEADINGS[k..]),
+            )?,
+            None => w.write_record(CSV_HEADINGS)?,
+        }
         for (i, ev) in chron.events.iter().enumerate() {
             let mut episode = analysis
                 .episode_of
@@ -536,13 +562,26 @@ pub fn chronology_csv(
                 ChronologyColumn::Episode => std::mem::take(&mut episode),
                 ChronologyColumn::AlsoReportedBy => std::mem::take(&mut also),
                 ChronologyColumn::Origin => ev.origin.to_string(),
-                // Not in the CSV: the sheet's own columns.
-                ChronologyColumn::AgeAtEvent | ChronologyColumn::Interval => String::new(),
+                // Not in the CSV: the sheet's own columns (the key line is
+                // put in below, when there is the column).
+                ChronologyColumn::AgeAtEvent
+                | ChronologyColumn::Interval
+                | ChronologyColumn::KeyLine => String::new(),
             });
-            w.write_record(fields.iter().map(|f| match glossary {
+            let clean = |f: &str| match glossary {
                 Some(g) => neutralise(&g.replace(f).0).into_owned(),
                 None => neutralise(f).into_owned(),
-            }))?;
+            };
+            match key_line_at {
+                Some(k) => w.write_record(
+                    fields[..k]
+                        .iter()
+                        .map(|f| clean(f))
+                        .chain([clean(&ev.key_line)])
+                        .chain(fields[k..].iter().map(|f| clean(f))),
+                )?,
+                None => w.write_record(fields.iter().map(|f| clean(f)))?,
+            }
         }
         w.flush()?;
     }

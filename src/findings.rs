@@ -140,6 +140,9 @@ codes! {
     EventTypeMissing = "event-type-missing", Warning, "Ask the agency to choose an event type from the list.";
     /// Event type not one of the template's.
     EventTypeUnknown = "event-type-unknown", Warning, "Ask the agency to choose an event type from the list; the text is kept as written.";
+    /// The `Key line of enquiry` cell names none of the review's key lines
+    /// of enquiry (by its text, its number `2` or `KLOE 2`).
+    KeyLineUnknown = "key-line-unknown", Warning, "Ask the agency to choose a key line of enquiry from the list (or leave the cell blank); the text is kept as written.";
     /// A cell holds a formula.
     CellFormula = "cell-formula", Warning, "The value the formula showed is used as text; ask the agency to type the value instead.";
     /// A cell holds a spreadsheet error such as #REF!.

@@ -26,6 +26,7 @@ pub mod feedback;
 pub mod findings;
 pub mod glossary;
 pub mod ingest;
+pub mod key_lines;
 pub mod merge;
 pub mod model;
 pub mod output;

@@ -424,6 +424,10 @@ pub struct Event {
     pub analysis: String,
     /// The Date cell as written.
     pub date_written: Arc<str>,
+    /// The `Key line of enquiry` cell: the line's entry (`KLOE 2: text`)
+    /// when it names one of the review's lines, else as written; empty
+    /// when none (see [`crate::key_lines`]).
+    pub key_line: Arc<str>,
     /// An author's note (source starts with `#`, `^`, `¬` or `~`).
     pub is_note: bool,
     /// Outside the review period (kept, marked).

@@ -1061,6 +1061,7 @@ mod examples {
             action: String::new(),
             analysis: String::new(),
             date_written: "".into(),
+            key_line: "".into(),
             is_note: false,
             outside_period: false,
             seq_in_return: d,

@@ -5,9 +5,12 @@
 //!
 //! The workbook has the three sheets of `TEMPLATE.md`:
 //!
-//! - `Guidance`: how to fill in the return (date forms, a good entry, the
-//!   columns, "use roles, not names", author's notes) and the list of event
-//!   types, which is also the source of the Event type dropdown.
+//! - `Guidance`: the review's Terms of Reference when known (reference,
+//!   period, the date the return is due, the contact, the key lines of
+//!   enquiry, numbered), how to fill in the return (date forms, a good
+//!   entry, the columns, "use roles, not names", author's notes) and the
+//!   list of event types. The two lists are the sources of the Event type
+//!   and Key line of enquiry dropdowns.
 //! - `Agency details`: labels in column A, values in column B, with the
 //!   review reference and period filled in when known.
 //! - `Chronology`: the headings in row 1 (frozen and locked), data
@@ -17,6 +20,9 @@
 //!   own), because the engine reads and checks those itself. The sheet is
 //!   protected without a password so the headings stay as they are, while
 //!   agencies can type, paste, insert and delete rows in the data area.
+//!   When the review has key lines of enquiry, an optional `Key line of
+//!   enquiry` column follows `Analysis / comment`, with a dropdown of the
+//!   lines (blank allowed; other text only warns, and is queried).
 //!
 //! ```no_run
 //! use chronomerge::template::{write_template, TemplateOptions};
@@ -51,10 +57,23 @@ pub struct TemplateOptions {
     pub to: Option<NaiveDate>,
     /// The agency the template is for, when it is made for one.
     pub agency: Option<String>,
+    /// The day the return is due ([`ReviewConfig::due_date`]).
+    pub due: Option<NaiveDate>,
+    /// The key lines of enquiry of the Terms of Reference: listed on
+    /// `Guidance`, and offered in the `Key line of enquiry` column (which
+    /// the template has only when there are some).
+    pub key_lines: Vec<String>,
+    /// The business unit's contact for the review (`contact` in
+    /// `review.toml`).
+    pub contact: Option<String>,
+    /// The contact at the agency the template is made for (its
+    /// `[[agencies]] contact`).
+    pub agency_contact: Option<String>,
 }
 
 impl TemplateOptions {
-    /// The options a review configuration gives (reference and period).
+    /// The options a review configuration gives: reference, period, due
+    /// date, key lines of enquiry and contact.
     ///
     /// ```
     /// use chronomerge::config::ReviewConfig;
@@ -68,8 +87,46 @@ impl TemplateOptions {
             from: config.period_from,
             to: config.period_to,
             agency: None,
+            due: config.due_date(),
+            key_lines: config.key_lines_of_enquiry.clone(),
+            contact: config.contact.clone(),
+            agency_contact: None,
         }
     }
+
+    /// The template is made for `agency`: its name, and its contact when
+    /// the configuration lists the agency (by name or alias) with one.
+    pub fn for_agency(&mut self, agency: &str, config: &ReviewConfig) {
+        let name = config.canonical_agency(agency);
+        self.agency_contact = config
+            .agencies
+            .iter()
+            .find(|a| a.name == name)
+            .and_then(|a| a.contact.clone());
+        self.agency = Some(agency.to_string());
+    }
+}
+
+/// The help of the optional `Key line of enquiry` column.
+pub const KEY_LINE_HELP: ColumnHelp = ColumnHelp {
+    title: "Key line of enquiry",
+    message: "Optional: choose the key line of enquiry of the Terms of Reference this event bears on (see Guidance). Leave it blank when none does.",
+    width: 30.0,
+};
+
+/// The due date as the Terms of Reference give it: `Please return by
+/// Friday 16 October 2026 (16/10/2026).`
+///
+/// ```
+/// let d = chrono::NaiveDate::from_ymd_opt(2026, 10, 16).unwrap();
+/// assert_eq!(chronomerge::template::due_line(d), "Please return by Friday 16 October 2026 (16/10/2026).");
+/// ```
+pub fn due_line(d: NaiveDate) -> String {
+    format!(
+        "Please return by {} ({}).",
+        d.format("%A %-d %B %Y"),
+        d.format(crate::dates::display::DAY)
+    )
 }
 
 /// A value to put in a data row of a filled-in copy (see [`write_filled`]).
@@ -287,6 +344,9 @@ pub fn build(opts: &TemplateOptions, rows: &[Vec<TemplateValue>]) -> Result<Work
     // Event type dropdown (a list typed into the validation itself would
     // pass Excel's 255-character limit).
     let types_row;
+    // The first row of the key lines of enquiry on Guidance, when the
+    // review has some.
+    let key_lines_row: Option<u32>;
     {
         let g = wb.add_worksheet();
         g.set_name(GUIDANCE_SHEET)?;
@@ -309,6 +369,9 @@ pub fn build(opts: &TemplateOptions, rows: &[Vec<TemplateValue>]) -> Result<Work
             r += 1;
         }
         r += 1;
+        let tor = terms_of_reference(g, r, opts, &bold, &wrap)?;
+        key_lines_row = tor.1;
+        r = tor.0;
         for (heading, lines) in guidance_text() {
             g.write_string_with_format(r, 0, heading, &bold)?;
             r += 1;
@@ -329,6 +392,16 @@ pub fn build(opts: &TemplateOptions, rows: &[Vec<TemplateValue>]) -> Result<Work
                 "optional"
             };
             let line = format!("{} ({need}): {}", col.heading(), h.message);
+            g.set_row_height(r, row_height(&line))?;
+            g.write_string_with_format(r, 0, line, &wrap)?;
+            r += 1;
+        }
+        if key_lines_row.is_some() {
+            let line = format!(
+                "{} (optional): {}",
+                crate::key_lines::HEADING,
+                KEY_LINE_HELP.message
+            );
             g.set_row_height(r, row_height(&line))?;
             g.write_string_with_format(r, 0, line, &wrap)?;
             r += 1;
@@ -440,10 +513,75 @@ pub fn build(opts: &TemplateOptions, rows: &[Vec<TemplateValue>]) -> Result<Work
     {
         let ws = wb.add_worksheet();
         ws.set_name(CHRONOLOGY_SHEET)?;
-        chronology_sheet(ws, rows, date_fmt, types_row)?;
+        let key_lines = key_lines_row.map(|first| (first, opts.key_lines.len() as u32));
+        chronology_sheet(ws, rows, date_fmt, types_row, key_lines)?;
         ws.set_active(true);
     }
     Ok(wb)
+}
+
+/// Writes the Terms of Reference on `Guidance` from row `r`, when the
+/// options give any of them: the row after them, and the first row of the
+/// key lines of enquiry (the source of the Chronology's dropdown).
+fn terms_of_reference(
+    g: &mut Worksheet,
+    mut r: u32,
+    opts: &TemplateOptions,
+    bold: &Format,
+    wrap: &Format,
+) -> Result<(u32, Option<u32>), XlsxError> {
+    let day = |d: NaiveDate| d.format(crate::dates::display::DAY).to_string();
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(rev) = &opts.review {
+        lines.push(format!("Review reference: {rev}"));
+    }
+    match (opts.from, opts.to) {
+        (Some(f), Some(t)) => lines.push(format!("Review period: {} to {}", day(f), day(t))),
+        (Some(f), None) => lines.push(format!("Review period: from {}", day(f))),
+        (None, Some(t)) => lines.push(format!("Review period: up to {}", day(t))),
+        (None, None) => {}
+    }
+    let any = opts.due.is_some()
+        || opts.contact.is_some()
+        || opts.agency_contact.is_some()
+        || !opts.key_lines.is_empty();
+    if !any {
+        return Ok((r, None));
+    }
+    if let Some(d) = opts.due {
+        lines.push(due_line(d));
+    }
+    if let Some(c) = &opts.contact {
+        lines.push(format!("Contact at the business unit: {c}"));
+    }
+    if let Some(c) = &opts.agency_contact {
+        lines.push(format!("Contact for your agency's return: {c}"));
+    }
+    g.write_string_with_format(r, 0, "Terms of Reference", bold)?;
+    r += 1;
+    for line in &lines {
+        g.write_string_with_format(r, 0, line, wrap)?;
+        g.set_row_height(r, row_height(line))?;
+        r += 1;
+    }
+    let mut first = None;
+    if !opts.key_lines.is_empty() {
+        g.write_string_with_format(
+            r,
+            0,
+            "Key lines of enquiry (in 'Key line of enquiry', choose the line each event bears on, or leave it blank)",
+            bold,
+        )?;
+        r += 1;
+        first = Some(r);
+        for (i, l) in opts.key_lines.iter().enumerate() {
+            let e = crate::key_lines::entry(i, l);
+            g.write_string_with_format(r, 0, &e, wrap)?;
+            g.set_row_height(r, row_height(&e))?;
+            r += 1;
+        }
+    }
+    Ok((r + 1, first))
 }
 
 fn chronology_sheet(
@@ -451,6 +589,7 @@ fn chronology_sheet(
     rows: &[Vec<TemplateValue>],
     date_fmt: &str,
     types_row: u32,
+    key_lines: Option<(u32, u32)>,
 ) -> Result<(), XlsxError> {
     let heading = Format::new()
         .set_bold()
@@ -532,14 +671,41 @@ fn chronology_sheet(
             .set_input_message(help.message)?;
         ws.add_data_validation(1, c, LAST_ROW, c, &dv)?;
     }
+    // The optional Key line of enquiry column, after Analysis / comment,
+    // with a dropdown of the review's lines (listed on Guidance).
+    let mut first_free = Column::ALL.len() as u16;
+    if let Some((first, n)) = key_lines {
+        let c = first_free;
+        first_free += 1;
+        let help = KEY_LINE_HELP;
+        ws.set_column_format(c, &data)?;
+        ws.set_column_width(c, help.width)?;
+        ws.write_string_with_format(0, c, crate::key_lines::HEADING, &heading)?;
+        let head_dv = DataValidation::new()
+            .allow_any_value()
+            .set_input_title(help.title)?
+            .set_input_message(help.message)?;
+        ws.add_data_validation(0, c, 0, c, &head_dv)?;
+        let dv = DataValidation::new()
+            .allow_list_formula(Formula::new(format!(
+                "={GUIDANCE_SHEET}!$A${}:$A${}",
+                first + 1,
+                first + n
+            )))
+            .ignore_blank(true)
+            .set_error_style(DataValidationErrorStyle::Warning)
+            .set_error_title("Not a key line of enquiry")?
+            .set_error_message(
+                "Please choose a key line of enquiry from the list, or leave the cell blank. Click Yes to keep your own text (it will be queried), No to choose again.",
+            )?
+            .set_input_title(help.title)?
+            .set_input_message(help.message)?;
+        ws.add_data_validation(1, c, LAST_ROW, c, &dv)?;
+    }
     // Excel deletes a row under protection only when none of its cells
     // is locked, so the columns right of the template are unlocked too
     // (anything typed there is reported by the checks).
-    ws.set_column_range_format(
-        Column::ALL.len() as u16,
-        16_383,
-        &Format::new().set_unlocked(),
-    )?;
+    ws.set_column_range_format(first_free, 16_383, &Format::new().set_unlocked())?;
     ws.set_row_height(0, 30)?;
     ws.set_freeze_panes(1, 0)?;
     ws.set_landscape();
@@ -589,6 +755,7 @@ pub fn guidance_texts() -> Vec<String> {
         v.push(h.title.to_string());
         v.push(h.message.to_string());
     }
+    v.push(KEY_LINE_HELP.message.to_string());
     for (heading, lines) in guidance_text() {
         v.push(heading.to_string());
         v.extend(lines);
@@ -671,7 +838,7 @@ mod tests {
             review: Some("LCSPR-2024-03".into()),
             from: NaiveDate::from_ymd_opt(2022, 1, 1),
             to: NaiveDate::from_ymd_opt(2024, 6, 30),
-            agency: None,
+            ..TemplateOptions::default()
         };
         write_template(&p, &opts).unwrap();
         let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&p).unwrap();

@@ -281,6 +281,7 @@ fn ev(agency: usize, date: NaiveDate, ty: usize, details: &str) -> Event {
         action: String::new(),
         analysis: String::new(),
         date_written: "".into(),
+        key_line: "".into(),
         is_note: false,
         outside_period: false,
         seq_in_return: 0,

@@ -204,6 +204,7 @@ fn a_template_filled_in_correctly_checks_clean() {
         from: NaiveDate::from_ymd_opt(2022, 1, 1),
         to: NaiveDate::from_ymd_opt(2024, 6, 30),
         agency: Some("West Yorkshire Police".into()),
+        ..TemplateOptions::default()
     };
     let row = |d: T, time: T, seq: T, etype: &str, details: &str| {
         vec![

@@ -61,9 +61,14 @@ pub enum Command {
     ///
     /// The workbook has the Guidance, Agency details and Chronology sheets,
     /// with the review reference and period filled in when given (--review,
-    /// --from, --to or --config). The headings are locked, the Date and
-    /// Event type columns are checked as the agency types, and a return
-    /// filled in correctly passes `check` with no findings.
+    /// --from, --to or --config). With --config, Guidance carries the
+    /// Terms of Reference (reference, period, the date the return is due,
+    /// the contact, the key lines of enquiry) and, when the review has key
+    /// lines of enquiry, Chronology gains an optional Key line of enquiry
+    /// column with a dropdown of them. The headings are locked, the Date,
+    /// Event type and Key line of enquiry columns are checked as the
+    /// agency types, and a return filled in correctly passes `check` with
+    /// no findings.
     Template(template::TemplateArgs),
     /// Keep the merged chronology of a review folder current as returns arrive.
     ///

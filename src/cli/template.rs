@@ -28,11 +28,16 @@ pub struct TemplateArgs {
     /// Last day of the review period to fill in (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = crate::config::parse_cli_date)]
     pub to: Option<chrono::NaiveDate>,
-    /// Take the review reference and period from a review configuration
-    /// file (review.toml); --review, --from and --to override it.
+    /// Take the Terms of Reference from a review configuration file
+    /// (review.toml, or the review folder holding it): the review
+    /// reference and period, the due date (returns_due, else 14 days
+    /// after returns_sent), the key lines of enquiry (listed on Guidance
+    /// and offered in a Key line of enquiry column) and the contact.
+    /// --review, --from and --to override it.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Fill in the agency's name, for a template made for one agency.
+    /// Fill in the agency's name, for a template made for one agency (with
+    /// --config, also the agency's contact from its [[agencies]] entry).
     #[arg(long, value_name = "NAME")]
     pub agency: Option<String>,
     /// Replace the output file if it exists.
@@ -49,10 +54,12 @@ impl TemplateArgs {
     /// A [`ConfigError`] when the configuration file cannot be used or the
     /// period starts after it ends.
     pub fn options(&self) -> Result<TemplateOptions, ConfigError> {
-        let mut opts = match &self.config {
-            Some(p) => TemplateOptions::from_config(&ReviewConfig::load(p)?),
-            None => TemplateOptions::default(),
+        let config = match &self.config {
+            Some(p) if p.is_dir() => ReviewConfig::load(&p.join(crate::discover::CONFIG_FILE))?,
+            Some(p) => ReviewConfig::load(p)?,
+            None => ReviewConfig::default(),
         };
+        let mut opts = TemplateOptions::from_config(&config);
         if self.review.is_some() {
             opts.review = self.review.clone();
         }
@@ -67,7 +74,9 @@ impl TemplateArgs {
                 return Err(ConfigError::Period { from: f, to: t });
             }
         }
-        opts.agency = self.agency.clone();
+        if let Some(a) = &self.agency {
+            opts.for_agency(a, &config);
+        }
         Ok(opts)
     }
 }

@@ -89,6 +89,7 @@
 //!     action: String::new(),
 //!     analysis: String::new(),
 //!     date_written: "".into(),
+//!     key_line: "".into(),
 //!     is_note: false,
 //!     outside_period: false,
 //!     seq_in_return: 0,
@@ -126,6 +127,7 @@
 
 mod cluster;
 mod gaps;
+mod key_lines;
 mod link;
 mod signals;
 mod text;
@@ -138,6 +140,7 @@ use crate::merge::Chronology;
 use crate::model::Event;
 
 pub use gaps::Gap;
+pub use key_lines::{key_line_counts, key_lines_text, KeyLineCount};
 pub use link::JointLinks;
 pub use signals::{KeywordSignal, SignalTable, TypeSignal};
 

@@ -81,6 +81,19 @@ fn aliases(col: Column) -> &'static [&'static str] {
     }
 }
 
+/// The names (normalised) of the optional `Key line of enquiry` column.
+const KEY_LINE_HEADINGS: &[&str] = &[
+    "key line of enquiry",
+    "key lines of enquiry",
+    "key line of inquiry",
+    "key lines of inquiry",
+    "kloe",
+    "kloes",
+    "line of enquiry",
+    "lines of enquiry",
+    "line of inquiry",
+];
+
 /// Minimum similarity (normalised Levenshtein on normalised text) for a
 /// misspelt heading to be matched. Below it the heading is not guessed.
 pub(crate) const HEADING_SIMILARITY: f64 = 0.8;
@@ -107,6 +120,9 @@ pub(crate) enum HeadingMatch {
     Unclear(Column, f64),
     /// The optional `Agency` column of a CSV export.
     Agency,
+    /// The optional `Key line of enquiry` column (`KLOE`, `Line of
+    /// enquiry` …): see [`crate::key_lines`].
+    KeyLine,
     /// Not a template heading.
     Unknown,
 }
@@ -119,6 +135,9 @@ pub(crate) fn match_heading(text: &str) -> HeadingMatch {
     }
     if key == "agency" || key == "agency name" || key == "organisation" {
         return HeadingMatch::Agency;
+    }
+    if KEY_LINE_HEADINGS.contains(&key.as_str()) {
+        return HeadingMatch::KeyLine;
     }
     for col in Column::ALL {
         if key == normalise(col.heading()) || aliases(col).contains(&key.as_str()) {
@@ -177,6 +196,8 @@ pub struct ColumnMap {
     pub cols: [Option<usize>; 10],
     /// The `Agency` column of a CSV export.
     pub agency: Option<usize>,
+    /// The optional `Key line of enquiry` column.
+    pub key_line: Option<usize>,
     /// Sheet columns whose heading matched nothing (extra columns).
     pub unknown: Vec<usize>,
     /// Sheet columns whose heading resembles a template column that was
@@ -340,6 +361,19 @@ impl HeadingFindings<'_> {
                     );
                 }
                 HeadingMatch::Agency => map.agency = Some(ci),
+                HeadingMatch::KeyLine if map.key_line.is_none() => map.key_line = Some(ci),
+                HeadingMatch::KeyLine => {
+                    self.push(
+                        Code::HeadingUnknown,
+                        format!(
+                            "the heading '{}' repeats the column '{}' already found; this column is not merged: ask the agency to remove it or merge its content",
+                            text.trim(),
+                            crate::key_lines::HEADING
+                        ),
+                        ci,
+                    );
+                    map.unknown.push(ci);
+                }
                 HeadingMatch::Unclear(col, s) => {
                     unclear.push((ci, col, s, text.trim().to_string()))
                 }
@@ -452,6 +486,14 @@ mod tests {
             HeadingMatch::Unclear(Column::Time, _)
         ));
         assert_eq!(match_heading("Date of birth"), HeadingMatch::Unknown);
+        for h in [
+            "Key line of enquiry",
+            "KLOE",
+            "Line of enquiry",
+            "Key lines of enquiry",
+        ] {
+            assert_eq!(match_heading(h), HeadingMatch::KeyLine, "{h}");
+        }
         assert_eq!(match_heading("Colour of car"), HeadingMatch::Unknown);
     }
 

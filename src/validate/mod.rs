@@ -49,6 +49,9 @@ pub struct CheckContext {
     /// Agency name given on the command line (for a CSV with no `Agency`
     /// column).
     pub agency: Option<String>,
+    /// The review's key lines of enquiry, that a `Key line of enquiry`
+    /// column is checked against ([`crate::key_lines`]).
+    pub key_lines: Vec<String>,
 }
 
 impl Default for CheckContext {
@@ -59,6 +62,7 @@ impl Default for CheckContext {
             period: None,
             margin_days: 0,
             agency: None,
+            key_lines: Vec::new(),
         }
     }
 }

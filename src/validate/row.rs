@@ -284,7 +284,10 @@ pub fn not_an_event(row: &RawRow, map: &ColumnMap, header: &[Cell]) -> Option<No
             || (key.len() <= HEADING_MAX_LEN
                 && matches!(
                     match_heading(key),
-                    HeadingMatch::Exact(_) | HeadingMatch::Close(..) | HeadingMatch::Agency
+                    HeadingMatch::Exact(_)
+                        | HeadingMatch::Close(..)
+                        | HeadingMatch::Agency
+                        | HeadingMatch::KeyLine
                 ))
     };
     let mut all_headings = true;
@@ -457,6 +460,11 @@ pub(super) struct RowChecker<'a> {
     uncalculated: bool,
     /// Error findings about the row being checked.
     errors: usize,
+    /// The review's key lines, normalised, and their entries (`KLOE 1:
+    /// text`), made once for a sheet with a `Key line of enquiry` column.
+    key_lines: Vec<(String, Arc<str>)>,
+    /// The empty text every event without a key line shares.
+    no_key_line: Arc<str>,
 }
 
 impl<'a> RowChecker<'a> {
@@ -483,6 +491,16 @@ impl<'a> RowChecker<'a> {
             order: OrderTracker::default(),
             uncalculated,
             errors: 0,
+            key_lines: match map.key_line {
+                Some(_) => ctx
+                    .key_lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| (normalise(l), crate::key_lines::entry(i, l).into()))
+                    .collect(),
+                None => Vec::new(),
+            },
+            no_key_line: Arc::from(""),
         }
     }
 
@@ -510,7 +528,13 @@ impl<'a> RowChecker<'a> {
     ) -> Option<Event> {
         self.origin.row = row.row;
         self.errors = 0;
-        let mut cells = self.template_cells(row.cells);
+        let mut row_cells = row.cells;
+        let key_line_cell = self
+            .map
+            .key_line
+            .and_then(|ci| row_cells.get_mut(ci))
+            .map(std::mem::take);
+        let mut cells = self.template_cells(row_cells);
         let source_text = self
             .pool
             .share(cells[Column::Source.index()].to_text().trim());
@@ -534,6 +558,7 @@ impl<'a> RowChecker<'a> {
         } else {
             self.required_texts(&source_text, &details, &event_type, &unsaved)
         };
+        let key_line = self.key_line(key_line_cell, is_note);
         let mut date = date?;
         if self.errors > 0 {
             return None;
@@ -554,11 +579,43 @@ impl<'a> RowChecker<'a> {
             action: trim_owned(action.into_text()),
             analysis: trim_owned(analysis.into_text()),
             date_written: self.pool.share(&date_written),
+            key_line,
             is_note,
             outside_period,
             seq_in_return: index,
             reference: Default::default(),
         })
+    }
+
+    /// The `Key line of enquiry` cell (when the sheet has the column): the
+    /// entry of the review's line it names, else the text as written, with
+    /// a warning when the review has lines (not for an author's note).
+    fn key_line(&mut self, cell: Option<Cell>, is_note: bool) -> Arc<str> {
+        let Some(cell) = cell.filter(|c| !c.is_blank()) else {
+            return Arc::clone(&self.no_key_line);
+        };
+        let text = cell.into_text();
+        let text = text.trim();
+        if text.is_empty() {
+            return Arc::clone(&self.no_key_line);
+        }
+        let key = normalise(text);
+        let found = crate::key_lines::find_normalised(self.key_lines.iter().map(|(n, _)| n), &key);
+        if let Some(i) = found {
+            return Arc::clone(&self.key_lines[i].1);
+        }
+        if !self.key_lines.is_empty() && !is_note {
+            let n = self.key_lines.len();
+            let f = self.finding(
+                Code::KeyLineUnknown,
+                format!(
+                    "the key line of enquiry '{text}' is not one of the review's {n} (KLOE 1 to KLOE {n}); it is kept as written: ask the agency to choose one from the list, or leave the cell blank"
+                ),
+                self.map.key_line.unwrap_or_default(),
+            );
+            self.report(f);
+        }
+        self.pool.share(text)
     }
 
     /// The 0-based sheet column of a template column (its template

@@ -403,6 +403,7 @@ impl ColumnTally {
     fn new(map: &ColumnMap) -> Self {
         let mut placed: Vec<usize> = map.cols.iter().flatten().copied().collect();
         placed.extend(map.agency);
+        placed.extend(map.key_line);
         placed.extend(&map.unknown);
         placed.extend(map.unclear.iter().map(|&(c, _)| c));
         ColumnTally {

@@ -41,8 +41,8 @@ pub(super) fn write_chronology<'a>(
     cx: &mut Ctx<'a>,
     writer: RowWriter,
 ) -> Result<Option<splice::Pending<'a>>, XlsxError> {
-    let cols = Cols::new(!cx.kids.is_empty());
     let review = cx.review;
+    let cols = Cols::new(!cx.kids.is_empty(), crate::key_lines::shows_column(review));
     let events = &review.chronology.events;
     // The events the episodes sheet links to: each episode's first.
     let wanted: Vec<usize> = review

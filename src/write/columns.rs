@@ -45,6 +45,11 @@ pub enum ChronologyColumn {
     Action,
     /// `Analysis / comment`.
     Analysis,
+    // after ReviewerKpe (the refs branch's reviewer columns come first).
+    /// `Key line of enquiry`: the line of the Terms of Reference the
+    /// agency gave the event (only when the review has key lines of
+    /// enquiry or an event carries one).
+    KeyLine,
     /// `Date as written`: the Date cell as the agency wrote it.
     DateWritten,
     /// `Date note`: how the date was read, and other notes on the row.
@@ -59,7 +64,7 @@ pub enum ChronologyColumn {
 
 impl ChronologyColumn {
     /// Every column, in the sheet's order.
-    pub const ALL: [ChronologyColumn; 18] = [
+    pub const ALL: [ChronologyColumn; 19] = [
         Self::Ref,
         Self::Date,
         Self::Time,
@@ -73,6 +78,7 @@ impl ChronologyColumn {
         Self::Details,
         Self::Action,
         Self::Analysis,
+        Self::KeyLine,
         Self::DateWritten,
         Self::DateNote,
         Self::Episode,
@@ -81,8 +87,9 @@ impl ChronologyColumn {
     ];
 
     /// The columns that `OUTPUT.md` and the CSV export share with the sheet,
-    /// in order: all but [`AgeAtEvent`](Self::AgeAtEvent) and
-    /// [`Interval`](Self::Interval).
+    /// in order: all but [`AgeAtEvent`](Self::AgeAtEvent),
+    /// [`Interval`](Self::Interval) and [`KeyLine`](Self::KeyLine) (which
+    /// the CSV has after `Analysis / comment` when the sheet has it).
     pub const SHARED: [ChronologyColumn; 16] = [
         Self::Ref,
         Self::Date,
@@ -118,6 +125,7 @@ impl ChronologyColumn {
             Self::Details => "Details of event",
             Self::Action => "Action / outcome",
             Self::Analysis => "Analysis / comment",
+            Self::KeyLine => crate::key_lines::HEADING,
             Self::DateWritten => "Date as written",
             Self::DateNote => "Date note",
             Self::Episode => "Key practice episode",
@@ -144,6 +152,7 @@ impl ChronologyColumn {
             Self::Details => 55.0,
             Self::Action => 28.0,
             Self::Analysis => 28.0,
+            Self::KeyLine => 24.0,
             Self::DateWritten => 12.0,
             Self::DateNote => 14.0,
             Self::Episode => 9.0,
@@ -152,18 +161,38 @@ impl ChronologyColumn {
         }
     }
 
-    /// The column's 0-based position on the sheet, with or without the
-    /// `Age at event` column; `None` for that column when it is left out.
+    /// The column's 0-based position on a sheet without the `Key line of
+    /// enquiry` column (the review has no key lines of enquiry), with or
+    /// without the `Age at event` column; `None` for a column left out.
+    /// [`position_in`](Self::position_in) is the general case.
     pub const fn position(self, with_age: bool) -> Option<u16> {
+        self.position_in(with_age, false)
+    }
+
+    /// The column's 0-based position on the sheet, with or without the
+    /// `Age at event` and the `Key line of enquiry` columns; `None` for a
+    /// column left out.
+    ///
+    /// ```
+    /// use chronomerge::write::ChronologyColumn as C;
+    /// assert_eq!(C::KeyLine.position_in(false, true), Some(12));
+    /// assert_eq!(C::KeyLine.position_in(false, false), None);
+    /// assert_eq!(C::Origin.position_in(true, true), Some(18));
+    /// ```
+    pub const fn position_in(self, with_age: bool, with_key_line: bool) -> Option<u16> {
         let i = self as u16;
-        let age = Self::AgeAtEvent as u16;
-        if with_age || i < age {
-            Some(i)
-        } else if i == age {
-            None
-        } else {
-            Some(i - 1)
+        let (age, key) = (Self::AgeAtEvent as u16, Self::KeyLine as u16);
+        if (i == age && !with_age) || (i == key && !with_key_line) {
+            return None;
         }
+        let mut p = i;
+        if !with_age && i > age {
+            p -= 1;
+        }
+        if !with_key_line && i > key {
+            p -= 1;
+        }
+        Some(p)
     }
 }
 
@@ -188,35 +217,51 @@ pub const INTERVAL: &str = ChronologyColumn::Interval.heading();
 
 /// The columns of a `Chronology` sheet as written: all of
 /// [`ChronologyColumn::ALL`], less `Age at event` when the review gives no
-/// dates of birth.
+/// dates of birth and less `Key line of enquiry` when the review has no key
+/// lines of enquiry and no event carries one.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Cols {
     with_age: bool,
+    with_key_line: bool,
 }
 
 impl Cols {
-    /// The sheet's columns, with the age column or without it.
-    pub(super) fn new(with_age: bool) -> Cols {
-        Cols { with_age }
+    /// The sheet's columns, with the age column or without it, and with
+    /// the key line column or without it.
+    pub(super) fn new(with_age: bool, with_key_line: bool) -> Cols {
+        Cols {
+            with_age,
+            with_key_line,
+        }
+    }
+
+    fn position(self, c: ChronologyColumn) -> Option<u16> {
+        c.position_in(self.with_age, self.with_key_line)
     }
 
     /// The columns on the sheet, left to right.
     pub(super) fn columns(self) -> impl Iterator<Item = ChronologyColumn> {
         ChronologyColumn::ALL
             .into_iter()
-            .filter(move |c| c.position(self.with_age).is_some())
+            .filter(move |&c| self.position(c).is_some())
     }
 
     /// The `Age at event` column, when there is one.
     pub(super) fn age(self) -> Option<u16> {
-        ChronologyColumn::AgeAtEvent.position(self.with_age)
+        self.position(ChronologyColumn::AgeAtEvent)
+    }
+
+    /// The `Key line of enquiry` column, when there is one.
+    pub(super) fn key_line(self) -> Option<u16> {
+        self.position(ChronologyColumn::KeyLine)
     }
 
     /// The column of `c`, which is on the sheet (every column but `Age at
-    /// event`, which [`Cols::age`] gives).
+    /// event` and `Key line of enquiry`, which [`Cols::age`] and
+    /// [`Cols::key_line`] give).
     pub(super) fn at(self, c: ChronologyColumn) -> u16 {
-        debug_assert!(c.position(self.with_age).is_some(), "{c:?}");
-        match c.position(self.with_age) {
+        debug_assert!(self.position(c).is_some(), "{c:?}");
+        match self.position(c) {
             Some(p) => p,
             None => c as u16,
         }
@@ -235,22 +280,33 @@ mod tests {
     #[test]
     fn positions_run_left_to_right_with_and_without_the_age() {
         for with_age in [true, false] {
-            let cols = Cols::new(with_age);
-            let at: Vec<u16> = cols.columns().map(|c| cols.at(c)).collect();
-            assert_eq!(at, (0..at.len() as u16).collect::<Vec<_>>());
-            assert_eq!(at.len(), if with_age { 18 } else { 17 });
-            assert_eq!(cols.last() as usize, at.len() - 1);
+            for with_key_line in [true, false] {
+                let cols = Cols::new(with_age, with_key_line);
+                let at: Vec<u16> = cols.columns().map(|c| cols.at(c)).collect();
+                assert_eq!(at, (0..at.len() as u16).collect::<Vec<_>>());
+                assert_eq!(at.len(), 17 + with_age as usize + with_key_line as usize);
+                assert_eq!(cols.last() as usize, at.len() - 1);
+                assert_eq!(cols.key_line().is_some(), with_key_line);
+            }
         }
-        assert_eq!(Cols::new(true).age(), Some(3));
-        assert_eq!(Cols::new(false).age(), None);
-        assert_eq!(Cols::new(false).at(ChronologyColumn::Interval), 3);
+        assert_eq!(Cols::new(true, false).age(), Some(3));
+        assert_eq!(Cols::new(false, false).age(), None);
+        assert_eq!(Cols::new(false, false).at(ChronologyColumn::Interval), 3);
+        assert_eq!(Cols::new(false, true).key_line(), Some(12));
     }
 
     #[test]
     fn the_shared_columns_are_the_sheets_less_age_and_interval() {
         let sheet: Vec<_> = ChronologyColumn::ALL
             .into_iter()
-            .filter(|c| !matches!(c, ChronologyColumn::AgeAtEvent | ChronologyColumn::Interval))
+            .filter(|c| {
+                !matches!(
+                    c,
+                    ChronologyColumn::AgeAtEvent
+                        | ChronologyColumn::Interval
+                        | ChronologyColumn::KeyLine
+                )
+            })
             .collect();
         assert_eq!(sheet, ChronologyColumn::SHARED);
     }

@@ -8,6 +8,13 @@ use super::build::Ctx;
 use super::cells::{fit_row, label, row_lines, serial_of};
 use super::formats::{date_format, heading_format};
 use super::sheet::{add_sheet, continued_name, end_stream, write_headings};
+use crate::episodes::{key_line_counts, key_lines_text};
+
+/// The heading of the episodes' key lines of enquiry (present when the
+/// chronology has a `Key line of enquiry` column).
+const KEY_LINES: &str = "Key lines of enquiry";
+/// Its width.
+const KEY_LINES_WIDTH: f64 = 30.0;
 
 /// Writes the `Key practice episodes` sheet.
 pub(super) fn write_episodes(
@@ -18,7 +25,7 @@ pub(super) fn write_episodes(
     let ws = add_sheet(wb, stream)?;
     ws.set_name("Key practice episodes")?;
     cx.page.setup(ws, "Key practice episodes", 1)?;
-    let headings = [
+    let mut headings = vec![
         "Episode",
         "First date",
         "Last date",
@@ -29,11 +36,16 @@ pub(super) fn write_episodes(
         "Why it was flagged",
         "First event",
     ];
-    write_headings(
-        ws,
-        &headings,
-        &[10.0, 11.0, 11.0, 40.0, 8.0, 8.0, 8.0, 70.0, 14.0],
-    )?;
+    let mut widths = vec![10.0, 11.0, 11.0, 40.0, 8.0, 8.0, 8.0, 70.0, 14.0];
+    // The key lines of enquiry of each episode's events, when the
+    // chronology has the column.
+    let key_lines = crate::key_lines::shows_column(cx.review);
+    if key_lines {
+        headings.push(KEY_LINES);
+        widths.push(KEY_LINES_WIDTH);
+    }
+    let last_col = headings.len() as u16 - 1;
+    write_headings(ws, &headings, &widths)?;
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let date = date_format();
     let score = Format::new()
@@ -56,12 +68,20 @@ pub(super) fn write_episodes(
         ws.write_number_with_format(row, 5, ep.joint_events as f64, &wrap)?;
         ws.write_number_with_format(row, 6, ep.score, &score)?;
         cx.input.put(ws, row, 7, &ep.reason, &wrap)?;
+        let counts = if key_lines {
+            let counts = key_lines_text(&key_line_counts(ep, &review.chronology.events));
+            cx.input.put(ws, row, 9, &counts, &wrap)?;
+            counts
+        } else {
+            String::new()
+        };
         fit_row(
             ws,
             row,
             row_lines([
                 (names.join(", ").as_str(), 40.0),
                 (ep.reason.as_str(), 70.0),
+                (counts.as_str(), KEY_LINES_WIDTH),
             ]),
         )?;
         let start = ep
@@ -97,7 +117,7 @@ pub(super) fn write_episodes(
         )?;
         row += 1;
     }
-    ws.autofilter(0, 0, row.saturating_sub(1).max(1), 8)?;
+    ws.autofilter(0, 0, row.saturating_sub(1).max(1), last_col)?;
     let row = write_gaps(ws, cx, row + 1, &wrap, &date)?;
     end_stream(ws, row, stream)
 }

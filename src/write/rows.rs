@@ -223,6 +223,7 @@ impl Layout {
                 + ev.subject.len()
                 + ev.event_type.len()
                 + ev.date_written.len()
+                + ev.key_line.len()
                 + ev.origin.file.len()
                 + ev.origin.sheet.len()) as u64;
         }
@@ -338,6 +339,15 @@ impl<'a> Rows<'a> {
             for (c, t) in [C::Details, C::Action, C::Analysis].into_iter().zip(&texts) {
                 let t = self.input.clean(t.get(part));
                 row.text(cols.at(c), tf, &t);
+            }
+            if let Some(c) = cols.key_line() {
+                if part == 0 {
+                    let t = self.input.clean(&ev.key_line);
+                    lines = lines.max(wrap_lines(&t, C::KeyLine.width()));
+                    row.text(c, tf, &t);
+                } else {
+                    row.text(c, tf, "");
+                }
             }
             let written = self.input.clean(ev.date_written.trim());
             row.text(cols.at(C::DateWritten), tf, &written);

@@ -400,6 +400,7 @@ impl Builder {
             action: String::new(),
             analysis: String::new(),
             date_written: date.start.format("%d/%m/%Y").to_string().into(),
+            key_line: "".into(),
             is_note,
             outside_period: false,
             seq_in_return: 0,
