@@ -298,8 +298,14 @@ mod tests {
     fn the_technical_columns_collapse_in_runs() {
         // Interval alone; Date as written and Date note; Also reported by
         // and Origin (Key practice episode between them stays open).
-        assert_eq!(Cols::new(false).collapsed_runs(), [(3, 3), (12, 13), (15, 16)]);
-        assert_eq!(Cols::new(true).collapsed_runs(), [(4, 4), (13, 14), (16, 17)]);
+        assert_eq!(
+            Cols::new(false).collapsed_runs(),
+            [(3, 3), (12, 13), (15, 16)]
+        );
+        assert_eq!(
+            Cols::new(true).collapsed_runs(),
+            [(4, 4), (13, 14), (16, 17)]
+        );
         let printed: f64 = Cols::new(true).printed_widths().sum();
         assert!(printed <= 170.0, "{printed}");
     }

@@ -157,4 +157,50 @@ mod tests {
         assert!(width_scale(cols(false).printed_widths()) >= 80);
         assert!(width_scale(cols(true).printed_widths()) >= 77);
     }
+
+    fn part(buf: &[u8], name: &str) -> String {
+        use std::io::Read;
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(buf)).expect("a zip");
+        let mut s = String::new();
+        z.by_name(name)
+            .expect("the part")
+            .read_to_string(&mut s)
+            .expect("text");
+        s
+    }
+
+    #[test]
+    fn a_sheet_too_wide_prints_at_the_least_scale_across_then_down() {
+        let page = Page {
+            reference: "R-1".into(),
+            marking: DEFAULT_MARKING.into(),
+            made: "today".into(),
+        };
+        for (widths, fitted) in [(vec![10.0; 40], false), (vec![10.0; 10], true)] {
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            ws.write(0, 0, "#").expect("a cell");
+            page.setup(ws, "Chronology", 1).expect("set up");
+            let scale = page.legible(ws, widths, 2).expect("legible");
+            let buf = wb.save_to_buffer().expect("saved");
+            let xml = part(&buf, "xl/worksheets/sheet1.xml");
+            let book = part(&buf, "xl/workbook.xml");
+            if fitted {
+                assert_eq!(scale, 100);
+                assert!(
+                    xml.contains("fitToPage=\"1\"") && !xml.contains("scale="),
+                    "{xml}"
+                );
+                assert!(book.contains(">Sheet1!$1:$1<"), "{book}");
+            } else {
+                assert_eq!(scale, MIN_PRINT_SCALE);
+                assert!(
+                    xml.contains("scale=\"75\"") && !xml.contains("fitToPage"),
+                    "{xml}"
+                );
+                assert!(xml.contains("pageOrder=\"overThenDown\""), "{xml}");
+                assert!(book.contains(">Sheet1!$A:$C,Sheet1!$1:$1<"), "{book}");
+            }
+        }
+    }
 }

@@ -341,7 +341,11 @@ fn the_cut_keeps_the_heading_row_and_sets_the_dimension() {
     // in the dimension as rust_xlsxwriter counts it.
     let wider = xml.replace("A1:B9\"/><sheetViews", "A1:R9\"/><sheetViews");
     let (frame, _) = cut(&wider, "sheet", 41, 16).expect("cut");
-    assert!(frame.head.contains("<dimension ref=\"A1:R42\"/>"), "{}", frame.head);
+    assert!(
+        frame.head.contains("<dimension ref=\"A1:R42\"/>"),
+        "{}",
+        frame.head
+    );
     // Probes missing or unreadable: a fault.
     assert!(probe_styles(between, 3).is_err());
     assert!(probe_styles("<c r=\"A2\" s=\"x\"/>", 1).is_err());
