@@ -472,6 +472,7 @@ fn templates(kind: AgencyKind) -> &'static [Template] {
                 subjects: MOTHER,
                 details: &[
                     "Case heard at MARAC following a high-risk DASH assessment. Actions agreed for police flag on the address and referral to the independent domestic violence advisor.",
+                    "Case reviewed at MARAC after a repeat incident within twelve months. IDVA reported that Mother had not taken up support; children's social care not represented at the meeting.",
                 ],
                 actions: &["Address flagged for priority response."],
             },
@@ -529,6 +530,7 @@ fn templates(kind: AgencyKind) -> &'static [Template] {
                 subjects: MOTHER,
                 details: &[
                     "Referral made to the perinatal mental health team for Mother following a disclosure of anxiety and intrusive thoughts.",
+                    "Referral made to talking therapies for Mother at her request; she described feeling low since Child A's birth.",
                 ],
                 actions: &["Referral sent electronically."],
             },
@@ -657,6 +659,7 @@ fn templates(kind: AgencyKind) -> &'static [Template] {
                 subjects: FAMILY,
                 details: &[
                     "Team around the family meeting held at school with Mother, the family support worker and the school nurse.",
+                    "Team around the family review: Mother did not attend and sent a message that she was unwell. Plan reviewed with the family support worker.",
                 ],
                 actions: &["Early help plan reviewed."],
             },
@@ -704,6 +707,8 @@ fn templates(kind: AgencyKind) -> &'static [Template] {
                 subjects: FAMILY,
                 details: &[
                     "Strategy discussion held with police and health following a further domestic incident. Agreed to proceed to section 47 enquiries.",
+                    "Strategy discussion by telephone with police after a PPN: threshold for section 47 not met; single-agency assessment to continue.",
+                    "Strategy discussion held with police, the GP and the school; health visitor not available. Agreed joint visit to see both children.",
                 ],
                 actions: &["Section 47 enquiry to start."],
             },
@@ -737,6 +742,7 @@ fn templates(kind: AgencyKind) -> &'static [Template] {
                 subjects: FAMILY,
                 details: &[
                     "Case stepped down to early help following the end of the child in need plan.",
+                    "Case closed after the assessment: no further role for children's social care; Mother given details of local support.",
                 ],
                 actions: &["Transfer summary sent to early help."],
             },
@@ -771,6 +777,7 @@ fn templates(kind: AgencyKind) -> &'static [Template] {
                 subjects: MOTHER,
                 details: &[
                     "Referral made to the Café Connect drop-in for tenancy support and budgeting help.",
+                    "Referral made to the floating support service after Mother said she was struggling to manage the bills.",
                 ],
                 actions: &["Referral accepted."],
             },
@@ -792,7 +799,10 @@ fn templates(kind: AgencyKind) -> &'static [Template] {
                 source: "Probation case record",
                 roles: &["Probation practitioner"],
                 subjects: PARTNER,
-                details: &["Mother's partner failed to attend supervision without an acceptable reason."],
+                details: &[
+                    "Mother's partner failed to attend supervision without an acceptable reason.",
+                    "Mother's partner did not attend supervision; he later phoned to say he had been at work.",
+                ],
                 actions: &["Warning letter issued."],
             },
             Template {
@@ -811,7 +821,10 @@ fn templates(kind: AgencyKind) -> &'static [Template] {
                 source: "Probation case record",
                 roles: &["Probation practitioner"],
                 subjects: PARTNER,
-                details: &["Risk assessment reviewed: medium risk of serious harm to a known adult and to children."],
+                details: &[
+                    "Risk assessment reviewed: medium risk of serious harm to a known adult and to children.",
+                    "Risk assessment updated after police shared a domestic incident at Mother's address: risk to children raised.",
+                ],
                 actions: &["Referral to a domestic abuse programme."],
             },
         ],
@@ -995,12 +1008,14 @@ fn time_text(t: NaiveTime, rng: &mut Rng) -> String {
 /// from [`more_of`] the agency's kind, each at most once and none the base
 /// holds, until the text is `lo` characters long, and now and then one
 /// more; never past `hi` (a sentence that would go past is left out, no
-/// sentence is cut). No sentence is written twice.
+/// sentence is cut). No sentence is written twice; an entry the return
+/// already holds (`used`) is given further sentences while there are any.
 fn details_text(
     base: &str,
     kind: AgencyKind,
     rng: &mut Rng,
     (lo, hi): (usize, usize),
+    used: &std::collections::HashSet<String>,
 ) -> String {
     let mut text = base.to_string();
     let mut pool: Vec<&str> = more_of(kind)
@@ -1012,7 +1027,8 @@ fn details_text(
     let mut extra = false;
     while !pool.is_empty() {
         let short = len(&text) < lo;
-        if !short && (extra || !rng.chance(0.35)) {
+        // An entry the return already has is given one more sentence.
+        if !short && !used.contains(&text) && (extra || !rng.chance(0.35)) {
             break;
         }
         extra |= !short;
@@ -1034,6 +1050,7 @@ pub fn plan_rows(spec: &ReturnSpec) -> Vec<Row> {
     // The wording of the Details draws from a stream of its own: rewording
     // the entries leaves every other cell as it was.
     let mut words = Rng::new(spec.seed ^ 0x776f_7264_696e_6773);
+    let mut used = std::collections::HashSet::new();
     let (from, to) = spec.period;
     let span = (to - from).num_days().max(0) as u64;
     let mut days: Vec<NaiveDate> = (0..spec.events)
@@ -1085,7 +1102,8 @@ pub fn plan_rows(spec: &ReturnSpec) -> Vec<Row> {
         } else {
             rng.pick(&named).to_string()
         };
-        let details = details_text(base, spec.kind, &mut words, spec.details_len);
+        let details = details_text(base, spec.kind, &mut words, spec.details_len, &used);
+        used.insert(details.clone());
         let action = if rng.chance(0.75) {
             rng.pick(t.actions).to_string()
         } else {
