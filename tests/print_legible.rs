@@ -374,15 +374,26 @@ fn the_sample_reviews_chronology_prints_at_a_legible_size() {
     let total = texts.len();
 
     let mut sizes: HashMap<usize, (f64, usize)> = HashMap::new();
-    for &p in &chronology {
-        let t = &texts[p];
-        // The headings, the marking and the page number on every page.
-        for words in [
+    // Fitted to the page width, every page carries every printed heading.
+    // A sheet too wide for a legible fit (more columns than today's) runs
+    // on to pages to the right, each with the columns up to `Date`.
+    let fitted = xml.contains("<pageSetUpPr fitToPage=\"1\"/>");
+    let spilled = xml.contains("pageOrder=\"overThenDown\"");
+    assert!(fitted != spilled, "{}", &xml[..600]);
+    let every_page: &[&str] = if fitted {
+        &[
             "Details of event",
             "Practitioner",
             "Key",
             "OFFICIAL-SENSITIVE",
-        ] {
+        ]
+    } else {
+        &["Date", "OFFICIAL-SENSITIVE"]
+    };
+    for &p in &chronology {
+        let t = &texts[p];
+        // The headings, the marking and the page number on every page.
+        for words in every_page {
             assert!(t.contains(words), "page {} lacks {words:?}:\n{t}", p + 1);
         }
         assert!(
@@ -406,8 +417,17 @@ fn the_sample_reviews_chronology_prints_at_a_legible_size() {
         smallest >= 7.5,
         "the chronology prints at {smallest:.2} pt: {sizes:?}"
     );
-    // A planted event's details are on the pages, in full words.
+    // Every printed heading is printed, and page 2 repeats the headings.
     let all: String = chronology.iter().map(|&p| texts[p].as_str()).collect();
+    for words in ["Details of event", "Practitioner", "Key", "Agency"] {
+        assert!(all.contains(words), "{words:?} is not printed");
+    }
+    assert!(
+        texts[1].contains("Date") && texts[1].contains("Agency"),
+        "{}",
+        texts[1]
+    );
+    // A planted event's details are on the pages, in full words.
     assert!(all.contains("Mother's partner interviewed under caution"));
 }
 
