@@ -10,7 +10,7 @@
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::build::Ctx;
-use super::columns::Cols;
+use super::columns::{ChronologyColumn, Cols};
 use super::formats::{agency_formats, AgencyFormats, Fmt};
 use super::page::Page;
 use super::rows;
@@ -220,5 +220,11 @@ fn new_chronology_sheet<'a>(
     // The headings and the `#` and `Date` columns stay in view.
     ws.set_freeze_panes(1, 2)?;
     page.setup(ws, "Chronology", 1)?;
+    // The technical columns grouped and collapsed: they do not print, and
+    // one click on the `+` above them opens them.
+    for (first, last) in cols.collapsed_runs() {
+        ws.group_columns_collapsed(first, last)?;
+    }
+    page.legible(ws, cols.printed_widths(), cols.at(ChronologyColumn::Date))?;
     Ok(ws)
 }

@@ -135,30 +135,56 @@ impl ChronologyColumn {
     }
 
     /// The column's width on the sheet (Excel's unit: one `0` of the
-    /// default font), set for reading: the text columns wide, codes and
-    /// numbers narrow.
+    /// default font), set for reading and for printing: `Details of event`
+    /// gets the room, the other text columns wrap in a narrower one, codes
+    /// and numbers are narrow. The printed columns (all but the
+    /// [`collapsed`](Self::collapsed) ones) of today's sheet add up to
+    /// 160 (168 with `Age at event`): one A4 landscape page wide at about
+    /// 80% (text at about 8.5 pt, `page.rs`). The collapsed ones are wide enough that their text
+    /// seldom makes a row taller than its printed cells need.
     pub const fn width(self) -> f64 {
         match self {
-            Self::Ref => 6.0,
-            Self::Date => 10.5,
-            Self::Time => 7.0,
-            Self::AgeAtEvent => 11.0,
+            Self::Ref => 5.0,
+            Self::Date => 10.0,
+            Self::Time => 5.5,
+            Self::AgeAtEvent => 8.0,
             Self::Interval => 9.0,
-            Self::Agency => 16.0,
-            Self::Source => 16.0,
-            Self::Role => 14.0,
-            Self::Subject => 12.0,
-            Self::EventType => 16.0,
-            Self::Details => 55.0,
-            Self::Action => 28.0,
-            Self::Analysis => 28.0,
-            Self::KeyLine => 24.0,
-            Self::DateWritten => 12.0,
-            Self::DateNote => 14.0,
-            Self::Episode => 9.0,
-            Self::AlsoReportedBy => 16.0,
-            Self::Origin => 24.0,
+            Self::Agency => 11.0,
+            Self::Source => 11.0,
+            Self::Role => 12.0,
+            Self::Subject => 9.0,
+            Self::EventType => 11.0,
+            Self::Details => 42.0,
+            Self::Action => 18.0,
+            Self::Analysis => 17.0,
+            Self::KeyLine => 14.0,
+            Self::DateWritten => 14.0,
+            Self::DateNote => 28.0,
+            Self::Episode => 8.0,
+            Self::AlsoReportedBy => 24.0,
+            Self::Origin => 36.0,
         }
+    }
+
+    /// Whether the column is a technical one, grouped and collapsed on the
+    /// sheet: hidden, so that it neither prints nor crowds the screen, and
+    /// opened with one click on the `+` above the columns. `Interval`,
+    /// `Date as written`, `Date note`, `Also reported by` and `Origin`.
+    ///
+    /// ```
+    /// use chronomerge::write::ChronologyColumn as C;
+    /// assert!(C::Origin.collapsed() && C::Interval.collapsed());
+    /// assert!(!C::Ref.collapsed() && !C::Details.collapsed());
+    /// ```
+    pub const fn collapsed(self) -> bool {
+        matches!(
+            self,
+            Self::Interval
+                | Self::DateWritten
+                | Self::DateNote
+                | Self::AlsoReportedBy
+                | Self::Origin
+        )
     }
 
     /// The column's 0-based position on a sheet without the `Key line of
@@ -271,6 +297,28 @@ impl Cols {
     pub(super) fn last(self) -> u16 {
         self.at(ChronologyColumn::Origin)
     }
+
+    /// The runs of neighbouring [collapsed](ChronologyColumn::collapsed)
+    /// columns, as (first, last) sheet columns, left to right: each is
+    /// grouped and collapsed on its own.
+    pub(super) fn collapsed_runs(self) -> Vec<(u16, u16)> {
+        let mut runs: Vec<(u16, u16)> = Vec::new();
+        for c in self.columns().filter(|c| c.collapsed()) {
+            let at = self.at(c);
+            match runs.last_mut() {
+                Some((_, last)) if *last + 1 == at => *last = at,
+                _ => runs.push((at, at)),
+            }
+        }
+        runs
+    }
+
+    /// The widths of the columns that print (all but the collapsed ones).
+    pub(super) fn printed_widths(self) -> impl Iterator<Item = f64> {
+        self.columns()
+            .filter(|c| !c.collapsed())
+            .map(ChronologyColumn::width)
+    }
 }
 
 #[cfg(test)]
@@ -293,6 +341,26 @@ mod tests {
         assert_eq!(Cols::new(false, false).age(), None);
         assert_eq!(Cols::new(false, false).at(ChronologyColumn::Interval), 3);
         assert_eq!(Cols::new(false, true).key_line(), Some(12));
+    }
+
+    #[test]
+    fn the_technical_columns_collapse_in_runs() {
+        // Interval alone; Date as written and Date note; Also reported by
+        // and Origin (Key practice episode between them stays open).
+        assert_eq!(
+            Cols::new(false, false).collapsed_runs(),
+            [(3, 3), (12, 13), (15, 16)]
+        );
+        assert_eq!(
+            Cols::new(true, false).collapsed_runs(),
+            [(4, 4), (13, 14), (16, 17)]
+        );
+        assert_eq!(
+            Cols::new(true, true).collapsed_runs(),
+            [(4, 4), (14, 15), (17, 18)]
+        );
+        let printed: f64 = Cols::new(true, false).printed_widths().sum();
+        assert!(printed <= 170.0, "{printed}");
     }
 
     #[test]

@@ -315,7 +315,17 @@ fn cut<'x>(
         .ok_or_else(|| internal(&format!("{part} has a broken dimension")))?;
     let mut col = Vec::new();
     super::rows::push_col(&mut col, last_col);
-    let col = String::from_utf8(col).unwrap_or_default();
+    let mut col = String::from_utf8(col).unwrap_or_default();
+    // rust_xlsxwriter counts in the column after a collapsed group (which
+    // carries the group's `collapsed` mark) when it is past the last
+    // heading: its dimension's last column is kept if it lies further.
+    let theirs: String = head[from..from + len]
+        .split_once(':')
+        .map(|(_, end)| end.chars().take_while(char::is_ascii_uppercase).collect())
+        .unwrap_or_default();
+    if (theirs.len(), theirs.as_str()) > (col.len(), col.as_str()) {
+        col = theirs;
+    }
     head.replace_range(from..from + len, &format!("A1:{col}{}", last_row + 1));
     let frame = Frame {
         head,

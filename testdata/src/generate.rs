@@ -322,7 +322,10 @@ pub struct ReturnSpec {
     pub text_time_share: f64,
     /// Share of rows with a blank Event type.
     pub blank_event_type_share: f64,
-    /// Shortest and longest Details of event, in characters.
+    /// Shortest and longest Details of event, in characters: an entry's
+    /// first sentences are followed by the agency's own further sentences
+    /// until it is at least the shortest (now and then one more), never
+    /// past the longest.
     pub details_len: (usize, usize),
     /// Save the workbook with the 1904 date system (xlsx only).
     pub use_1904: bool,
@@ -469,6 +472,7 @@ fn templates(kind: AgencyKind) -> &'static [Template] {
                 subjects: MOTHER,
                 details: &[
                     "Case heard at MARAC following a high-risk DASH assessment. Actions agreed for police flag on the address and referral to the independent domestic violence advisor.",
+                    "Case reviewed at MARAC after a repeat incident within twelve months. IDVA reported that Mother had not taken up support; children's social care not represented at the meeting.",
                 ],
                 actions: &["Address flagged for priority response."],
             },
@@ -526,6 +530,7 @@ fn templates(kind: AgencyKind) -> &'static [Template] {
                 subjects: MOTHER,
                 details: &[
                     "Referral made to the perinatal mental health team for Mother following a disclosure of anxiety and intrusive thoughts.",
+                    "Referral made to talking therapies for Mother at her request; she described feeling low since Child A's birth.",
                 ],
                 actions: &["Referral sent electronically."],
             },
@@ -654,6 +659,7 @@ fn templates(kind: AgencyKind) -> &'static [Template] {
                 subjects: FAMILY,
                 details: &[
                     "Team around the family meeting held at school with Mother, the family support worker and the school nurse.",
+                    "Team around the family review: Mother did not attend and sent a message that she was unwell. Plan reviewed with the family support worker.",
                 ],
                 actions: &["Early help plan reviewed."],
             },
@@ -701,6 +707,8 @@ fn templates(kind: AgencyKind) -> &'static [Template] {
                 subjects: FAMILY,
                 details: &[
                     "Strategy discussion held with police and health following a further domestic incident. Agreed to proceed to section 47 enquiries.",
+                    "Strategy discussion by telephone with police after a PPN: threshold for section 47 not met; single-agency assessment to continue.",
+                    "Strategy discussion held with police, the GP and the school; health visitor not available. Agreed joint visit to see both children.",
                 ],
                 actions: &["Section 47 enquiry to start."],
             },
@@ -734,6 +742,7 @@ fn templates(kind: AgencyKind) -> &'static [Template] {
                 subjects: FAMILY,
                 details: &[
                     "Case stepped down to early help following the end of the child in need plan.",
+                    "Case closed after the assessment: no further role for children's social care; Mother given details of local support.",
                 ],
                 actions: &["Transfer summary sent to early help."],
             },
@@ -768,6 +777,7 @@ fn templates(kind: AgencyKind) -> &'static [Template] {
                 subjects: MOTHER,
                 details: &[
                     "Referral made to the Café Connect drop-in for tenancy support and budgeting help.",
+                    "Referral made to the floating support service after Mother said she was struggling to manage the bills.",
                 ],
                 actions: &["Referral accepted."],
             },
@@ -789,7 +799,10 @@ fn templates(kind: AgencyKind) -> &'static [Template] {
                 source: "Probation case record",
                 roles: &["Probation practitioner"],
                 subjects: PARTNER,
-                details: &["Mother's partner failed to attend supervision without an acceptable reason."],
+                details: &[
+                    "Mother's partner failed to attend supervision without an acceptable reason.",
+                    "Mother's partner did not attend supervision; he later phoned to say he had been at work.",
+                ],
                 actions: &["Warning letter issued."],
             },
             Template {
@@ -808,29 +821,84 @@ fn templates(kind: AgencyKind) -> &'static [Template] {
                 source: "Probation case record",
                 roles: &["Probation practitioner"],
                 subjects: PARTNER,
-                details: &["Risk assessment reviewed: medium risk of serious harm to a known adult and to children."],
+                details: &[
+                    "Risk assessment reviewed: medium risk of serious harm to a known adult and to children.",
+                    "Risk assessment updated after police shared a domestic incident at Mother's address: risk to children raised.",
+                ],
                 actions: &["Referral to a domestic abuse programme."],
             },
         ],
     }
 }
 
-const FILLERS: &[&str] = &[
-    "Child A was described as clean and appropriately dressed.",
-    "Mother's partner was present throughout.",
-    "No concerns were raised about the home conditions at this time.",
-    "Mother said she was managing and did not want further support.",
-    "The record does not say whether the child was seen alone.",
-    "Mother appeared tired and said she was not sleeping well.",
-    "The practitioner noted that the flat was cold.",
-    "The record does not show that this was shared with other agencies at the time.",
-    "Mother said Mother's partner was helping more with the children.",
-    "Child B was at school at the time.",
-    "Maternal grandmother was mentioned as a source of support.",
-    "Mother asked for help with food vouchers.",
-    "The practitioner recorded that Mother was calm and engaged.",
-    "No interpreter was needed.",
-];
+/// What a practitioner adds after an entry's first sentences, in the
+/// agency's own recording style: sentences true of any entry of that kind
+/// of agency, so that none contradicts the entry it follows. An entry takes
+/// a few of them, each at most once, never one it already holds.
+fn more_of(kind: AgencyKind) -> &'static [&'static str] {
+    match kind {
+        AgencyKind::Police => &[
+            "Previous incidents at the address were checked on police systems.",
+            "The log was reviewed by the duty sergeant at the end of the shift.",
+            "The record does not show whether the children's views were sought.",
+            "Mother was given details of local domestic abuse support services.",
+            "The address was already known to the safeguarding hub.",
+            "No separate record was made about the children.",
+            "Details were added to the address history for attending officers.",
+        ],
+        AgencyKind::Gp => &[
+            "No safeguarding concern was coded on the child's record at this time.",
+            "The family members' records were not linked on the practice system.",
+            "There is no record of this being discussed at the practice safeguarding meeting.",
+            "Mother's partner is not registered with the practice.",
+            "Earlier 'was not brought' entries were not referred to.",
+            "The entry was coded with no free-text note.",
+        ],
+        AgencyKind::HealthVisiting => &[
+            "Contact recorded on the child health record the same day.",
+            "Mother's partner's details were not recorded on the family health needs assessment.",
+            "To be reviewed at the next safeguarding supervision.",
+            "The record does not say whether Mother was seen alone and asked about domestic abuse.",
+            "Earlier missed contacts are noted in the record.",
+            "Child B is known to the school nursing service.",
+        ],
+        AgencyKind::Hospital => &[
+            "Earlier ED attendances by the household were not reviewed.",
+            "ED liaison health visitor notified through the daily attendance list.",
+            "The hospital's child protection information system showed no flag for the children.",
+            "Attendance discussed at the next day's paediatric liaison meeting.",
+            "GP copied into the discharge letter.",
+        ],
+        AgencyKind::School => &[
+            "Recorded on the school's online safeguarding log.",
+            "The DSL reviewed the entry the same day.",
+            "Class teacher asked to keep a close eye on Child B and to pass on any further comments.",
+            "Read alongside earlier entries about Child B on the log.",
+            "Child B's wellbeing was discussed at the weekly pastoral meeting.",
+        ],
+        AgencyKind::SocialCare => &[
+            "Case note written up by the allocated worker two days later.",
+            "Management oversight recorded by the team manager.",
+            "Agency checks with police, health and school requested.",
+            "The children's wishes and feelings are not recorded.",
+            "Mother's partner's history was not explored in this record.",
+            "Discussed in group supervision.",
+        ],
+        AgencyKind::Housing => &[
+            "Mother's partner is not named on the tenancy.",
+            "The officer did not know at the time that the children were open to children's social care.",
+            "Tenancy file updated.",
+            "No safeguarding referral was considered by housing at this time.",
+            "Follow-up letter sent to the tenant.",
+        ],
+        AgencyKind::Probation => &[
+            "The address Mother's partner gave was not verified.",
+            "Discussed with the senior probation officer.",
+            "Domestic abuse and safeguarding checks were due for review.",
+            "He was reminded of the requirements of his order.",
+        ],
+    }
+}
 
 const ANALYSIS: &[&str] = &[
     "With hindsight the child's lived experience was not explored.",
@@ -936,18 +1004,40 @@ fn time_text(t: NaiveTime, rng: &mut Rng) -> String {
     }
 }
 
-fn details_text(base: &str, rng: &mut Rng, (lo, hi): (usize, usize)) -> String {
-    let target = rng.range(lo, hi.max(lo));
+/// The Details of an entry: its first sentences (`base`), then sentences
+/// from [`more_of`] the agency's kind, each at most once and none the base
+/// holds, until the text is `lo` characters long, and now and then one
+/// more; never past `hi` (a sentence that would go past is left out, no
+/// sentence is cut). No sentence is written twice; an entry the return
+/// already holds (`used`) is given further sentences while there are any.
+fn details_text(
+    base: &str,
+    kind: AgencyKind,
+    rng: &mut Rng,
+    (lo, hi): (usize, usize),
+    used: &std::collections::HashSet<String>,
+) -> String {
     let mut text = base.to_string();
-    let mut guard = 0;
-    while text.chars().count() < target && guard < 64 {
+    let mut pool: Vec<&str> = more_of(kind)
+        .iter()
+        .copied()
+        .filter(|s| !base.contains(s))
+        .collect();
+    let len = |t: &str| t.chars().count();
+    let mut extra = false;
+    while !pool.is_empty() {
+        let short = len(&text) < lo;
+        // An entry the return already has is given one more sentence.
+        if !short && !used.contains(&text) && (extra || !rng.chance(0.35)) {
+            break;
+        }
+        extra |= !short;
+        let s = pool.swap_remove(rng.below(pool.len() as u64) as usize);
+        if hi > 0 && len(&text) + 1 + len(s) > hi {
+            continue;
+        }
         text.push(' ');
-        text.push_str(rng.pick::<&str>(FILLERS));
-        guard += 1;
-    }
-    if text.chars().count() > hi.max(lo) && hi > 0 {
-        let cut: String = text.chars().take(hi.saturating_sub(1)).collect();
-        text = format!("{}.", cut.trim_end());
+        text.push_str(s);
     }
     text
 }
@@ -957,6 +1047,10 @@ fn details_text(base: &str, rng: &mut Rng, (lo, hi): (usize, usize)) -> String {
 /// seeded position). Same spec, same rows.
 pub fn plan_rows(spec: &ReturnSpec) -> Vec<Row> {
     let mut rng = Rng::new(spec.seed);
+    // The wording of the Details draws from a stream of its own: rewording
+    // the entries leaves every other cell as it was.
+    let mut words = Rng::new(spec.seed ^ 0x776f_7264_696e_6773);
+    let mut used = std::collections::HashSet::new();
     let (from, to) = spec.period;
     let span = (to - from).num_days().max(0) as u64;
     let mut days: Vec<NaiveDate> = (0..spec.events)
@@ -1008,7 +1102,8 @@ pub fn plan_rows(spec: &ReturnSpec) -> Vec<Row> {
         } else {
             rng.pick(&named).to_string()
         };
-        let details = details_text(base, &mut rng, spec.details_len);
+        let details = details_text(base, spec.kind, &mut words, spec.details_len, &used);
+        used.insert(details.clone());
         let action = if rng.chance(0.75) {
             rng.pick(t.actions).to_string()
         } else {
@@ -1943,6 +2038,34 @@ mod tests {
         }
         for name in ["review.toml", "notes.txt", "~$police.xlsx"] {
             assert!(dir.join(name).exists(), "{name}");
+        }
+    }
+
+    /// An entry reads as a practitioner wrote it: no sentence twice, in
+    /// the sample review and in a long return of every kind of agency.
+    #[test]
+    fn details_never_repeat_a_sentence() {
+        let mut specs: Vec<ReturnSpec> = sample_review()
+            .returns
+            .into_iter()
+            .map(|r| r.spec)
+            .collect();
+        specs.extend(
+            AgencyKind::ALL.map(|k| ReturnSpec::new(k.default_name(), k, "R", 400, 11, period())),
+        );
+        for spec in &specs {
+            for row in plan_rows(spec) {
+                let mut seen = std::collections::HashSet::new();
+                for s in row.details.split(". ") {
+                    let s = s.trim().trim_end_matches('.');
+                    assert!(
+                        seen.insert(s),
+                        "{}: {s:?} twice in {:?}",
+                        spec.agency,
+                        row.details
+                    );
+                }
+            }
         }
     }
 

@@ -256,7 +256,9 @@ fn a_chronology_with_no_rows_is_its_heading_alone() {
         assert_eq!(chron.len(), 1);
         let (a, mut b) = (parts(&engine), parts(&by_crate));
         let xml = String::from_utf8(a[&chron[0]].clone()).expect("UTF-8");
-        assert!(xml.contains("<dimension ref=\"A1:Q1\"/>"), "{xml}");
+        // Column R: the collapsed `Also reported by` and `Origin` carry
+        // their mark on the column after them.
+        assert!(xml.contains("<dimension ref=\"A1:R1\"/>"), "{xml}");
         assert_eq!(xml.matches("<row ").count(), 1, "{xml}");
         let theirs = String::from_utf8(b[&chron[0]].clone()).expect("UTF-8");
         b.insert(chron[0].clone(), without_end_row(&theirs).into_bytes());
@@ -335,6 +337,15 @@ fn the_cut_keeps_the_heading_row_and_sets_the_dimension() {
         "</sheetData><autoFilter ref=\"A1:Q9\"/></worksheet>"
     );
     assert_eq!(probe_styles(between, 2).expect("probes"), [17, 18]);
+    // The column after a collapsed group, past the last heading, is kept
+    // in the dimension as rust_xlsxwriter counts it.
+    let wider = xml.replace("A1:B9\"/><sheetViews", "A1:R9\"/><sheetViews");
+    let (frame, _) = cut(&wider, "sheet", 41, 16).expect("cut");
+    assert!(
+        frame.head.contains("<dimension ref=\"A1:R42\"/>"),
+        "{}",
+        frame.head
+    );
     // Probes missing or unreadable: a fault.
     assert!(probe_styles(between, 3).is_err());
     assert!(probe_styles("<c r=\"A2\" s=\"x\"/>", 1).is_err());
