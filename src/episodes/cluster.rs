@@ -300,18 +300,8 @@ pub(super) fn find_episodes(
         .agencies
         .len()
         .max(events.iter().map(|e| e.agency + 1).max().unwrap_or(0));
-    let rate = usual_rate(&anchors, dated.days);
     let local = LocalRates::new(&anchors, n_agencies, config.rate_days);
     let mut rates = vec![0.0f64; n_agencies];
-    // No agency is taken to be quieter than a fraction of the average
-    // agency: two isolated events of two near-silent agencies are not a
-    // crisis.
-    let active = {
-        let mut seen = vec![false; n_agencies];
-        anchors.iter().for_each(|x| seen[x.agency] = true);
-        seen.iter().filter(|&&x| x).count().max(1)
-    };
-    let floor = RATE_FLOOR * rate / active as f64;
     let (notes, note_days) = dated_notes(events);
     let search = Search {
         anchors: &anchors,
@@ -341,7 +331,7 @@ pub(super) fn find_episodes(
             .map(|(s, e)| (s, e, 0))
             .collect();
     while let Some((s, e, depth)) = work.pop() {
-        let near = local.fill(anchor_days[s], anchor_days[e - 1], floor, &mut rates);
+        let near = local.fill(anchor_days[s], anchor_days[e - 1], &mut rates);
         let Some(best) = search.best(s, e, n_agencies, &rates, near as f64) else {
             continue;
         };
@@ -424,21 +414,27 @@ impl LocalRates {
         }
     }
 
-    /// Each agency's rate around the days `d0..=d1`, at least `floor`,
-    /// and how many agencies have significant events there (at least 1).
-    fn fill(&self, d0: i32, d1: i32, floor: f64, rates: &mut [f64]) -> usize {
+    /// Each agency's rate around the days `d0..=d1` (no agency's less than
+    /// [`RATE_FLOOR`] of the average agency's there: two isolated events
+    /// of two near-silent agencies are not a crisis), and how many
+    /// agencies have significant events there (at least 1).
+    fn fill(&self, d0: i32, d1: i32, rates: &mut [f64]) -> usize {
         let (lo, hi) = (d0 - self.reach, d1 + self.reach);
         let span = (hi - lo + 1) as f64;
-        let mut active = 0;
+        let (mut active, mut total) = (0usize, 0.0f64);
         for (a, (days, sums)) in self.per_agency.iter().enumerate() {
             let i = days.partition_point(|&d| d < lo);
             let j = days.partition_point(|&d| d <= hi);
             if j > i {
                 active += 1;
             }
-            rates[a] = ((sums[j] - sums[i]) / span).max(floor);
+            rates[a] = (sums[j] - sums[i]) / span;
+            total += rates[a];
         }
-        active.max(1)
+        let active = active.max(1);
+        let floor = (RATE_FLOOR * total / active as f64).max(1e-9);
+        rates.iter_mut().for_each(|r| *r = r.max(floor));
+        active
     }
 }
 
@@ -457,17 +453,6 @@ fn anchor_days(anchors: &[Anchor]) -> (Vec<i32>, Vec<usize>) {
     (anchor_days, day_start)
 }
 
-/// The usual rate of significant signal per day, over the chronology's
-/// span (`days`, of all its exactly dated events; at least a year, so that
-/// a short chronology is not its own background).
-fn usual_rate(anchors: &[Anchor], days: &[i32]) -> f64 {
-    let total: f64 = anchors.iter().map(|a| a.weight).sum();
-    let span_all = match (days.first(), days.last()) {
-        (Some(a), Some(z)) => (z - a + 1) as f64,
-        _ => 1.0,
-    };
-    (total / span_all.max(365.0)).max(1e-9)
-}
 
 /// The author's notes with a full date, in date order (ties by index), and
 /// their days: attached to the episode they fall in, never counted.

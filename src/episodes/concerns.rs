@@ -150,10 +150,19 @@ pub(super) fn find(
                 events[members[0]].date.start,
                 events[members[members.len() - 1]].date.start,
             );
-            if episodes
+            // A period stands on the concerns outside the episodes: the
+            // episodes already show the others.
+            let mut outside: Vec<(usize, String)> = members
                 .iter()
-                .any(|ep| ep.first <= first && last <= ep.last)
-            {
+                .filter(|&&i| {
+                    let day = events[i].date.start;
+                    !episodes.iter().any(|ep| ep.first <= day && day <= ep.last)
+                })
+                .map(|&i| source_of(i))
+                .collect();
+            outside.sort_unstable();
+            outside.dedup();
+            if outside.len() < min_sources {
                 continue;
             }
             out.push(period(chronology, members, first, last, months));
@@ -189,11 +198,12 @@ fn period(
     let dates: Vec<String> = members
         .iter()
         .map(|&i| {
-            format!(
-                "{} ({})",
-                events[i].date.start.format(DAY),
-                events[i].reference
-            )
+            let e = &events[i];
+            if e.reference.number == 0 {
+                e.date.start.format(DAY).to_string()
+            } else {
+                format!("{} ({})", e.date.start.format(DAY), e.reference)
+            }
         })
         .collect();
     let weeks = ((last - first).num_days() + 6) / 7;

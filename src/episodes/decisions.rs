@@ -177,12 +177,14 @@ pub(super) fn find(
                     n => format!("{n} days after"),
                 };
                 reason.push_str(&format!(
-                    " {when} the {} by {} of {} ({})",
+                    " {when} the {} by {} of {}",
                     concern_phrase(dated, ce, c, table),
                     name(ce.agency),
                     ce.date.start.format(DAY),
-                    ce.reference
                 ));
+                if ce.reference.number != 0 {
+                    reason.push_str(&format!(" ({})", ce.reference));
+                }
                 (Some(c), Some(days), feats[c].weight)
             }
             None => {

@@ -390,7 +390,7 @@ fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, prefilter: bool
     }
     let decisions = decisions::find(chronology, config, &dated);
     let mut periods = concerns::find(chronology, config, &dated, &episodes, &months);
-    periods.extend(partial::month_level(chronology, config, &dated, &months));
+    periods.extend(partial::month_level(chronology, config, &dated, &months, &episodes));
     concerns::rank(&mut periods, config.max_periods);
     Analysis {
         episodes,

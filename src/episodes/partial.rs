@@ -11,7 +11,7 @@ use super::cluster::Dated;
 use super::concerns::{month_end, ConcernPeriod, PeriodKind};
 use super::link::counted_as;
 use super::signals::Feature;
-use super::EpisodeConfig;
+use super::{Episode, EpisodeConfig};
 use crate::dates::Precision;
 use crate::merge::Chronology;
 use crate::model::Event;
@@ -62,6 +62,7 @@ pub(super) fn month_level(
     config: &EpisodeConfig,
     dated: &Dated,
     months: &MonthDated,
+    episodes: &[Episode],
 ) -> Vec<ConcernPeriod> {
     let events = &chronology.events;
     let seed = config.weights.seed_weight;
@@ -109,7 +110,10 @@ pub(super) fn month_level(
         let mut as_counted: Vec<usize> = agencies.iter().map(|&a| counted_as(counted, a)).collect();
         as_counted.sort_unstable();
         as_counted.dedup();
-        if as_counted.len() < config.month_agencies.max(2) {
+        // A month whose month-dated events an episode already lists
+        // adds nothing.
+        let placed = approximate.iter().all(|i| episodes.iter().any(|ep| ep.approximate.contains(i)));
+        if as_counted.len() < config.month_agencies.max(2) || placed {
             continue;
         }
         members.sort_unstable();
