@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use assert_cmd::Command;
 use chrono::{Duration, NaiveDate};
 use chronomerge::dates::{DateValue, Precision};
@@ -162,12 +160,25 @@ fn no_further_action_after_a_referral_is_a_key_decision_with_its_reason() {
             c.events[referral].reference
         )
     );
-    assert_eq!(k.concern_reference, Some(c.events[referral].reference.to_string()));
+    assert_eq!(
+        k.concern_reference,
+        Some(c.events[referral].reference.to_string())
+    );
     assert!(k.concern_reference.as_deref().unwrap().starts_with("POL-"));
     // A decision with no concern in the 30 days before it is not listed.
     let mut late = background();
-    late.push(ev(0, d(2023, 3, 1), REFERRAL_MADE, "Referral about Child A"));
-    late.push(ev(1, d(2023, 5, 12), CLOSED, "Case closed, no further action"));
+    late.push(ev(
+        0,
+        d(2023, 3, 1),
+        REFERRAL_MADE,
+        "Referral about Child A",
+    ));
+    late.push(ev(
+        1,
+        d(2023, 5, 12),
+        CLOSED,
+        "Case closed, no further action",
+    ));
     let a = analyse(&chronology(late), &EpisodeConfig::default());
     assert!(a.decisions.is_empty(), "{:#?}", a.decisions);
 }
@@ -198,9 +209,21 @@ fn a_visit_where_the_child_was_not_seen_is_listed() {
 fn three_referrals_from_three_sources_over_ten_weeks_make_a_period() {
     let mut events = background();
     for (day, source, what) in [
-        (d(2023, 2, 1), "School", "Referral from school: Child A hungry and unkempt"),
-        (d(2023, 3, 15), "GP", "Referral from GP: Child A's weight has dropped"),
-        (d(2023, 4, 12), "Neighbour", "Referral from a neighbour: Child A left alone at night"),
+        (
+            d(2023, 2, 1),
+            "School",
+            "Referral from school: Child A hungry and unkempt",
+        ),
+        (
+            d(2023, 3, 15),
+            "GP",
+            "Referral from GP: Child A's weight has dropped",
+        ),
+        (
+            d(2023, 4, 12),
+            "Neighbour",
+            "Referral from a neighbour: Child A left alone at night",
+        ),
     ] {
         let mut e = ev(1, day, REFERRAL_RECEIVED, what);
         e.source = source.into();
@@ -228,13 +251,16 @@ fn three_referrals_from_three_sources_over_ten_weeks_make_a_period() {
         ]
     );
     assert!(
-        p.reason.starts_with("3 concerns about Child A from 3 sources over 10 weeks"),
+        p.reason
+            .starts_with("3 concerns about Child A from 3 sources over 10 weeks"),
         "{}",
         p.reason
     );
-    // Two sources are not enough.
-    let mut config = EpisodeConfig::default();
-    config.concern_sources = 4;
+    // Asking for four sources, three are not enough.
+    let config = EpisodeConfig {
+        concern_sources: 4,
+        ..EpisodeConfig::default()
+    };
     let a = analyse(&c, &config);
     assert!(a.periods.is_empty(), "{:#?}", a.periods);
 }
@@ -246,12 +272,25 @@ fn the_incident_is_shown_on_its_own_and_absorbs_nothing() {
     events.extend(crisis(day));
     // Two days before: a referral and a health visit, which the incident's
     // events would otherwise pull into one episode.
-    events.push(ev(3, day - Duration::days(2), REFERRAL_MADE, "Health visitor referral: bruise seen on Child A's arm"));
-    events.push(ev(1, day - Duration::days(2), REFERRAL_RECEIVED, "Referral received from health visitor, bruise on arm, for screening"));
+    events.push(ev(
+        3,
+        day - Duration::days(2),
+        REFERRAL_MADE,
+        "Health visitor referral: bruise seen on Child A's arm",
+    ));
+    events.push(ev(
+        1,
+        day - Duration::days(2),
+        REFERRAL_RECEIVED,
+        "Referral received from health visitor, bruise on arm, for screening",
+    ));
     let c = chronology(events);
     let without = analyse(&c, &EpisodeConfig::default());
     assert!(
-        without.episodes.iter().any(|e| e.first <= day && day <= e.last),
+        without
+            .episodes
+            .iter()
+            .any(|e| e.first <= day && day <= e.last),
         "{:#?}",
         without.episodes
     );
@@ -280,7 +319,12 @@ fn the_incident_is_shown_on_its_own_and_absorbs_nothing() {
     assert_eq!(inc.events.len(), 5);
     assert_eq!(inc.agencies, [0, 1, 2]);
     assert_eq!(inc.references.len(), 5);
-    assert!(inc.summary.contains("20/06/2023: 5 events recorded by 3 agencies"), "{}", inc.summary);
+    assert!(
+        inc.summary
+            .contains("20/06/2023: 5 events recorded by 3 agencies"),
+        "{}",
+        inc.summary
+    );
     for &i in &inc.events {
         assert_eq!(a.episode_of[i], None);
     }
@@ -290,16 +334,36 @@ fn the_incident_is_shown_on_its_own_and_absorbs_nothing() {
 fn month_dated_events_are_placed_and_a_busy_month_is_found() {
     let mut events = background();
     events.extend(crisis(d(2023, 6, 15)));
-    let mut june = ev(3, d(2023, 6, 1), INJURY, "Child A seen with a burn some time in June");
+    let mut june = ev(
+        3,
+        d(2023, 6, 1),
+        INJURY,
+        "Child A seen with a burn some time in June",
+    );
     june.date.precision = Precision::Month;
     events.push(june);
     // March: one agency's month-dated injury, two others' significant
     // events four weeks apart (no day-level episode).
-    let mut march = ev(0, d(2023, 3, 1), INJURY, "Child A injured at some point in March, details unknown");
+    let mut march = ev(
+        0,
+        d(2023, 3, 1),
+        INJURY,
+        "Child A injured at some point in March, details unknown",
+    );
     march.date.precision = Precision::Month;
     events.push(march);
-    events.push(ev(1, d(2023, 3, 2), REFERRAL_RECEIVED, "Referral received about Child A's bruising"));
-    events.push(ev(2, d(2023, 3, 29), HOSPITAL, "Child A brought to A&E with a head injury"));
+    events.push(ev(
+        1,
+        d(2023, 3, 2),
+        REFERRAL_RECEIVED,
+        "Referral received about Child A's bruising",
+    ));
+    events.push(ev(
+        2,
+        d(2023, 3, 29),
+        HOSPITAL,
+        "Child A brought to A&E with a head injury",
+    ));
     let c = chronology(events);
     let a = analyse(&c, &EpisodeConfig::default());
     let june = position(&c, "Child A seen with a burn");
@@ -317,7 +381,12 @@ fn month_dated_events_are_placed_and_a_busy_month_is_found() {
     assert_eq!((m[0].first, m[0].last), (d(2023, 3, 1), d(2023, 3, 31)));
     assert_eq!(m[0].approximate, [march]);
     assert_eq!(m[0].agencies, [0, 1, 2]);
-    assert!(m[0].reason.starts_with("Month-level: 3 agencies record significant events in March 2023"), "{}", m[0].reason);
+    assert!(
+        m[0].reason
+            .starts_with("Month-level: 3 agencies record significant events in March 2023"),
+        "{}",
+        m[0].reason
+    );
     assert!(a.episodes.iter().all(|e| e.first != d(2023, 3, 1)));
 }
 
@@ -339,10 +408,30 @@ fn a_quiet_agencies_crisis_after_a_busy_year_is_found() {
         }
     }
     let day = d(2023, 9, 12);
-    events.push(ev(3, day, REFERRAL_MADE, "Health visitor saw bruising to Child A's ear; referral made"));
-    events.push(ev(1, day, REFERRAL_RECEIVED, "Referral received from the health visitor: bruising to the ear"));
-    events.push(ev(1, day + Duration::days(1), STRATEGY, "Strategy discussion about Child A's bruising; section 47 agreed"));
-    events.push(ev(3, day + Duration::days(1), STRATEGY, "Strategy discussion attended about the bruising, s47 to proceed"));
+    events.push(ev(
+        3,
+        day,
+        REFERRAL_MADE,
+        "Health visitor saw bruising to Child A's ear; referral made",
+    ));
+    events.push(ev(
+        1,
+        day,
+        REFERRAL_RECEIVED,
+        "Referral received from the health visitor: bruising to the ear",
+    ));
+    events.push(ev(
+        1,
+        day + Duration::days(1),
+        STRATEGY,
+        "Strategy discussion about Child A's bruising; section 47 agreed",
+    ));
+    events.push(ev(
+        3,
+        day + Duration::days(1),
+        STRATEGY,
+        "Strategy discussion attended about the bruising, s47 to proceed",
+    ));
     let c = chronology(events);
     let a = analyse(&c, &EpisodeConfig::default());
     let ep = a
@@ -425,21 +514,76 @@ fn the_workbook_and_json_show_decisions_periods_incident_and_who_to_invite() {
         ]
     };
     ReturnBuilder::new("Police")
-        .row(row(V::D(2023, 3, 1), "Police constable", "Referral made", "Referral to CSC: Child A disclosed being hit at home"))
-        .row(row(V::D(2023, 6, 5), "Police constable", "Incident or call-out", "Called to the home, Child A with bruising to the cheek, mother says fell"))
-        .row(row(V::D(2023, 6, 6), "Detective sergeant", "Strategy discussion or meeting", "Strategy discussion about Child A's bruising, section 47 agreed"))
-        .row(row(V::D(2023, 9, 10), "Police constable", "Incident or call-out", "Attended with ambulance, Child A unresponsive"))
+        .row(row(
+            V::D(2023, 3, 1),
+            "Police constable",
+            "Referral made",
+            "Referral to CSC: Child A disclosed being hit at home",
+        ))
+        .row(row(
+            V::D(2023, 6, 5),
+            "Police constable",
+            "Incident or call-out",
+            "Called to the home, Child A with bruising to the cheek, mother says fell",
+        ))
+        .row(row(
+            V::D(2023, 6, 6),
+            "Detective sergeant",
+            "Strategy discussion or meeting",
+            "Strategy discussion about Child A's bruising, section 47 agreed",
+        ))
+        .row(row(
+            V::D(2023, 9, 10),
+            "Police constable",
+            "Incident or call-out",
+            "Attended with ambulance, Child A unresponsive",
+        ))
         .write_xlsx(&dir.join("police.xlsx"));
     ReturnBuilder::new("Children's social care")
-        .row(row(V::D(2023, 3, 9), "Team manager", "Case closed or transferred", "Referral screened, no further action"))
-        .row(row(V::D(2023, 6, 6), "Social worker", "Strategy discussion or meeting", "Strategy meeting re Child A, bruising, s47 enquiries to proceed"))
-        .row(row(V::D(2023, 6, 7), "Social worker", "Assessment", "Section 47 home visit, Child A seen, bruising noted"))
-        .row(row(V::D(2023, 9, 10), "Social worker", "Information shared", "Informed by police that Child A was taken to hospital"))
+        .row(row(
+            V::D(2023, 3, 9),
+            "Team manager",
+            "Case closed or transferred",
+            "Referral screened, no further action",
+        ))
+        .row(row(
+            V::D(2023, 6, 6),
+            "Social worker",
+            "Strategy discussion or meeting",
+            "Strategy meeting re Child A, bruising, s47 enquiries to proceed",
+        ))
+        .row(row(
+            V::D(2023, 6, 7),
+            "Social worker",
+            "Assessment",
+            "Section 47 home visit, Child A seen, bruising noted",
+        ))
+        .row(row(
+            V::D(2023, 9, 10),
+            "Social worker",
+            "Information shared",
+            "Informed by police that Child A was taken to hospital",
+        ))
         .write_xlsx(&dir.join("csc.xlsx"));
     ReturnBuilder::new("Hospital")
-        .row(row(V::D(2023, 6, 5), "Emergency department nurse", "Hospital attendance or admission", "Child A brought to A&E with bruising to the cheek, fell per mother"))
-        .row(row(V::D(2023, 6, 6), "Named nurse", "Strategy discussion or meeting", "Strategy discussion re Child A bruising; child protection medical, section 47"))
-        .row(row(V::D(2023, 9, 10), "Emergency department nurse", "Hospital attendance or admission", "Child A admitted after collapse"))
+        .row(row(
+            V::D(2023, 6, 5),
+            "Emergency department nurse",
+            "Hospital attendance or admission",
+            "Child A brought to A&E with bruising to the cheek, fell per mother",
+        ))
+        .row(row(
+            V::D(2023, 6, 6),
+            "Named nurse",
+            "Strategy discussion or meeting",
+            "Strategy discussion re Child A bruising; child protection medical, section 47",
+        ))
+        .row(row(
+            V::D(2023, 9, 10),
+            "Emergency department nurse",
+            "Hospital attendance or admission",
+            "Child A admitted after collapse",
+        ))
         .write_xlsx(&dir.join("hospital.xlsx"));
     let out = tmp.path().join("merged.xlsx");
     let json = tmp.path().join("review.json");
@@ -455,17 +599,34 @@ fn the_workbook_and_json_show_decisions_periods_incident_and_who_to_invite() {
         .assert()
         .code(0);
     let names = sheet_names(&out);
-    let at = names.iter().position(|n| n == "Key practice episodes").unwrap();
+    let at = names
+        .iter()
+        .position(|n| n == "Key practice episodes")
+        .unwrap();
     assert_eq!(names[at + 1], "Learning event");
 
     let kpe = sheet(&out, "Key practice episodes");
-    let (e, ag, others) = (col(&kpe, "Episode"), col(&kpe, "Agencies"), col(&kpe, "Other agencies in span"));
-    let episodes: Vec<_> = kpe.iter().filter(|r| text(&r[e]).starts_with("KPE ")).collect();
+    let (e, ag, others) = (
+        col(&kpe, "Episode"),
+        col(&kpe, "Agencies"),
+        col(&kpe, "Other agencies in span"),
+    );
+    let episodes: Vec<_> = kpe
+        .iter()
+        .filter(|r| text(&r[e]).starts_with("KPE "))
+        .collect();
     assert_eq!(episodes.len(), 1, "{kpe:?}");
-    assert_eq!(text(&episodes[0][ag]), "Children's social care, Hospital, Police");
+    assert_eq!(
+        text(&episodes[0][ag]),
+        "Children's social care, Hospital, Police"
+    );
     assert_eq!(text(&episodes[0][others]), "");
     // The tables under the episodes, by their titles.
-    let title = |t: &str| kpe.iter().position(|r| text(&r[0]) == t).unwrap_or_else(|| panic!("no {t}: {kpe:?}"));
+    let title = |t: &str| {
+        kpe.iter()
+            .position(|r| text(&r[0]) == t)
+            .unwrap_or_else(|| panic!("no {t}: {kpe:?}"))
+    };
     let (gaps, decisions, periods, incident) = (
         title("Longest gaps with no recorded event"),
         title("Key decisions"),
@@ -474,19 +635,27 @@ fn the_workbook_and_json_show_decisions_periods_incident_and_who_to_invite() {
     );
     assert!(gaps < decisions && decisions < periods && periods < incident);
     let head = &kpe[decisions + 1];
-    let cell = |r: &Vec<calamine::Data>, h: &str| text(&r[head.iter().position(|x| text(x) == h).unwrap()]);
+    let cell = |r: &Vec<calamine::Data>, h: &str| {
+        text(&r[head.iter().position(|x| text(x) == h).unwrap()])
+    };
     let dec = &kpe[decisions + 2];
     assert_eq!(cell(dec, "Decision"), "Decision 1");
     assert_eq!(cell(dec, "Decision made"), "No further action");
     assert!(cell(dec, "Agency").contains("Children's social care"));
-    assert!(cell(dec, "Concern it follows").starts_with("POL-"), "{dec:?}");
+    assert!(
+        cell(dec, "Concern it follows").starts_with("POL-"),
+        "{dec:?}"
+    );
     assert!(
         cell(dec, "Why it is listed").starts_with("No further action by Children's social care 8 days after the referral by Police of 01/03/2023 (POL-"),
         "{dec:?}"
     );
     let inc = &kpe[incident + 2];
     assert_eq!(text(&inc[0]), "Incident");
-    assert!(text(&inc[7]).contains("3 events recorded by 3 agencies"), "{inc:?}");
+    assert!(
+        text(&inc[7]).contains("3 events recorded by 3 agencies"),
+        "{inc:?}"
+    );
 
     // Who to invite: roles with their counts, managers apart.
     let le = sheet(&out, "Learning event");
@@ -498,20 +667,48 @@ fn the_workbook_and_json_show_decisions_periods_incident_and_who_to_invite() {
     );
     let lines: Vec<(String, String, String, String)> = le[1..]
         .iter()
-        .map(|r| (text(&r[item]), text(&r[role]), text(&r[level]), text(&r[count])))
+        .map(|r| {
+            (
+                text(&r[item]),
+                text(&r[role]),
+                text(&r[level]),
+                text(&r[count]),
+            )
+        })
         .collect();
     let has = |i: &str, r: &str, l: &str, n: &str| {
-        lines.iter().any(|x| x == &(i.into(), r.into(), l.into(), n.into()))
+        lines
+            .iter()
+            .any(|x| x == &(i.into(), r.into(), l.into(), n.into()))
     };
-    assert!(has("KPE 1", "Social worker", "Front-line", "2"), "{lines:?}");
-    assert!(has("KPE 1", "Detective sergeant", "Manager", "1"), "{lines:?}");
+    assert!(
+        has("KPE 1", "Social worker", "Front-line", "2"),
+        "{lines:?}"
+    );
+    assert!(
+        has("KPE 1", "Detective sergeant", "Manager", "1"),
+        "{lines:?}"
+    );
     assert!(has("KPE 1", "Named nurse", "Manager", "1"), "{lines:?}");
-    assert!(has("Decision 1", "Team manager", "Manager", "1"), "{lines:?}");
-    assert!(has("Decision 1", "Police constable", "Front-line", "1"), "{lines:?}");
+    assert!(
+        has("Decision 1", "Team manager", "Manager", "1"),
+        "{lines:?}"
+    );
+    assert!(
+        has("Decision 1", "Police constable", "Front-line", "1"),
+        "{lines:?}"
+    );
     // Front-line roles before managers' within an item.
-    let kpe1: Vec<&String> = lines.iter().filter(|x| x.0 == "KPE 1").map(|x| &x.2).collect();
+    let kpe1: Vec<&String> = lines
+        .iter()
+        .filter(|x| x.0 == "KPE 1")
+        .map(|x| &x.2)
+        .collect();
     let first_manager = kpe1.iter().position(|l| *l == "Manager").unwrap();
-    assert!(kpe1[first_manager..].iter().all(|l| *l == "Manager"), "{kpe1:?}");
+    assert!(
+        kpe1[first_manager..].iter().all(|l| *l == "Manager"),
+        "{kpe1:?}"
+    );
 
     // The JSON.
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
@@ -522,6 +719,8 @@ fn the_workbook_and_json_show_decisions_periods_incident_and_who_to_invite() {
     assert_eq!(v["decisions"][0]["days_after"], 8);
     assert!(v["decisions"][0]["event"].as_str().unwrap().contains('-'));
     assert!(v["periods"].is_array());
-    assert_eq!(v["episodes"][0]["contributing"].as_array().unwrap().len(), 3);
-    let _ = Path::new("");
+    assert_eq!(
+        v["episodes"][0]["contributing"].as_array().unwrap().len(),
+        3
+    );
 }

@@ -77,7 +77,7 @@ struct Best {
 
 /// No agency's usual rate is taken as less than this share of the average
 /// agency's.
-const RATE_FLOOR: f64 = 0.5;
+const RATE_FLOOR: f64 = 1.0;
 
 /// An event that can anchor an episode.
 #[derive(Debug, Clone, Copy)]
@@ -452,7 +452,6 @@ fn anchor_days(anchors: &[Anchor]) -> (Vec<i32>, Vec<usize>) {
     day_start.push(anchors.len());
     (anchor_days, day_start)
 }
-
 
 /// The author's notes with a full date, in date order (ties by index), and
 /// their days: attached to the episode they fall in, never counted.

@@ -11,7 +11,20 @@
 //!   meeting reported by several agencies (same or adjacent day, compatible
 //!   event types, similar details). They are linked, never merged or
 //!   deleted;
-//! - **gaps** ([`Gap`]): the longest stretches with no event at all.
+//! - **gaps** ([`Gap`]): the longest stretches with no event at all;
+//! - **the incident that led to the review** ([`Incident`], when
+//!   [`EpisodeConfig::incident`] is set from review.toml): its events (that
+//!   day and the next) are shown on their own and never make or join an
+//!   episode (`incident`);
+//! - **key decisions** ([`KeyDecision`]): decision wording (no further
+//!   action, case closed, threshold not met …) within
+//!   [`EpisodeConfig::decision_days`] of a concern, and visits where the
+//!   child was not seen (`decisions`);
+//! - **periods** ([`ConcernPeriod`]): concerns about one child from several
+//!   sources within a few months (`concerns`), and months in which several
+//!   agencies record significant events around a month-dated one
+//!   (`partial`, which also lists month-dated events with the episodes
+//!   covering their month, marked approximate).
 //!
 //! # How episodes are found
 //!
@@ -31,13 +44,19 @@
 //! 4. In each piece, the *core* is the stretch of days whose significance
 //!    is most unusual for its length, compared with the chronology's usual
 //!    rate of significant events (a Poisson scan statistic, the
-//!    log-likelihood ratio of Kulldorff). Each agency's significance counts
+//!    log-likelihood ratio of Kulldorff). The usual rate is *local*: the
+//!    average of the local rates of the agencies in the stretch (each
+//!    agency's signal within [`EpisodeConfig::rate_days`] either side, no
+//!    agency's less than the average agency's there), for as many agencies
+//!    as are active there, so a busy agency or a busy year does not hide a
+//!    crisis elsewhere. Each agency's significance counts
 //!    only up to [`EpisodeConfig::agency_cap`], and the core needs at least
 //!    [`EpisodeConfig::min_agencies`] *involved* agencies (each with at
-//!    least [`EpisodeConfig::min_agency_signal`]): one agency's run of
-//!    events alone is never an episode, however long. What is left of the
-//!    piece on either side is searched again.
-//! 5. The core widens to the significant events of its involved agencies
+//!    least [`EpisodeConfig::min_agency_signal`], or a joint event): one
+//!    agency's run of events alone is never an episode, however long. What
+//!    is left of the piece on either side is searched again.
+//! 5. The core widens to the non-routine significant events (at least
+//!    [`EpisodeConfig::extend_weight`]) of its involved agencies
 //!    that follow on from it with no quiet stretch longer than the window.
 //!    Every exactly dated event in its first..last day belongs to the
 //!    episode (approximate dates included, but they give no signal);
@@ -390,7 +409,9 @@ fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, prefilter: bool
     }
     let decisions = decisions::find(chronology, config, &dated);
     let mut periods = concerns::find(chronology, config, &dated, &episodes, &months);
-    periods.extend(partial::month_level(chronology, config, &dated, &months, &episodes));
+    periods.extend(partial::month_level(
+        chronology, config, &dated, &months, &episodes,
+    ));
     concerns::rank(&mut periods, config.max_periods);
     Analysis {
         episodes,

@@ -112,7 +112,9 @@ pub(super) fn month_level(
         as_counted.dedup();
         // A month whose month-dated events an episode already lists
         // adds nothing.
-        let placed = approximate.iter().all(|i| episodes.iter().any(|ep| ep.approximate.contains(i)));
+        let placed = approximate
+            .iter()
+            .all(|i| episodes.iter().any(|ep| ep.approximate.contains(i)));
         if as_counted.len() < config.month_agencies.max(2) || placed {
             continue;
         }

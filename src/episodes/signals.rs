@@ -65,7 +65,14 @@ pub struct DecisionSignal {
 /// | Multi-agency meeting | 1.0 | | | |
 /// | Assessment | 0.8 | | | |
 /// | Information shared, Case closed or transferred | 0.5 | | | |
-/// | Contact or visit, Appointment attended, Other, blank or unknown | 0.2 | | | |
+/// | Contact or visit, Appointment attended, Other, blank or unknown | 0.2 | | `care proceedings`, `legal planning`, `strip search*` | 1.5 |
+/// | | | | `arrest*`, `appropriate adult` | 1.0 |
+/// | | | | `child not seen`, `no reply`, `no further action`, `nfa`, `threshold*`, `unsubstantiated`, `closed` | 0.0 |
+///
+/// The decision words weigh nothing as signs of a crisis (a call closed
+/// with no further action is not one); they name what happened in an
+/// episode's reason, and the separate [`SignalTable::decisions`] list
+/// finds the key decisions.
 ///
 /// Keyword weights add up to at most [`SignalTable::keyword_cap`] per
 /// event. An event is significant enough to anchor an episode when its
@@ -160,9 +167,10 @@ impl Default for SignalTable {
                 k("not brought", 0.8, "not brought"),
                 k("dna", 0.5, "did not attend"),
                 k("did not attend", 0.5, "did not attend"),
-                // Decisions and practice issues: light, so that routine
-                // wording ("no further action" on a call) does not anchor
-                // an episode alone, but it adds to a significant event.
+                // Practice issues weigh; decision wording weighs nothing
+                // (a call closed with no further action is no crisis: on
+                // the generated reviews a weight here lets isolated calls
+                // anchor false episodes) but names what happened.
                 k("care proceedings", 1.5, "care proceedings"),
                 k("legal planning", 1.5, "legal planning meeting"),
                 k("strip search*", 1.5, "strip search"),
