@@ -724,3 +724,34 @@ fn the_workbook_and_json_show_decisions_periods_incident_and_who_to_invite() {
         3
     );
 }
+
+/// On the project's generated reviews no planted episode is split into two
+/// suggestions.
+#[test]
+fn no_planted_episode_is_split_in_two() {
+    for seed in 0..30u64 {
+        let r = generate(&SynthConfig {
+            seed,
+            agencies: 4 + (seed % 5) as usize,
+            episodes: 3 + (seed % 4) as usize,
+            ..SynthConfig::default()
+        });
+        let a = analyse(&r.chronology, &EpisodeConfig::default());
+        for p in &r.truth.episodes {
+            let n = a
+                .episodes
+                .iter()
+                .filter(|e| {
+                    e.first <= p.last
+                        && p.first <= e.last
+                        && e.agencies.iter().filter(|x| p.agencies.contains(x)).count() >= 2
+                })
+                .count();
+            assert!(
+                n <= 1,
+                "seed {seed}: {p:?} split into {n}: {:#?}",
+                a.episodes
+            );
+        }
+    }
+}
