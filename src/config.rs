@@ -222,6 +222,7 @@ impl Settings {
         if let Some(n) = opts.window_days {
             episodes.window_days = n;
         }
+        episodes.incident = config.incident;
         Ok(Settings {
             config,
             children: tables.children,

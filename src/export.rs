@@ -158,8 +158,14 @@ pub struct JsonEpisode {
     pub last: NaiveDate,
     /// Agencies involved, by name.
     pub agencies: Vec<String>,
+    /// The agencies whose significant events make it (the others merely
+    /// had something in its span), by name.
+    pub contributing: Vec<String>,
     /// Numbers of its events in the merged chronology.
     pub events: Vec<usize>,
+    /// Month-dated events whose month overlaps it (approximate), by
+    /// reference.
+    pub approximate: Vec<String>,
     /// Joint events inside it.
     pub joint_events: usize,
     /// Strength.
@@ -169,6 +175,73 @@ pub struct JsonEpisode {
     /// The key lines of enquiry of its events, with how many events each
     /// (empty when none has one).
     pub key_lines: Vec<crate::episodes::KeyLineCount>,
+}
+
+/// The incident that led to the review, shown on its own.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonIncident {
+    /// The day review.toml gives.
+    pub first: NaiveDate,
+    /// The day after (its events belong to the incident too).
+    pub last: NaiveDate,
+    /// Agencies with an event in it, by name.
+    pub agencies: Vec<String>,
+    /// Its events, by reference.
+    pub events: Vec<String>,
+    /// Its events' numbers in the merged chronology.
+    pub numbers: Vec<usize>,
+    /// What it was, in plain words.
+    pub summary: String,
+}
+
+/// A key decision.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonDecision {
+    /// `Decision 1` is the first in date order.
+    pub id: String,
+    /// Its day.
+    pub date: NaiveDate,
+    /// The agency that made it.
+    pub agency: String,
+    /// Its event, by reference.
+    pub event: String,
+    /// Its event's number in the merged chronology.
+    pub number: usize,
+    /// `decision` or `child_not_seen`.
+    pub kind: crate::episodes::DecisionKind,
+    /// The decision in plain words.
+    pub what: String,
+    /// The concern it follows, by reference.
+    pub concern: Option<String>,
+    /// Days between the concern and the decision.
+    pub days_after: Option<i64>,
+    /// Why it is listed.
+    pub reason: String,
+}
+
+/// A period of repeated concerns, or a month-level period.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonPeriod {
+    /// `Period 1` is the strongest.
+    pub id: String,
+    /// `repeated_concerns` or `month_level`.
+    pub kind: crate::episodes::PeriodKind,
+    /// The child or family member the concerns are about.
+    pub subject: String,
+    /// First day.
+    pub first: NaiveDate,
+    /// Last day.
+    pub last: NaiveDate,
+    /// Where the concerns came from.
+    pub sources: Vec<String>,
+    /// Agencies, by name.
+    pub agencies: Vec<String>,
+    /// Its events, by reference.
+    pub events: Vec<String>,
+    /// Month-dated events whose month overlaps it, by reference.
+    pub approximate: Vec<String>,
+    /// Why it is listed.
+    pub reason: String,
 }
 
 /// Two or more agencies' events that report the same thing.
@@ -242,6 +315,12 @@ pub struct JsonReview<'a> {
     /// Where every agency's return stands (`{"today", "due", "agencies":
     /// [{"agency", "state", …}]}`, see [`crate::status`]).
     pub status: crate::status::StatusReport,
+    /// The incident that led to the review, when review.toml gives its day.
+    pub incident: Option<JsonIncident>,
+    /// Key decisions, in date order.
+    pub decisions: Vec<JsonDecision>,
+    /// Repeated concerns and month-level periods, strongest first.
+    pub periods: Vec<JsonPeriod>,
 }
 
 /// Agencies the configuration expects that have no merged return.
@@ -285,6 +364,7 @@ pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
     let chron = &review.chronology;
     let analysis = &review.analysis;
     let name = |i: usize| chron.agencies[i].name.clone();
+    let reference = |j: usize| chron.events[j].reference.to_string();
     let name_ref = |i: usize| chron.agencies[i].name.as_str();
     let events = chron
         .events
@@ -388,7 +468,9 @@ pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
                 first: e.first,
                 last: e.last,
                 agencies: e.agencies.iter().map(|&a| name(a)).collect(),
+                contributing: e.contributing.iter().map(|&a| name(a)).collect(),
                 events: e.events.iter().map(|j| j + 1).collect(),
+                approximate: e.approximate.iter().map(|&j| reference(j)).collect(),
                 joint_events: e.joint_events,
                 score: e.score,
                 reason: e.reason.clone(),
@@ -407,6 +489,46 @@ pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
             })
             .collect(),
         status: crate::status::status(review),
+        incident: analysis.incident.as_ref().map(|inc| JsonIncident {
+            first: inc.first,
+            last: inc.last,
+            agencies: inc.agencies.iter().map(|&a| name(a)).collect(),
+            events: inc.events.iter().map(|&j| reference(j)).collect(),
+            numbers: inc.events.iter().map(|j| j + 1).collect(),
+            summary: inc.summary.clone(),
+        }),
+        decisions: analysis
+            .decisions
+            .iter()
+            .map(|d| JsonDecision {
+                id: d.id(),
+                date: d.date,
+                agency: name(d.agency),
+                event: d.reference.clone(),
+                number: d.event + 1,
+                kind: d.kind,
+                what: d.what.clone(),
+                concern: d.concern_reference.clone(),
+                days_after: d.days_after,
+                reason: d.reason.clone(),
+            })
+            .collect(),
+        periods: analysis
+            .periods
+            .iter()
+            .map(|p| JsonPeriod {
+                id: p.id(),
+                kind: p.kind,
+                subject: p.subject.clone(),
+                first: p.first,
+                last: p.last,
+                sources: p.sources.clone(),
+                agencies: p.agencies.iter().map(|&a| name(a)).collect(),
+                events: p.events.iter().map(|&j| reference(j)).collect(),
+                approximate: p.approximate.iter().map(|&j| reference(j)).collect(),
+                reason: p.reason.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -125,6 +125,7 @@ fn sheets_headings_fills_ages_and_intervals() {
             "Chronology",
             "Timeline",
             "Key practice episodes",
+            "Learning event",
             "Findings",
             "Returns",
             "Agencies",
@@ -485,7 +486,7 @@ fn a_review_with_no_events_still_makes_every_sheet() {
     std::fs::write(dir.join("police.xlsx"), b"not a workbook").unwrap();
     let out = tmp.path().join("empty.xlsx");
     merge(&dir, &out, &[]).code(1);
-    assert_eq!(sheet_names(&out).len(), 7);
+    assert_eq!(sheet_names(&out).len(), 8);
     let tl = sheet(&out, "Timeline");
     assert!(tl
         .iter()

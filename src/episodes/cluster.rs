@@ -70,18 +70,40 @@ struct Best {
     observed: f64,
     /// Log-likelihood ratio of that signal against the usual rate.
     llr: f64,
+    /// The usual daily rate it was measured against: the local rates of
+    /// the agencies in it.
+    rate: f64,
+}
+
+/// No agency's usual rate is taken as less than this share of the average
+/// agency's.
+const RATE_FLOOR: f64 = 1.0;
+
+/// An event that can anchor an episode.
+#[derive(Debug, Clone, Copy)]
+struct Anchor {
+    /// Its day ([`day_num`]).
+    day: i32,
+    /// Its agency, as counted (close names as one).
+    agency: usize,
+    /// Its significance.
+    weight: f64,
+    /// It makes its agency involved on its own: a joint event, a referral
+    /// made or a police call-out.
+    strong: bool,
+    /// It may widen an episode beyond its core (not routine).
+    widens: bool,
 }
 
 /// The scan over the anchors of a piece.
 struct Search<'a> {
-    /// (day, agency, significance), in date order.
-    anchors: &'a [(i32, usize, f64)],
+    /// The anchors, in date order.
+    anchors: &'a [Anchor],
     /// Start of each distinct day's anchors in `anchors` (one past the end
     /// last).
     day_start: &'a [usize],
     /// The distinct anchor days.
     days: &'a [i32],
-    rate: f64,
     cap: f64,
     involved: f64,
     min_agencies: usize,
@@ -102,33 +124,49 @@ impl Search<'_> {
     /// capped signal is most unusual for its length, among those with at
     /// least `min_agencies` involved agencies. Ties: the earliest, then
     /// the shortest.
-    fn best(&self, s: usize, e: usize, n_agencies: usize) -> Option<Best> {
+    fn best(
+        &self,
+        s: usize,
+        e: usize,
+        n_agencies: usize,
+        rates: &[f64],
+        active: f64,
+    ) -> Option<Best> {
         let mut sums = vec![0.0f64; n_agencies];
+        let mut inv = vec![false; n_agencies];
         let mut touched: Vec<usize> = Vec::new();
         let mut best: Option<Best> = None;
         for i in s..e {
             for &a in &touched {
                 sums[a] = 0.0;
+                inv[a] = false;
             }
             touched.clear();
-            let (mut observed, mut involved) = (0.0f64, 0usize);
+            let (mut observed, mut involved, mut rate, mut n) = (0.0f64, 0usize, 0.0f64, 0usize);
             for j in i..e {
-                for &(_, a, w) in &self.anchors[self.day_start[j]..self.day_start[j + 1]] {
+                for x in &self.anchors[self.day_start[j]..self.day_start[j + 1]] {
+                    let a = x.agency;
                     let old = sums[a];
                     if old == 0.0 {
                         touched.push(a);
+                        rate += rates[a];
+                        n += 1;
                     }
-                    let new = old + w;
+                    let new = old + x.weight;
                     sums[a] = new;
                     observed += new.min(self.cap) - old.min(self.cap);
-                    if old < self.involved && new >= self.involved {
+                    if !inv[a] && (x.strong || new >= self.involved) {
+                        inv[a] = true;
                         involved += 1;
                     }
                 }
                 if involved < self.min_agencies {
                     continue;
                 }
-                let expected = self.rate * (self.days[j] - self.days[i] + 1) as f64;
+                // The touched agencies' average local rate, for as many
+                // agencies as are active around the piece.
+                let rate = rate / n as f64 * active;
+                let expected = rate * (self.days[j] - self.days[i] + 1) as f64;
                 let score = llr(observed, expected);
                 if best.as_ref().is_none_or(|b| score > b.llr) {
                     best = Some(Best {
@@ -136,6 +174,7 @@ impl Search<'_> {
                         to: j,
                         observed,
                         llr: score,
+                        rate,
                     });
                 }
             }
@@ -159,8 +198,12 @@ impl Search<'_> {
         n_agencies: usize,
     ) -> (usize, usize) {
         let mut sums = vec![0.0f64; n_agencies];
-        for &(_, a, w) in &self.anchors[self.day_start[best.from]..self.day_start[best.to + 1]] {
-            sums[a] += w;
+        for x in &self.anchors[self.day_start[best.from]..self.day_start[best.to + 1]] {
+            sums[x.agency] += if x.strong {
+                x.weight.max(self.involved)
+            } else {
+                x.weight
+            };
         }
         // A day widens the episode when its involved agencies' signal is
         // well above the usual daily rate (always so in a sparse
@@ -168,10 +211,10 @@ impl Search<'_> {
         let involved = |j: usize| {
             let day: f64 = self.anchors[self.day_start[j]..self.day_start[j + 1]]
                 .iter()
-                .filter(|&&(_, a, _)| sums[a] >= self.involved)
-                .map(|&(_, _, w)| w)
+                .filter(|x| x.widens && sums[x.agency] >= self.involved)
+                .map(|x| x.weight)
                 .sum();
-            day > 0.0 && day >= 2.0 * self.rate
+            day > 0.0 && day >= 2.0 * best.rate
         };
         let (mut from, mut to) = (best.from, best.to);
         let mut j = from;
@@ -230,6 +273,16 @@ pub(super) struct Dated<'a> {
     pub(super) days: &'a [i32],
     /// Every event's joint group, when it has links.
     pub(super) group_of: &'a [Option<u32>],
+    /// The events set apart (the incident that led to the review): they
+    /// neither anchor nor join an episode. Empty when none is.
+    pub(super) skip: &'a [bool],
+}
+
+impl Dated<'_> {
+    /// Whether event `i` is set apart.
+    pub(super) fn skipped(&self, i: usize) -> bool {
+        self.skip.get(i).copied().unwrap_or(false)
+    }
 }
 
 /// The candidate key practice episodes of a chronology, ranked, and for
@@ -241,19 +294,19 @@ pub(super) fn find_episodes(
 ) -> (Vec<Episode>, Vec<Option<usize>>) {
     let events = &chronology.events;
     let counted = &chronology.same_agency;
-    let anchors = anchors(events, counted, dated, config.weights.seed_weight);
+    let anchors = anchors(events, counted, dated, config);
     let (anchor_days, day_start) = anchor_days(&anchors);
     let n_agencies = chronology
         .agencies
         .len()
         .max(events.iter().map(|e| e.agency + 1).max().unwrap_or(0));
-    let rate = usual_rate(&anchors, dated.days);
+    let local = LocalRates::new(&anchors, n_agencies, config.rate_days);
+    let mut rates = vec![0.0f64; n_agencies];
     let (notes, note_days) = dated_notes(events);
     let search = Search {
         anchors: &anchors,
         day_start: &day_start,
         days: &anchor_days,
-        rate,
         cap: config.agency_cap,
         involved: config.min_agency_signal,
         min_agencies: config.min_agencies.max(1),
@@ -265,7 +318,6 @@ pub(super) fn find_episodes(
         notes: &notes,
         note_days: &note_days,
         config,
-        rate,
         n_agencies,
     };
     let mut candidates: Vec<Episode> = Vec::new();
@@ -279,7 +331,8 @@ pub(super) fn find_episodes(
             .map(|(s, e)| (s, e, 0))
             .collect();
     while let Some((s, e, depth)) = work.pop() {
-        let Some(best) = search.best(s, e, n_agencies) else {
+        let near = local.fill(anchor_days[s], anchor_days[e - 1], &mut rates);
+        let Some(best) = search.best(s, e, n_agencies, &rates, near as f64) else {
             continue;
         };
         let (from, to) = search.extend(&best, s, e, config.window_days, n_agencies);
@@ -299,56 +352,105 @@ pub(super) fn find_episodes(
     rank(candidates, config.max_episodes, events.len())
 }
 
-/// Anchors: the exactly dated events of `dated` whose date is certain and
-/// whose significance reaches `seed`, as (day, agency, significance), in
-/// date order.
+/// Anchors: the exactly dated events of `dated` whose date is certain,
+/// that are not set apart, and whose significance reaches the seed weight,
+/// in date order.
 fn anchors(
     events: &[Event],
     counted: &[usize],
     dated: &Dated,
-    seed: f64,
-) -> Vec<(i32, usize, f64)> {
+    config: &EpisodeConfig,
+) -> Vec<Anchor> {
     let feats = dated.feats;
+    let seed = config.weights.seed_weight;
     dated
         .order
         .iter()
         .zip(dated.days)
         .filter(|(&i, _)| {
             let i = i as usize;
-            !events[i].date.approximate && feats[i].weight >= seed
+            !events[i].date.approximate && feats[i].weight >= seed && !dated.skipped(i)
         })
         .map(|(&i, &d)| {
             let i = i as usize;
-            (d, counted_as(counted, events[i].agency), feats[i].weight)
+            let e = &events[i];
+            Anchor {
+                day: d,
+                agency: counted_as(counted, e.agency),
+                weight: feats[i].weight,
+                // A referral made or a police call-out, or a joint event.
+                // (A referral made or a police call-out alone does not: on
+                // the generated reviews it lets one agency's burst and
+                // another's isolated call-out pass as an episode.)
+                strong: dated.group_of[i].is_some(),
+                widens: feats[i].weight >= config.extend_weight,
+            }
         })
         .collect()
 }
 
+/// Each agency's usual rate of significant signal per day, near a stretch
+/// of days: its anchors within [`EpisodeConfig::rate_days`] either side,
+/// over that many days (prefix sums per agency, so each look-up is a
+/// binary search).
+struct LocalRates {
+    /// Per agency: its anchors' days and the running sum of their weights.
+    per_agency: Vec<(Vec<i32>, Vec<f64>)>,
+    reach: i32,
+}
+
+impl LocalRates {
+    fn new(anchors: &[Anchor], n_agencies: usize, reach: i64) -> Self {
+        let mut per_agency: Vec<(Vec<i32>, Vec<f64>)> = vec![(Vec::new(), vec![0.0]); n_agencies];
+        for x in anchors {
+            let (days, sums) = &mut per_agency[x.agency];
+            days.push(x.day);
+            let last = *sums.last().unwrap_or(&0.0);
+            sums.push(last + x.weight);
+        }
+        LocalRates {
+            per_agency,
+            reach: reach.clamp(1, 100_000) as i32,
+        }
+    }
+
+    /// Each agency's rate around the days `d0..=d1` (no agency's less than
+    /// [`RATE_FLOOR`] of the average agency's there: two isolated events
+    /// of two near-silent agencies are not a crisis), and how many
+    /// agencies have significant events there (at least 1).
+    fn fill(&self, d0: i32, d1: i32, rates: &mut [f64]) -> usize {
+        let (lo, hi) = (d0 - self.reach, d1 + self.reach);
+        let span = (hi - lo + 1) as f64;
+        let (mut active, mut total) = (0usize, 0.0f64);
+        for (a, (days, sums)) in self.per_agency.iter().enumerate() {
+            let i = days.partition_point(|&d| d < lo);
+            let j = days.partition_point(|&d| d <= hi);
+            if j > i {
+                active += 1;
+            }
+            rates[a] = (sums[j] - sums[i]) / span;
+            total += rates[a];
+        }
+        let active = active.max(1);
+        let floor = (RATE_FLOOR * total / active as f64).max(1e-9);
+        rates.iter_mut().for_each(|r| *r = r.max(floor));
+        active
+    }
+}
+
 /// The distinct days of the anchors, and where each day's anchors start
 /// in `anchors` (one past the end last).
-fn anchor_days(anchors: &[(i32, usize, f64)]) -> (Vec<i32>, Vec<usize>) {
+fn anchor_days(anchors: &[Anchor]) -> (Vec<i32>, Vec<usize>) {
     let mut anchor_days: Vec<i32> = Vec::new();
     let mut day_start: Vec<usize> = Vec::new();
     for (k, a) in anchors.iter().enumerate() {
-        if anchor_days.last() != Some(&a.0) {
-            anchor_days.push(a.0);
+        if anchor_days.last() != Some(&a.day) {
+            anchor_days.push(a.day);
             day_start.push(k);
         }
     }
     day_start.push(anchors.len());
     (anchor_days, day_start)
-}
-
-/// The usual rate of significant signal per day, over the chronology's
-/// span (`days`, of all its exactly dated events; at least a year, so that
-/// a short chronology is not its own background).
-fn usual_rate(anchors: &[(i32, usize, f64)], days: &[i32]) -> f64 {
-    let total: f64 = anchors.iter().map(|a| a.2).sum();
-    let span_all = match (days.first(), days.last()) {
-        (Some(a), Some(z)) => (z - a + 1) as f64,
-        _ => 1.0,
-    };
-    (total / span_all.max(365.0)).max(1e-9)
 }
 
 /// The author's notes with a full date, in date order (ties by index), and
@@ -373,8 +475,6 @@ struct Builder<'a> {
     notes: &'a [usize],
     note_days: &'a [i32],
     config: &'a EpisodeConfig,
-    /// [`usual_rate`].
-    rate: f64,
     n_agencies: usize,
 }
 
@@ -402,10 +502,17 @@ impl Builder<'_> {
                 None => phrases.push((p.to_string(), w, at)),
             };
         let mut groups: Vec<u32> = Vec::new();
+        let mut contributing: Vec<usize> = Vec::new();
         for &i in &order[lo..hi] {
             let i = i as usize;
+            if self.dated.skipped(i) {
+                continue;
+            }
             let f = &feats[i];
             present[events[i].agency] = true;
+            if f.weight >= seed && !events[i].date.approximate {
+                contributing.push(events[i].agency);
+            }
             if let Some(g) = self.dated.group_of[i] {
                 groups.push(g);
             }
@@ -429,10 +536,20 @@ impl Builder<'_> {
         if score < config.min_score {
             return None;
         }
-        let mut members: Vec<usize> = order[lo..hi].iter().map(|&i| i as usize).collect();
+        let mut members: Vec<usize> = order[lo..hi]
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| !self.dated.skipped(i))
+            .collect();
+        contributing.sort_unstable();
+        contributing.dedup();
         let nlo = self.note_days.partition_point(|&d| d < d0);
         let nhi = self.note_days.partition_point(|&d| d <= d1);
-        members.extend_from_slice(&self.notes[nlo..nhi]);
+        members.extend(
+            self.notes[nlo..nhi]
+                .iter()
+                .filter(|&&i| !self.dated.skipped(i)),
+        );
         members.sort_unstable();
         let agencies: Vec<usize> = (0..self.n_agencies).filter(|&a| present[a]).collect();
         // Names so close that they may be one agency are one in the count.
@@ -458,11 +575,11 @@ impl Builder<'_> {
         phrases.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
         let what: Vec<&str> = phrases.iter().take(4).map(|p| p.0.as_str()).collect();
         let ndays = (d1 - d0 + 1) as usize;
-        let times = best.observed / (self.rate * ndays as f64);
+        let times = best.observed / (best.rate * ndays as f64);
         let counts = Counts {
             agencies: counted_here.len(),
             days: ndays,
-            events: hi - lo,
+            events: members.iter().filter(|&&i| !events[i].is_note).count(),
             joint,
         };
         let reason = reason(&counts, &what, &as_one, times);
@@ -472,7 +589,9 @@ impl Builder<'_> {
             first,
             last: first + Duration::days((d1 - d0) as i64),
             agencies,
+            contributing,
             events: members,
+            approximate: Vec::new(),
             joint_events: joint,
             score,
             reason,

@@ -11,7 +11,20 @@
 //!   meeting reported by several agencies (same or adjacent day, compatible
 //!   event types, similar details). They are linked, never merged or
 //!   deleted;
-//! - **gaps** ([`Gap`]): the longest stretches with no event at all.
+//! - **gaps** ([`Gap`]): the longest stretches with no event at all;
+//! - **the incident that led to the review** ([`Incident`], when
+//!   [`EpisodeConfig::incident`] is set from review.toml): its events (that
+//!   day and the next) are shown on their own and never make or join an
+//!   episode (`incident`);
+//! - **key decisions** ([`KeyDecision`]): decision wording (no further
+//!   action, case closed, threshold not met …) within
+//!   [`EpisodeConfig::decision_days`] of a concern, and visits where the
+//!   child was not seen (`decisions`);
+//! - **periods** ([`ConcernPeriod`]): concerns about one child from several
+//!   sources within a few months (`concerns`), and months in which several
+//!   agencies record significant events around a month-dated one
+//!   (`partial`, which also lists month-dated events with the episodes
+//!   covering their month, marked approximate).
 //!
 //! # How episodes are found
 //!
@@ -31,13 +44,19 @@
 //! 4. In each piece, the *core* is the stretch of days whose significance
 //!    is most unusual for its length, compared with the chronology's usual
 //!    rate of significant events (a Poisson scan statistic, the
-//!    log-likelihood ratio of Kulldorff). Each agency's significance counts
+//!    log-likelihood ratio of Kulldorff). The usual rate is *local*: the
+//!    average of the local rates of the agencies in the stretch (each
+//!    agency's signal within [`EpisodeConfig::rate_days`] either side, no
+//!    agency's less than the average agency's there), for as many agencies
+//!    as are active there, so a busy agency or a busy year does not hide a
+//!    crisis elsewhere. Each agency's significance counts
 //!    only up to [`EpisodeConfig::agency_cap`], and the core needs at least
 //!    [`EpisodeConfig::min_agencies`] *involved* agencies (each with at
-//!    least [`EpisodeConfig::min_agency_signal`]): one agency's run of
-//!    events alone is never an episode, however long. What is left of the
-//!    piece on either side is searched again.
-//! 5. The core widens to the significant events of its involved agencies
+//!    least [`EpisodeConfig::min_agency_signal`], or a joint event): one
+//!    agency's run of events alone is never an episode, however long. What
+//!    is left of the piece on either side is searched again.
+//! 5. The core widens to the non-routine significant events (at least
+//!    [`EpisodeConfig::extend_weight`]) of its involved agencies
 //!    that follow on from it with no quiet stretch longer than the window.
 //!    Every exactly dated event in its first..last day belongs to the
 //!    episode (approximate dates included, but they give no signal);
@@ -126,9 +145,13 @@
 //! ```
 
 mod cluster;
+mod concerns;
+mod decisions;
 mod gaps;
 mod key_lines;
+mod incident;
 mod link;
+mod partial;
 mod signals;
 mod text;
 
@@ -139,10 +162,13 @@ use crate::dates::Precision;
 use crate::merge::Chronology;
 use crate::model::Event;
 
+pub use concerns::{ConcernPeriod, PeriodKind};
+pub use decisions::{DecisionKind, KeyDecision};
 pub use gaps::Gap;
 pub use key_lines::{key_line_counts, key_lines_text, KeyLineCount};
+pub use incident::Incident;
 pub use link::JointLinks;
-pub use signals::{KeywordSignal, SignalTable, TypeSignal};
+pub use signals::{DecisionSignal, KeywordSignal, SignalTable, TypeSignal};
 
 /// How episodes, joint events and gaps are found. Every field has a
 /// default, so a review's TOML can override just what it needs:
@@ -191,8 +217,37 @@ pub struct EpisodeConfig {
     /// Each event is compared with at most this many events of other
     /// agencies on its day and the next (default 64).
     pub link_candidates: usize,
+    /// An event of significance at least this (default 1.5) widens an
+    /// episode beyond its core; lighter ones (a missed appointment, a case
+    /// closed) are routine and widen nothing.
+    pub extend_weight: f64,
+    /// The usual rate an episode is measured against is each agency's own,
+    /// over this many days either side of it (default 182): a busy agency
+    /// or a busy year does not hide a crisis elsewhere.
+    pub rate_days: i64,
+    /// A decision is a key decision when it follows a concern within this
+    /// many days (default 30).
+    pub decision_days: i64,
+    /// At most this many key decisions are listed (default 30).
+    pub max_decisions: usize,
+    /// Repeated concerns: concerns about one child from at least
+    /// `concern_sources` sources (default 3) …
+    pub concern_sources: usize,
+    /// … within this many days (default 91) make a period.
+    pub concern_days: i64,
+    /// At most this many periods are listed (default 10).
+    pub max_periods: usize,
+    /// A month with a month-dated significant event in which at least this
+    /// many agencies (default 3) record significant events is a
+    /// month-level period.
+    pub month_agencies: usize,
     /// Event-type and keyword weights.
     pub weights: SignalTable,
+    /// The day of the incident that led to the review (from
+    /// `incident` in review.toml, not set under `[episodes]`): its events
+    /// are shown on their own and never make or join an episode.
+    #[serde(skip)]
+    pub incident: Option<NaiveDate>,
 }
 
 impl Default for EpisodeConfig {
@@ -210,7 +265,16 @@ impl Default for EpisodeConfig {
             max_gaps: 10,
             link_similarity: 0.4,
             link_candidates: 64,
+            extend_weight: 1.5,
+            rate_days: 182,
+            decision_days: 30,
+            max_decisions: 30,
+            concern_sources: 3,
+            concern_days: 91,
+            max_periods: 10,
+            month_agencies: 3,
             weights: SignalTable::default(),
+            incident: None,
         }
     }
 }
@@ -227,9 +291,16 @@ pub struct Episode {
     /// Agencies with an event in the episode (indexes into
     /// `chronology.agencies`), sorted.
     pub agencies: Vec<usize>,
+    /// The agencies among `agencies` whose significant events make the
+    /// episode (the others merely had something in its span), sorted.
+    pub contributing: Vec<usize>,
     /// Its events (indexes into `chronology.events`), in merged order,
     /// including attached author's notes.
     pub events: Vec<usize>,
+    /// Events dated only by month whose month overlaps the episode: listed
+    /// with it, marked approximate, never counted (indexes, in merged
+    /// order).
+    pub approximate: Vec<usize>,
     /// Joint events inside it (incidents or meetings reported by more than
     /// one agency).
     pub joint_events: usize,
@@ -246,8 +317,9 @@ impl Episode {
     /// # use chronomerge::episodes::Episode;
     /// # use chrono::NaiveDate;
     /// let d = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
-    /// let e = Episode { rank: 3, first: d, last: d, agencies: vec![], events: vec![],
-    ///                   joint_events: 0, score: 0.0, reason: String::new() };
+    /// let e = Episode { rank: 3, first: d, last: d, agencies: vec![], contributing: vec![],
+    ///                   events: vec![], approximate: vec![], joint_events: 0, score: 0.0,
+    ///                   reason: String::new() };
     /// assert_eq!(e.id(), "KPE 3");
     /// ```
     pub fn id(&self) -> String {
@@ -267,6 +339,17 @@ pub struct Analysis {
     pub also_reported_by: JointLinks,
     /// Stretches with no event longer than the threshold, longest first.
     pub gaps: Vec<Gap>,
+    /// The incident that led to the review (when review.toml gives its
+    /// day): shown on its own, never an episode.
+    pub incident: Option<Incident>,
+    /// Key decisions: closures, no further action, threshold not met …
+    /// soon after a concern, and visits where the child was not seen, in
+    /// date order.
+    pub decisions: Vec<KeyDecision>,
+    /// Repeated concerns about one child from several sources, and the
+    /// months in which several agencies record significant events around a
+    /// month-dated one, strongest first.
+    pub periods: Vec<ConcernPeriod>,
 }
 
 /// Finds the candidate key practice episodes, the joint events and the
@@ -312,18 +395,35 @@ fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, prefilter: bool
     let (also_reported_by, group_of) =
         link::link(events, counted, &feats, &order, &days, config, prefilter);
     let gaps = gaps::find_gaps(&order, &days, events, config);
+    // The incident that led to the review is shown on its own: its events
+    // neither make nor join an episode.
+    let (incident, in_incident) = incident::find(chronology, config.incident);
     let dated = cluster::Dated {
         feats: &feats,
         order: &order,
         days: &days,
         group_of: &group_of,
+        skip: &in_incident,
     };
-    let (episodes, episode_of) = cluster::find_episodes(chronology, config, &dated);
+    let (mut episodes, episode_of) = cluster::find_episodes(chronology, config, &dated);
+    let months = partial::MonthDated::new(events, &feats, table.seed_weight);
+    for ep in &mut episodes {
+        ep.approximate = months.within(ep.first, ep.last);
+    }
+    let decisions = decisions::find(chronology, config, &dated);
+    let mut periods = concerns::find(chronology, config, &dated, &episodes, &months);
+    periods.extend(partial::month_level(
+        chronology, config, &dated, &months, &episodes,
+    ));
+    concerns::rank(&mut periods, config.max_periods);
     Analysis {
         episodes,
         episode_of,
         also_reported_by,
         gaps,
+        incident,
+        decisions,
+        periods,
     }
 }
 

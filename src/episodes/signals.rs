@@ -36,6 +36,21 @@ pub struct KeywordSignal {
     pub phrase: String,
 }
 
+/// What a decision or a visit where the child was not seen is called, and
+/// how it is found (see [`crate::episodes::KeyDecision`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionSignal {
+    /// Words matched as for [`KeywordSignal::keyword`].
+    pub keyword: String,
+    /// The decision in plain words ("No further action").
+    pub phrase: String,
+    /// A visit or appointment where the child was not seen (no reply, not
+    /// brought): listed even when no concern came before it.
+    #[serde(default)]
+    pub not_seen: bool,
+}
+
 /// The one table of signals: what makes an event significant.
 ///
 /// | event type | weight | | keyword | weight |
@@ -50,7 +65,14 @@ pub struct KeywordSignal {
 /// | Multi-agency meeting | 1.0 | | | |
 /// | Assessment | 0.8 | | | |
 /// | Information shared, Case closed or transferred | 0.5 | | | |
-/// | Contact or visit, Appointment attended, Other, blank or unknown | 0.2 | | | |
+/// | Contact or visit, Appointment attended, Other, blank or unknown | 0.2 | | `care proceedings`, `legal planning`, `strip search*` | 1.5 |
+/// | | | | `arrest*`, `appropriate adult` | 1.0 |
+/// | | | | `child not seen`, `no reply`, `no further action`, `nfa`, `threshold*`, `unsubstantiated`, `closed` | 0.0 |
+///
+/// The decision words weigh nothing as signs of a crisis (a call closed
+/// with no further action is not one); they name what happened in an
+/// episode's reason, and the separate [`SignalTable::decisions`] list
+/// finds the key decisions.
 ///
 /// Keyword weights add up to at most [`SignalTable::keyword_cap`] per
 /// event. An event is significant enough to anchor an episode when its
@@ -69,6 +91,14 @@ pub struct SignalTable {
     pub event_types: Vec<TypeSignal>,
     /// Keywords and their weights.
     pub keywords: Vec<KeywordSignal>,
+    /// Decision wording (closure, no further action, threshold not met,
+    /// child not seen …): what makes an event a key decision when it
+    /// follows a concern.
+    pub decisions: Vec<DecisionSignal>,
+    /// Words that make any event a *concern* (beside the event types
+    /// referral, police incident or call-out, injury): a disclosure, an
+    /// injury written in the details.
+    pub concern_keywords: Vec<String>,
 }
 
 impl Default for SignalTable {
@@ -82,6 +112,12 @@ impl Default for SignalTable {
             keyword: keyword.into(),
             weight,
             phrase: phrase.into(),
+        };
+
+        let dn = |keyword: &str, phrase: &str, not_seen: bool| DecisionSignal {
+            keyword: keyword.into(),
+            phrase: phrase.into(),
+            not_seen,
         };
         SignalTable {
             seed_weight: 1.0,
@@ -131,7 +167,62 @@ impl Default for SignalTable {
                 k("not brought", 0.8, "not brought"),
                 k("dna", 0.5, "did not attend"),
                 k("did not attend", 0.5, "did not attend"),
+                // Practice issues weigh; decision wording weighs nothing
+                // (a call closed with no further action is no crisis: on
+                // the generated reviews a weight here lets isolated calls
+                // anchor false episodes) but names what happened.
+                k("care proceedings", 1.5, "care proceedings"),
+                k("legal planning", 1.5, "legal planning meeting"),
+                k("strip search*", 1.5, "strip search"),
+                k("arrest*", 1.0, "arrest"),
+                k("appropriate adult", 1.0, "appropriate adult"),
+                k("child not seen", 0.0, "child not seen"),
+                k("no reply", 0.0, "no reply"),
+                k("no further action", 0.0, "no further action"),
+                k("nfa", 0.0, "no further action"),
+                k("threshold*", 0.0, "threshold"),
+                k("unsubstantiated", 0.0, "unsubstantiated"),
+                k("closed", 0.0, "case closed"),
             ],
+            decisions: vec![
+                dn("no further action", "No further action", false),
+                dn("nfa", "No further action", false),
+                dn("not meet threshold", "Threshold not met", false),
+                dn("not meet the threshold", "Threshold not met", false),
+                dn("threshold not met", "Threshold not met", false),
+                dn("below threshold", "Threshold not met", false),
+                dn(
+                    "no safeguarding concerns",
+                    "No safeguarding concerns",
+                    false,
+                ),
+                dn("unsubstantiated", "Concern unsubstantiated", false),
+                dn("case closed", "Case closed", false),
+                dn("closed", "Case closed", false),
+                dn("closure", "Case closed", false),
+                dn("stepped down", "Stepped down", false),
+                dn("step down", "Stepped down", false),
+                dn(
+                    "without seeing",
+                    "Assessment completed without the child seen",
+                    false,
+                ),
+                dn("legal planning", "Legal planning meeting outcome", false),
+                dn("care proceedings", "Care proceedings decision", false),
+                dn("single agency", "Single-agency response agreed", false),
+                dn("child not seen", "Child not seen", true),
+                dn("not seen", "Child not seen", true),
+                dn("no reply", "No reply at the visit", true),
+                dn("no answer", "No reply at the visit", true),
+                dn("no access", "No access at the visit", true),
+                dn("not brought", "Child not brought", true),
+                dn("was not brought", "Child not brought", true),
+            ],
+            concern_keywords: [
+                "disclos*", "injur*", "bruis*", "fractur*", "assault*", "referr*",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }
@@ -171,7 +262,12 @@ impl Starts {
 
 /// Compiled keyword table.
 pub(super) struct Matcher {
+    /// The table's keywords, then its decisions, then its concern
+    /// keywords: one scan finds all three.
     patterns: Vec<(Vec<TokPat>, f64)>,
+    /// Where the decisions start in `patterns`, and the concern keywords.
+    decisions_at: usize,
+    concerns_at: usize,
     first_exact: IdMap<Vec<u16>>,
     first_prefix: Vec<(usize, IdMap<Vec<u16>>)>,
     stop: IdMap<()>,
@@ -188,12 +284,21 @@ impl Matcher {
         let mut patterns = Vec::new();
         let mut first_exact: IdMap<Vec<u16>> = IdMap::default();
         let mut first_prefix: Vec<(usize, IdMap<Vec<u16>>)> = Vec::new();
-        for (i, k) in table.keywords.iter().enumerate().take(u16::MAX as usize) {
+        let all: Vec<(&str, f64)> = table
+            .keywords
+            .iter()
+            .map(|k| (k.keyword.as_str(), k.weight))
+            .chain(table.decisions.iter().map(|d| (d.keyword.as_str(), 0.0)))
+            .chain(table.concern_keywords.iter().map(|c| (c.as_str(), 0.0)))
+            .collect();
+        let decisions_at = table.keywords.len();
+        let concerns_at = decisions_at + table.decisions.len();
+        for (i, &(keyword, weight)) in all.iter().enumerate().take(u16::MAX as usize) {
             // Each white-space separated part may end in `*` (a prefix);
             // a part such as `a&e` gives several words, the `*` applying to
             // its last.
             let mut pat: Vec<TokPat> = Vec::new();
-            for part in k.keyword.split_whitespace() {
+            for part in keyword.split_whitespace() {
                 let prefix = part.ends_with('*');
                 tokenize(part.trim_end_matches('*'), &mut buf, &mut toks);
                 let n = toks.len();
@@ -208,7 +313,7 @@ impl Matcher {
                 }
             }
             let Some(first) = pat.first().copied() else {
-                patterns.push((pat, k.weight));
+                patterns.push((pat, weight));
                 continue;
             };
             if first.prefix {
@@ -223,7 +328,7 @@ impl Matcher {
             } else {
                 first_exact.entry(first.hash).or_default().push(i as u16);
             }
-            patterns.push((pat, k.weight));
+            patterns.push((pat, weight));
         }
         let stop = stop_words();
         let type_names: Vec<(String, f64)> = table
@@ -253,6 +358,8 @@ impl Matcher {
         }
         Matcher {
             patterns,
+            decisions_at,
+            concerns_at,
             starts,
             first_exact,
             first_prefix,
@@ -318,6 +425,12 @@ pub(super) struct Feature {
     pub(super) type_weight: f64,
     /// Keywords found (indexes into the table), ascending.
     pub(super) keywords: Box<[u16]>,
+    /// Decision wording found (indexes into [`SignalTable::decisions`]),
+    /// ascending.
+    pub(super) decisions: Box<[u16]>,
+    /// A concern: a referral, police incident or call-out, injury, or a
+    /// concern keyword.
+    pub(super) concern: bool,
     /// The stemmed content words of the details (for joint-event
     /// linking), by token, each token once: one allocation per event, as
     /// the linker reads a word's token, place and weight together.
@@ -394,17 +507,28 @@ fn feature(
     }
     let mut kw = 0.0;
     let mut keywords = Vec::new();
+    let mut decisions = Vec::new();
+    let mut concern = matches!(e.event_type_known, Some(3 | 4 | 9 | 10));
     for (i, &hit) in s.hits.iter().enumerate() {
         if hit {
-            kw += table.keywords[i].weight;
-            keywords.push(i as u16);
+            if i < m.decisions_at {
+                kw += table.keywords[i].weight;
+                keywords.push(i as u16);
+            } else if i < m.concerns_at {
+                decisions.push((i - m.decisions_at) as u16);
+            } else {
+                concern = true;
+            }
         }
     }
     let keywords = keywords.into_boxed_slice();
+    let decisions = decisions.into_boxed_slice();
     Feature {
         weight: tw + kw.min(table.keyword_cap),
         type_weight: tw,
         keywords,
+        decisions,
+        concern,
         words,
         norm: 0.0,
         sig: [0; SIG_BITS / 64],

@@ -1,6 +1,8 @@
 //! The `Key practice episodes` sheet: the candidate episodes, strongest
 //! first, each linked to its first event on the chronology; under them the
-//! longest gaps with no recorded event.
+//! longest gaps with no recorded event, the key decisions, the repeated
+//! concerns (and month-level periods) and the incident that led to the
+//! review, each a table of its own.
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
@@ -35,8 +37,12 @@ pub(super) fn write_episodes(
         "Score",
         "Why it was flagged",
         "First event",
+        "Other agencies in span",
+        "Approximate (month-dated)",
     ];
-    let mut widths = vec![10.0, 11.0, 11.0, 40.0, 8.0, 8.0, 8.0, 70.0, 14.0];
+    let mut widths = vec![
+        10.0, 11.0, 11.0, 40.0, 8.0, 8.0, 8.0, 70.0, 14.0, 30.0, 30.0,
+    ];
     // The key lines of enquiry of each episode's events, when the
     // chronology has the column.
     let key_lines = crate::key_lines::shows_column(cx.review);
@@ -58,11 +64,21 @@ pub(super) fn write_episodes(
         label(ws, row, 0, &ep.id(), &wrap)?;
         ws.write_number_with_format(row, 1, serial_of(ep.first), &date)?;
         ws.write_number_with_format(row, 2, serial_of(ep.last), &date)?;
+        // The agencies whose significant events make it; the others merely
+        // had something in its span.
         let names: Vec<&str> = ep
-            .agencies
+            .contributing
             .iter()
             .map(|&i| cx.names[i].0.as_str())
             .collect();
+        let others: Vec<&str> = ep
+            .agencies
+            .iter()
+            .filter(|a| !ep.contributing.contains(a))
+            .map(|&i| cx.names[i].0.as_str())
+            .collect();
+        label(ws, row, 9, &others.join(", "), &wrap)?;
+        label(ws, row, 10, &references(cx, &ep.approximate), &wrap)?;
         label(ws, row, 3, &names.join(", "), &wrap)?;
         ws.write_number_with_format(row, 4, ep.events.len() as f64, &wrap)?;
         ws.write_number_with_format(row, 5, ep.joint_events as f64, &wrap)?;
@@ -70,7 +86,7 @@ pub(super) fn write_episodes(
         cx.input.put(ws, row, 7, &ep.reason, &wrap)?;
         let counts = if key_lines {
             let counts = key_lines_text(&key_line_counts(ep, &review.chronology.events));
-            cx.input.put(ws, row, 9, &counts, &wrap)?;
+            cx.input.put(ws, row, 11, &counts, &wrap)?;
             counts
         } else {
             String::new()
@@ -119,6 +135,9 @@ pub(super) fn write_episodes(
     }
     ws.autofilter(0, 0, row.saturating_sub(1).max(1), last_col)?;
     let row = write_gaps(ws, cx, row + 1, &wrap, &date)?;
+    let row = write_decisions(ws, cx, row + 1, &wrap, &date)?;
+    let row = write_periods(ws, cx, row + 1, &wrap, &date)?;
+    let row = write_incident(ws, cx, row + 1, &wrap, &date)?;
     end_stream(ws, row, stream)
 }
 
@@ -144,6 +163,210 @@ fn write_gaps(
         ws.write_number_with_format(row, 1, serial_of(g.from), date)?;
         ws.write_number_with_format(row, 2, serial_of(g.to), date)?;
         ws.write_number(row, 3, g.days as f64)?;
+        row += 1;
+    }
+    Ok(row)
+}
+
+/// The references of some events (`POL-0042, CSC-0007`).
+fn references(cx: &Ctx, events: &[usize]) -> String {
+    let ev = &cx.review.chronology.events;
+    events
+        .iter()
+        .map(|&i| ev[i].reference.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A table's title and headings at `row`: the row after them.
+fn table_head(
+    ws: &mut Worksheet,
+    row: u32,
+    title: &str,
+    headings: &[&str],
+) -> Result<u32, XlsxError> {
+    let bold = Format::new().set_bold();
+    ws.write_string_with_format(row, 0, title, &bold)?;
+    let h = heading_format();
+    for (c, name) in headings.iter().enumerate() {
+        ws.write_string_with_format(row + 1, c as u16, *name, &h)?;
+    }
+    Ok(row + 2)
+}
+
+/// The key decisions, from row `row` on: the row after them.
+fn write_decisions(
+    ws: &mut Worksheet,
+    cx: &mut Ctx,
+    row: u32,
+    wrap: &Format,
+    date: &Format,
+) -> Result<u32, XlsxError> {
+    let mut row = table_head(
+        ws,
+        row,
+        "Key decisions",
+        &[
+            "Decision",
+            "Date",
+            "Agency",
+            "Event",
+            "Decision made",
+            "Concern it follows",
+            "Days after",
+            "Why it is listed",
+        ],
+    )?;
+    let review = cx.review;
+    let ev = &review.chronology.events;
+    for d in &review.analysis.decisions {
+        label(ws, row, 0, &d.id(), wrap)?;
+        ws.write_number_with_format(row, 1, serial_of(d.date), date)?;
+        cx.agency(ws, row, 2, d.agency, wrap)?;
+        label(ws, row, 3, &d.reference, wrap)?;
+        label(ws, row, 4, &d.what, wrap)?;
+        if let Some(c) = d.concern {
+            label(ws, row, 5, &ev[c].reference.to_string(), wrap)?;
+        }
+        if let Some(n) = d.days_after {
+            ws.write_number_with_format(row, 6, n as f64, wrap)?;
+        }
+        cx.input.put(ws, row, 7, &d.reason, wrap)?;
+        fit_row(ws, row, row_lines([(d.reason.as_str(), 70.0)]))?;
+        row += 1;
+    }
+    if review.analysis.decisions.is_empty() {
+        label(
+            ws,
+            row,
+            7,
+            "No closure, no-further-action or child-not-seen decision follows a concern.",
+            wrap,
+        )?;
+        row += 1;
+    }
+    Ok(row)
+}
+
+/// The repeated concerns and month-level periods, from row `row` on: the
+/// row after them.
+fn write_periods(
+    ws: &mut Worksheet,
+    cx: &mut Ctx,
+    row: u32,
+    wrap: &Format,
+    date: &Format,
+) -> Result<u32, XlsxError> {
+    let mut row = table_head(
+        ws,
+        row,
+        "Repeated concerns",
+        &[
+            "Period",
+            "First date",
+            "Last date",
+            "Agencies",
+            "Events",
+            "Kind",
+            "Sources",
+            "Why it is listed",
+            "Approximate (month-dated)",
+        ],
+    )?;
+    let review = cx.review;
+    for p in &review.analysis.periods {
+        label(ws, row, 0, &p.id(), wrap)?;
+        ws.write_number_with_format(row, 1, serial_of(p.first), date)?;
+        ws.write_number_with_format(row, 2, serial_of(p.last), date)?;
+        let names: Vec<&str> = p.agencies.iter().map(|&i| cx.names[i].0.as_str()).collect();
+        label(ws, row, 3, &names.join(", "), wrap)?;
+        ws.write_number_with_format(row, 4, p.events.len() as f64, wrap)?;
+        let kind = match p.kind {
+            crate::episodes::PeriodKind::RepeatedConcerns => "Repeated concerns",
+            crate::episodes::PeriodKind::MonthLevel => "Month-level",
+        };
+        label(ws, row, 5, kind, wrap)?;
+        cx.input.put(ws, row, 6, &p.sources.join(", "), wrap)?;
+        cx.input.put(ws, row, 7, &p.reason, wrap)?;
+        label(ws, row, 8, &references(cx, &p.approximate), wrap)?;
+        fit_row(
+            ws,
+            row,
+            row_lines([(p.reason.as_str(), 70.0), (names.join(", ").as_str(), 40.0)]),
+        )?;
+        row += 1;
+    }
+    if review.analysis.periods.is_empty() {
+        label(
+            ws,
+            row,
+            7,
+            "No child was the subject of concerns from several sources within a few months.",
+            wrap,
+        )?;
+        row += 1;
+    }
+    Ok(row)
+}
+
+/// The incident that led to the review, when review.toml gives its day,
+/// from row `row` on: the row after it.
+fn write_incident(
+    ws: &mut Worksheet,
+    cx: &mut Ctx,
+    row: u32,
+    wrap: &Format,
+    date: &Format,
+) -> Result<u32, XlsxError> {
+    let review = cx.review;
+    let Some(inc) = &review.analysis.incident else {
+        return Ok(row);
+    };
+    let mut row = table_head(
+        ws,
+        row,
+        "The incident that led to the review",
+        &[
+            "Incident",
+            "First date",
+            "Last date",
+            "Agencies",
+            "Events",
+            "",
+            "",
+            "What the chronology records",
+        ],
+    )?;
+    label(ws, row, 0, "Incident", wrap)?;
+    ws.write_number_with_format(row, 1, serial_of(inc.first), date)?;
+    ws.write_number_with_format(row, 2, serial_of(inc.last), date)?;
+    let names: Vec<&str> = inc
+        .agencies
+        .iter()
+        .map(|&i| cx.names[i].0.as_str())
+        .collect();
+    label(ws, row, 3, &names.join(", "), wrap)?;
+    ws.write_number_with_format(row, 4, inc.events.len() as f64, wrap)?;
+    cx.input.put(ws, row, 7, &inc.summary, wrap)?;
+    fit_row(
+        ws,
+        row,
+        row_lines([
+            (inc.summary.as_str(), 70.0),
+            (names.join(", ").as_str(), 40.0),
+        ]),
+    )?;
+    row += 1;
+    // One row per event, by reference, for the reviewer to read them.
+    let ev = &review.chronology.events;
+    for &i in &inc.events {
+        let e = &ev[i];
+        label(ws, row, 0, &e.reference.to_string(), wrap)?;
+        ws.write_number_with_format(row, 1, serial_of(e.date.start), date)?;
+        cx.agency(ws, row, 3, e.agency, wrap)?;
+        cx.input.put(ws, row, 6, &e.event_type, wrap)?;
+        cx.input.put(ws, row, 7, &e.details, wrap)?;
+        fit_row(ws, row, row_lines([(e.details.as_str(), 70.0)]))?;
         row += 1;
     }
     Ok(row)

@@ -4,11 +4,12 @@
 //! agency's colour, headings and the `#` and `Date` columns frozen, a
 //! filter on every column), `Timeline` (native Excel charts of events per
 //! month by agency and of the candidate key practice episodes, with their
-//! data), `Key practice episodes`, `Findings`, `Returns`, `Agencies` (the
+//! data), `Key practice episodes`, `Learning event` (who to invite for
+//! each episode and key decision), `Findings`, `Returns`, `Agencies` (the
 //! colour legend, with each agency's counts, dates and returns) and `About`
 //! (when, how and from which files the workbook was made, and whether it
 //! was anonymised). Each sheet has its own file here (`chronology.rs`,
-//! `timeline.rs`, `episodes.rs`, `findings.rs`, `returns.rs`,
+//! `timeline.rs`, `episodes.rs`, `learning.rs`, `findings.rs`, `returns.rs`,
 //! `agencies.rs`, `about.rs`); what they share is in `cells.rs` (writing
 //! and fitting cells), `formats.rs`, `page.rs` (printing and marking),
 //! `sheet.rs`, `children.rs` (ages), `columns.rs` (the chronology's
@@ -55,6 +56,7 @@ mod columns;
 mod episodes;
 mod findings;
 mod formats;
+mod learning;
 mod page;
 mod returns;
 mod rows;
@@ -68,6 +70,7 @@ pub(crate) use cells::label;
 pub use cells::{split_for_cells, wrap_lines};
 pub use children::age_at;
 pub use columns::{ChronologyColumn, AGE_AT_EVENT, CHRONOLOGY_HEADINGS, INTERVAL};
+pub use learning::{is_manager_role, MANAGER_WORDS};
 pub use page::{marking, DEFAULT_MARKING};
 
 /// Above this many events a workbook written to a file is streamed: every

@@ -154,8 +154,8 @@ mod tests {
         // Today's printed chronology columns are fitted at 80% or more,
         // at 77% or more with `Age at event`.
         let cols = super::super::columns::Cols::new;
-        assert!(width_scale(cols(false).printed_widths()) >= 80);
-        assert!(width_scale(cols(true).printed_widths()) >= 77);
+        assert!(width_scale(cols(false, false).printed_widths()) >= 80);
+        assert!(width_scale(cols(true, false).printed_widths()) >= 77);
     }
 
     fn part(buf: &[u8], name: &str) -> String {
