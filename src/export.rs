@@ -20,8 +20,8 @@ use serde::Serialize;
 use crate::dates::render_partial;
 use crate::findings::Finding;
 use crate::glossary::Glossary;
-use crate::model::MergedReview;
 use crate::model::ReturnSummary;
+use crate::model::{EventRef, MergedReview};
 use crate::output::{write_buffered, OutputError};
 use crate::write::ChronologyColumn;
 
@@ -71,10 +71,10 @@ pub fn neutralise(s: &str) -> Cow<'_, str> {
 
 /// The columns of the CSV chronology: those the workbook's `Chronology`
 /// sheet shares with `OUTPUT.md`, in order.
-pub const CSV_COLUMNS: [ChronologyColumn; 16] = ChronologyColumn::SHARED;
+pub const CSV_COLUMNS: [ChronologyColumn; 17] = ChronologyColumn::SHARED;
 
 /// The headings of the CSV chronology: those of [`CSV_COLUMNS`].
-pub const CSV_HEADINGS: [&str; 16] = crate::write::CHRONOLOGY_HEADINGS;
+pub const CSV_HEADINGS: [&str; 17] = crate::write::CHRONOLOGY_HEADINGS;
 
 /// One merged event in the JSON, with agencies and episodes by name. Its
 /// texts are borrowed from the merged review: the JSON of a large review is
@@ -83,6 +83,10 @@ pub const CSV_HEADINGS: [&str; 16] = crate::write::CHRONOLOGY_HEADINGS;
 pub struct JsonEvent<'a> {
     /// Position in the merged chronology, from 1.
     pub number: usize,
+    /// The event's stable reference (`POL-0042`), the same across
+    /// re-merges (see [`crate::refs`]).
+    #[serde(rename = "ref")]
+    pub reference: &'a EventRef,
     /// The day it sorts by (`YYYY-MM-DD`; the first day of a partial date).
     pub date: NaiveDate,
     /// `day`, `month` or `year`: how much of the date the agency gave.
@@ -155,6 +159,8 @@ pub struct JsonEpisode {
     pub agencies: Vec<String>,
     /// Numbers of its events in the merged chronology.
     pub events: Vec<usize>,
+    /// The Refs of its events, in the same order.
+    pub event_refs: Vec<String>,
     /// Joint events inside it.
     pub joint_events: usize,
     /// Strength.
@@ -168,6 +174,8 @@ pub struct JsonEpisode {
 pub struct JsonJointLink {
     /// Event numbers (from 1), sorted.
     pub events: Vec<usize>,
+    /// The Refs of those events, in the same order.
+    pub event_refs: Vec<String>,
     /// The agencies that reported it.
     pub agencies: Vec<String>,
 }
@@ -281,6 +289,7 @@ pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
         .enumerate()
         .map(|(i, ev)| JsonEvent {
             number: i + 1,
+            reference: &ev.reference,
             date: ev.date.start,
             date_precision: precision_word(ev.date.precision),
             date_shown: render_partial(ev.date.start, ev.date.precision),
@@ -342,6 +351,10 @@ pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
         agencies.dedup();
         joint_links.push(JsonJointLink {
             events: group.iter().map(|j| j + 1).collect(),
+            event_refs: group
+                .iter()
+                .map(|&j| chron.events[j].reference.to_string())
+                .collect(),
             agencies,
         });
     }
@@ -377,6 +390,11 @@ pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
                 last: e.last,
                 agencies: e.agencies.iter().map(|&a| name(a)).collect(),
                 events: e.events.iter().map(|j| j + 1).collect(),
+                event_refs: e
+                    .events
+                    .iter()
+                    .map(|&j| chron.events[j].reference.to_string())
+                    .collect(),
                 joint_events: e.joint_events,
                 score: e.score,
                 reason: e.reason.clone(),
@@ -513,7 +531,8 @@ pub fn chronology_csv(
                 &*ev.event_type
             };
             let fields = CSV_COLUMNS.map(|c| match c {
-                ChronologyColumn::Ref => (i + 1).to_string(),
+                ChronologyColumn::Number => (i + 1).to_string(),
+                ChronologyColumn::Ref => ev.reference.to_string(),
                 ChronologyColumn::Date => render_partial(ev.date.start, ev.date.precision),
                 ChronologyColumn::Time => ev
                     .time
@@ -533,7 +552,10 @@ pub fn chronology_csv(
                 ChronologyColumn::AlsoReportedBy => std::mem::take(&mut also),
                 ChronologyColumn::Origin => ev.origin.to_string(),
                 // Not in the CSV: the sheet's own columns.
-                ChronologyColumn::AgeAtEvent | ChronologyColumn::Interval => String::new(),
+                ChronologyColumn::AgeAtEvent
+                | ChronologyColumn::Interval
+                | ChronologyColumn::ReviewerNotes
+                | ChronologyColumn::ReviewerKpe => String::new(),
             });
             w.write_record(fields.iter().map(|f| match glossary {
                 Some(g) => neutralise(&g.replace(f).0).into_owned(),

@@ -26,6 +26,7 @@ pub mod glossary;
 pub mod ingest;
 pub mod merge;
 pub mod model;
+pub mod notes;
 pub mod output;
 pub(crate) mod palette;
 pub mod pipeline;

@@ -10,14 +10,17 @@
 /// assert_eq!(C::Details.heading(), "Details of event");
 /// // With dates of birth the sheet has an `Age at event` column after
 /// // `Time`, and every column from `Interval` on moves one to the right.
-/// assert_eq!(C::Details.position(true), Some(10));
-/// assert_eq!(C::Details.position(false), Some(9));
+/// assert_eq!(C::Details.position(true), Some(11));
+/// assert_eq!(C::Details.position(false), Some(10));
 /// assert_eq!(C::AgeAtEvent.position(false), None);
 /// assert_eq!(C::SHARED.map(C::heading), chronomerge::write::CHRONOLOGY_HEADINGS);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChronologyColumn {
     /// `#`: the event's number in merged order, from 1.
+    Number,
+    /// `Ref`: the event's stable reference (`POL-0042`, see
+    /// [`crate::refs`]).
     Ref,
     /// `Date`: the day it sorts by, shown at the precision the agency gave.
     Date,
@@ -45,6 +48,12 @@ pub enum ChronologyColumn {
     Action,
     /// `Analysis / comment`.
     Analysis,
+    /// `Reviewer notes`: the reviewer's own, empty from the engine and
+    /// carried over to the same event on every re-merge (sheet only).
+    ReviewerNotes,
+    /// `Reviewer KPE`: the reviewer's own key practice episode for the
+    /// event, carried over like the notes (sheet only).
+    ReviewerKpe,
     /// `Date as written`: the Date cell as the agency wrote it.
     DateWritten,
     /// `Date note`: how the date was read, and other notes on the row.
@@ -59,7 +68,8 @@ pub enum ChronologyColumn {
 
 impl ChronologyColumn {
     /// Every column, in the sheet's order.
-    pub const ALL: [ChronologyColumn; 18] = [
+    pub const ALL: [ChronologyColumn; 21] = [
+        Self::Number,
         Self::Ref,
         Self::Date,
         Self::Time,
@@ -73,6 +83,8 @@ impl ChronologyColumn {
         Self::Details,
         Self::Action,
         Self::Analysis,
+        Self::ReviewerNotes,
+        Self::ReviewerKpe,
         Self::DateWritten,
         Self::DateNote,
         Self::Episode,
@@ -81,9 +93,12 @@ impl ChronologyColumn {
     ];
 
     /// The columns that `OUTPUT.md` and the CSV export share with the sheet,
-    /// in order: all but [`AgeAtEvent`](Self::AgeAtEvent) and
-    /// [`Interval`](Self::Interval).
-    pub const SHARED: [ChronologyColumn; 16] = [
+    /// in order: all but [`AgeAtEvent`](Self::AgeAtEvent),
+    /// [`Interval`](Self::Interval) and the reviewer's own columns
+    /// ([`ReviewerNotes`](Self::ReviewerNotes),
+    /// [`ReviewerKpe`](Self::ReviewerKpe)), which live in the workbook.
+    pub const SHARED: [ChronologyColumn; 17] = [
+        Self::Number,
         Self::Ref,
         Self::Date,
         Self::Time,
@@ -105,7 +120,8 @@ impl ChronologyColumn {
     /// The column's heading.
     pub const fn heading(self) -> &'static str {
         match self {
-            Self::Ref => "#",
+            Self::Number => "#",
+            Self::Ref => "Ref",
             Self::Date => "Date",
             Self::Time => "Time",
             Self::AgeAtEvent => "Age at event",
@@ -118,6 +134,8 @@ impl ChronologyColumn {
             Self::Details => "Details of event",
             Self::Action => "Action / outcome",
             Self::Analysis => "Analysis / comment",
+            Self::ReviewerNotes => "Reviewer notes",
+            Self::ReviewerKpe => "Reviewer KPE",
             Self::DateWritten => "Date as written",
             Self::DateNote => "Date note",
             Self::Episode => "Key practice episode",
@@ -131,7 +149,8 @@ impl ChronologyColumn {
     /// numbers narrow.
     pub const fn width(self) -> f64 {
         match self {
-            Self::Ref => 6.0,
+            Self::Number => 6.0,
+            Self::Ref => 10.0,
             Self::Date => 10.5,
             Self::Time => 7.0,
             Self::AgeAtEvent => 11.0,
@@ -144,6 +163,8 @@ impl ChronologyColumn {
             Self::Details => 55.0,
             Self::Action => 28.0,
             Self::Analysis => 28.0,
+            Self::ReviewerNotes => 36.0,
+            Self::ReviewerKpe => 12.0,
             Self::DateWritten => 12.0,
             Self::DateNote => 14.0,
             Self::Episode => 9.0,
@@ -171,8 +192,8 @@ impl ChronologyColumn {
 /// `OUTPUT.md` and the CSV export ([`ChronologyColumn::SHARED`]), in order.
 /// The sheet adds [`INTERVAL`] and, when the review gives dates of birth,
 /// [`AGE_AT_EVENT`] after `Time`.
-pub const CHRONOLOGY_HEADINGS: [&str; 16] = {
-    let mut h = [""; 16];
+pub const CHRONOLOGY_HEADINGS: [&str; 17] = {
+    let mut h = [""; 17];
     let mut i = 0;
     while i < h.len() {
         h[i] = ChronologyColumn::SHARED[i].heading();
@@ -238,19 +259,25 @@ mod tests {
             let cols = Cols::new(with_age);
             let at: Vec<u16> = cols.columns().map(|c| cols.at(c)).collect();
             assert_eq!(at, (0..at.len() as u16).collect::<Vec<_>>());
-            assert_eq!(at.len(), if with_age { 18 } else { 17 });
+            assert_eq!(at.len(), if with_age { 21 } else { 20 });
             assert_eq!(cols.last() as usize, at.len() - 1);
         }
-        assert_eq!(Cols::new(true).age(), Some(3));
+        assert_eq!(Cols::new(true).age(), Some(4));
         assert_eq!(Cols::new(false).age(), None);
-        assert_eq!(Cols::new(false).at(ChronologyColumn::Interval), 3);
+        assert_eq!(Cols::new(false).at(ChronologyColumn::Interval), 4);
     }
 
     #[test]
-    fn the_shared_columns_are_the_sheets_less_age_and_interval() {
-        let sheet: Vec<_> = ChronologyColumn::ALL
+    fn the_shared_columns_are_the_sheets_less_age_interval_and_the_reviewers() {
+        use ChronologyColumn as C;
+        let sheet: Vec<_> = C::ALL
             .into_iter()
-            .filter(|c| !matches!(c, ChronologyColumn::AgeAtEvent | ChronologyColumn::Interval))
+            .filter(|c| {
+                !matches!(
+                    c,
+                    C::AgeAtEvent | C::Interval | C::ReviewerNotes | C::ReviewerKpe
+                )
+            })
             .collect();
         assert_eq!(sheet, ChronologyColumn::SHARED);
     }
