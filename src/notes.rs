@@ -414,7 +414,7 @@ pub fn carry_over(
     glossary: Option<&Glossary>,
 ) -> Result<Carried, PreviousError> {
     Ok(match read_previous(workbook)? {
-        Some(rows) => place(rows, review, glossary, review.made_at.date_naive()),
+        Some(rows) => place(rows, review, glossary, review.context.dates.today),
         None => Carried::default(),
     })
 }
