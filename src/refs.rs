@@ -471,3 +471,55 @@ pub fn stable_or_in_order(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fingerprint_reads_past_case_spacing_and_punctuation() {
+        let a = fingerprint("Seen at  home.", "GP record", "Visit");
+        assert_eq!(a, fingerprint("seen at home", "GP  record", "visit"));
+        assert_ne!(a, fingerprint("Seen at school.", "GP record", "Visit"));
+        // The fields are kept apart.
+        assert_ne!(fingerprint("a", "b", ""), fingerprint("a b", "", ""));
+        assert_eq!(
+            words("  Call-out to the HOME; child present."),
+            "call out to the home child present"
+        );
+        assert!(words(&"word ".repeat(100)).chars().count() <= WORDS);
+    }
+
+    #[test]
+    fn a_ref_is_its_prefix_and_number() {
+        assert_eq!(split_ref("POL-0042"), Some(("POL", 42)));
+        assert_eq!(split_ref("WCSC2-0001"), Some(("WCSC2", 1)));
+        assert_eq!(split_ref("POL-0000"), None);
+        assert_eq!(split_ref("POL"), None);
+        assert_eq!(split_ref(""), None);
+    }
+
+    #[test]
+    fn a_damaged_store_is_an_error_a_missing_one_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(RefStore::load(dir.path()).unwrap().is_none());
+        std::fs::write(dir.path().join(REFS_FILE), b"{not json").unwrap();
+        let e = RefStore::load(dir.path()).unwrap_err();
+        assert!(e.to_string().contains(REFS_FILE), "{e}");
+        // A store whose `next` is behind its Refs never gives one again.
+        let store = RefStore {
+            version: 1,
+            events: vec![StoredRef {
+                reference: "POL-0007".into(),
+                agency: "Police".into(),
+                date: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                fp: 1,
+                words: "x".into(),
+            }],
+            ..RefStore::default()
+        };
+        store.save(dir.path()).unwrap();
+        let back = RefStore::load(dir.path()).unwrap().unwrap();
+        assert_eq!(back.next["POL"], 7);
+    }
+}

@@ -595,3 +595,40 @@ fn batch_numbers_in_order_and_writes_no_store_into_the_archive() {
     assert_eq!(r[P1], "WYP-0001");
     assert_eq!(r[G2], "GP-0002");
 }
+
+#[test]
+fn without_the_store_a_note_finds_its_event_by_agency_date_and_wording() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = review(tmp.path());
+    let wb = out(&dir);
+    merge(&dir).code(0);
+    type_notes(
+        &wb,
+        &[("WYP-0001", "Check the call handler's notes.", "R2")],
+        None,
+    );
+    // The store is lost, and the police send a corrected return with an
+    // earlier event: numbered afresh, WYP-0001 is now another event.
+    std::fs::remove_file(dir.join("chronomerge-refs.json")).unwrap();
+    police(true)
+        .event(
+            V::D(2022, 12, 1),
+            "Police incident log",
+            "Incident or call-out",
+            "Earlier report by the school of a missing episode.",
+        )
+        .write_xlsx(&dir.join("police.xlsx"));
+    merge(&dir).code(0);
+    let r = reviewer(&wb);
+    assert_eq!(
+        r["Earlier report by the school of a missing episode."].0,
+        "WYP-0001"
+    );
+    assert_eq!(
+        r["Earlier report by the school of a missing episode."].1,
+        ""
+    );
+    assert_eq!(r[P1_CORRECTED].1, "Check the call handler's notes.");
+    assert_eq!(r[P1_CORRECTED].2, "R2");
+    assert!(not_placed(&wb).is_empty());
+}
