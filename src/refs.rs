@@ -259,18 +259,23 @@ pub fn fingerprint(details: &str, source: &str, event_type: &str) -> u64 {
 
 /// The start of a text, normalised as [`fingerprint`] does.
 pub fn words(s: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(WORDS + 4);
     let mut space = false;
+    let mut n = 0;
     for c in s.chars() {
-        if out.chars().count() >= WORDS {
+        if n >= WORDS {
             break;
         }
         if c.is_alphanumeric() {
-            if space && !out.is_empty() {
+            if space && n > 0 {
                 out.push(' ');
+                n += 1;
             }
             space = false;
-            out.extend(c.to_lowercase());
+            for l in c.to_lowercase() {
+                out.push(l);
+                n += 1;
+            }
         } else {
             space = true;
         }
