@@ -126,14 +126,16 @@ pub enum PreviousError {
 }
 
 /// Reads the reviewer's work from the workbook at `path`: `Ok(None)` when
-/// there is no file there.
+/// there is no file there (nothing, or a folder).
 ///
 /// # Errors
 ///
 /// [`PreviousError`] when the file is there but cannot be read, or is not
 /// a merged chronology.
 pub fn read_previous(path: &Path) -> Result<Option<Vec<OldRow>>, PreviousError> {
-    if !path.exists() {
+    // No file (none yet, or a folder in its place, which the write then
+    // reports as it always has).
+    if !path.is_file() {
         return Ok(None);
     }
     let unreadable = |why: String| PreviousError::Unreadable {
