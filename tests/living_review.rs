@@ -632,3 +632,22 @@ fn without_the_store_a_note_finds_its_event_by_agency_date_and_wording() {
     assert_eq!(r[P1_CORRECTED].2, "R2");
     assert!(not_placed(&wb).is_empty());
 }
+
+#[test]
+fn a_damaged_store_is_left_alone_and_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = review(tmp.path());
+    let store = dir.join("chronomerge-refs.json");
+    std::fs::write(&store, b"{ damaged").unwrap();
+    // A warning, not a failure: the workbook is written, Refs in order.
+    merge(&dir).code(0);
+    assert_eq!(std::fs::read(&store).unwrap(), b"{ damaged");
+    assert_eq!(refs(&out(&dir))[P1], "WYP-0001");
+    let findings = sheet(&out(&dir), "Findings");
+    assert!(
+        findings
+            .iter()
+            .any(|r| r.iter().any(|c| text(c) == "refs-store-unreadable")),
+        "{findings:?}"
+    );
+}
