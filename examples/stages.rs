@@ -210,9 +210,15 @@ fn main() -> ExitCode {
         );
 
         let t = Instant::now();
-        let chronology = chronomerge::merge::merge(checked, vec![], &config);
+        let mut chronology = chronomerge::merge::merge(checked, vec![], &config);
         record("merge::merge", t.elapsed().as_secs_f64());
         events = chronology.events.len();
+
+        // The Refs from a fresh ref store (a first merge: every event new).
+        let t = Instant::now();
+        let mut store = chronomerge::refs::RefStore::default();
+        chronomerge::refs::assign(&mut chronology, &config, &mut store);
+        record("refs::assign", t.elapsed().as_secs_f64());
 
         let t = Instant::now();
         let analysis = chronomerge::episodes::analyse(&chronology, &episode_cfg);
@@ -226,6 +232,7 @@ fn main() -> ExitCode {
             chronology,
             analysis,
             made_at: chrono::Local::now(),
+            refs: Some(store),
         };
         let t = Instant::now();
         let out_dir = out.parent().unwrap_or(std::path::Path::new("."));

@@ -135,6 +135,10 @@ pub struct MergeOptions {
     pub glossary: Option<PathBuf>,
     /// Protective marking (overrides the configuration file).
     pub marking: Option<String>,
+    /// Number the events in merged order without the review folder's ref
+    /// store, neither reading nor writing it (`batch`, whose archives are
+    /// never written into). See [`crate::refs`].
+    pub refs_in_order: bool,
 }
 
 /// The settings of one review, settled once before any return is read:

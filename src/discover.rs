@@ -60,6 +60,9 @@ pub enum Own {
     Setting,
     /// A temporary file of a write in progress (`.chronomerge-*.tmp`).
     Temporary,
+    /// The review's ref store ([`crate::refs::REFS_FILE`]), or a workbook
+    /// kept in the `previous` folder before a re-merge replaced it.
+    Kept,
 }
 
 impl Own {
@@ -70,6 +73,7 @@ impl Own {
             Own::Setting => {
                 "a settings file given on the command line (glossary or review configuration)"
             }
+            Own::Kept => "kept by chronomerge: the review's event references, or a previous merged chronology",
         }
     }
 }
@@ -93,6 +97,9 @@ impl Own {
 /// assert_eq!(own.of(Path::new("review/merged-chronology.csv")), Some(Own::Output));
 /// assert_eq!(own.of(Path::new("review/glossary.csv")), Some(Own::Setting));
 /// assert_eq!(own.of(Path::new("review/.chronomerge-x1.tmp")), Some(Own::Temporary));
+/// assert_eq!(own.of(Path::new("review/chronomerge-refs.json")), Some(Own::Kept));
+/// assert_eq!(own.of(Path::new("review/previous/out 2026-11-26 153005.xlsx")), Some(Own::Kept));
+/// assert_eq!(own.of(Path::new("review/previous/police.xlsx")), None);
 /// assert_eq!(own.of(Path::new("review/police.xlsx")), None);
 /// ```
 #[derive(Debug, Clone, Default)]
@@ -143,6 +150,9 @@ impl OwnFiles {
         if name.starts_with(".chronomerge-") && name.ends_with(".tmp") {
             return Some(Own::Temporary);
         }
+        if name.eq_ignore_ascii_case(crate::refs::REFS_FILE) || is_previous(path) {
+            return Some(Own::Kept);
+        }
         if self.outputs.iter().any(|o| same_file(o, path))
             || OWN_NAMES.iter().any(|n| name.eq_ignore_ascii_case(n))
             || is_kept_beside(Path::new(DEFAULT_OUTPUT), &name)
@@ -161,6 +171,60 @@ impl OwnFiles {
         }
         None
     }
+}
+
+/// The folder, beside the workbook, where a re-merge keeps the workbook it
+/// replaces.
+pub const PREVIOUS_DIR: &str = "previous";
+
+/// Where the workbook `target` is kept before a merge replaces it
+/// (`previous/merged-chronology 2026-11-26 153005.xlsx`).
+///
+/// ```
+/// use chrono::TimeZone;
+/// let t = chrono::Local.with_ymd_and_hms(2026, 11, 26, 15, 30, 5).unwrap();
+/// let p = chronomerge::discover::previous_path(std::path::Path::new("out/merged-chronology.xlsx"), t);
+/// assert_eq!(p, std::path::Path::new("out/previous/merged-chronology 2026-11-26 153005.xlsx"));
+/// ```
+pub fn previous_path(target: &Path, at: DateTime<Local>) -> PathBuf {
+    let stem = target
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "merged-chronology".into());
+    crate::output::output_dir(target)
+        .join(PREVIOUS_DIR)
+        .join(format!("{stem} {}.xlsx", at.format("%Y-%m-%d %H%M%S")))
+}
+
+/// True for a workbook kept by a re-merge ([`previous_path`]): an `.xlsx`
+/// in a `previous` folder whose name ends in the date and time it was kept.
+fn is_previous(path: &Path) -> bool {
+    let in_previous = path
+        .parent()
+        .and_then(|d| d.file_name())
+        .is_some_and(|d| d == PREVIOUS_DIR);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext_ok = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let b = stem.as_bytes();
+    // `… yyyy-mm-dd HHMMSS` (possibly with `-2` after it).
+    let dated = b.len() >= 18 && {
+        let core = match stem.rfind(' ') {
+            Some(i) => &stem[..i],
+            None => "",
+        };
+        let time = &stem[stem.rfind(' ').map_or(0, |i| i + 1)..];
+        let time = time.split('-').next().unwrap_or("");
+        let day = core.rsplit(' ').next().unwrap_or("");
+        time.len() == 6
+            && time.bytes().all(|c| c.is_ascii_digit())
+            && chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").is_ok()
+    };
+    in_previous && ext_ok && dated
 }
 
 /// True when `name` is that of a workbook kept beside a locked `workbook`

@@ -20,8 +20,8 @@ use serde::Serialize;
 use crate::dates::render_partial;
 use crate::findings::Finding;
 use crate::glossary::Glossary;
-use crate::model::MergedReview;
 use crate::model::ReturnSummary;
+use crate::model::{EventRef, MergedReview};
 use crate::output::{write_buffered, OutputError};
 use crate::write::ChronologyColumn;
 
@@ -73,10 +73,10 @@ pub fn neutralise(s: &str) -> Cow<'_, str> {
 /// sheet shares with `OUTPUT.md`, in order. When the sheet has a `Key line
 /// of enquiry` column ([`crate::key_lines::shows_column`]), so does the
 /// CSV, after `Analysis / comment`.
-pub const CSV_COLUMNS: [ChronologyColumn; 16] = ChronologyColumn::SHARED;
+pub const CSV_COLUMNS: [ChronologyColumn; 17] = ChronologyColumn::SHARED;
 
 /// The headings of the CSV chronology: those of [`CSV_COLUMNS`].
-pub const CSV_HEADINGS: [&str; 16] = crate::write::CHRONOLOGY_HEADINGS;
+pub const CSV_HEADINGS: [&str; 17] = crate::write::CHRONOLOGY_HEADINGS;
 
 /// One merged event in the JSON, with agencies and episodes by name. Its
 /// texts are borrowed from the merged review: the JSON of a large review is
@@ -85,6 +85,10 @@ pub const CSV_HEADINGS: [&str; 16] = crate::write::CHRONOLOGY_HEADINGS;
 pub struct JsonEvent<'a> {
     /// Position in the merged chronology, from 1.
     pub number: usize,
+    /// The event's stable reference (`POL-0042`), the same across
+    /// re-merges (see [`crate::refs`]).
+    #[serde(rename = "ref")]
+    pub reference: &'a EventRef,
     /// The day it sorts by (`YYYY-MM-DD`; the first day of a partial date).
     pub date: NaiveDate,
     /// `day`, `month` or `year`: how much of the date the agency gave.
@@ -166,6 +170,8 @@ pub struct JsonEpisode {
     /// Month-dated events whose month overlaps it (approximate), by
     /// reference.
     pub approximate: Vec<String>,
+    /// The Refs of its events, in the same order.
+    pub event_refs: Vec<String>,
     /// Joint events inside it.
     pub joint_events: usize,
     /// Strength.
@@ -249,6 +255,8 @@ pub struct JsonPeriod {
 pub struct JsonJointLink {
     /// Event numbers (from 1), sorted.
     pub events: Vec<usize>,
+    /// The Refs of those events, in the same order.
+    pub event_refs: Vec<String>,
     /// The agencies that reported it.
     pub agencies: Vec<String>,
 }
@@ -372,6 +380,7 @@ pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
         .enumerate()
         .map(|(i, ev)| JsonEvent {
             number: i + 1,
+            reference: &ev.reference,
             date: ev.date.start,
             date_precision: precision_word(ev.date.precision),
             date_shown: render_partial(ev.date.start, ev.date.precision),
@@ -434,6 +443,10 @@ pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
         agencies.dedup();
         joint_links.push(JsonJointLink {
             events: group.iter().map(|j| j + 1).collect(),
+            event_refs: group
+                .iter()
+                .map(|&j| chron.events[j].reference.to_string())
+                .collect(),
             agencies,
         });
     }
@@ -471,6 +484,11 @@ pub fn json_review(review: &MergedReview) -> JsonReview<'_> {
                 contributing: e.contributing.iter().map(|&a| name(a)).collect(),
                 events: e.events.iter().map(|j| j + 1).collect(),
                 approximate: e.approximate.iter().map(|&j| reference(j)).collect(),
+                event_refs: e
+                    .events
+                    .iter()
+                    .map(|&j| chron.events[j].reference.to_string())
+                    .collect(),
                 joint_events: e.joint_events,
                 score: e.score,
                 reason: e.reason.clone(),
@@ -665,7 +683,8 @@ pub fn chronology_csv(
                 &*ev.event_type
             };
             let fields = CSV_COLUMNS.map(|c| match c {
-                ChronologyColumn::Ref => (i + 1).to_string(),
+                ChronologyColumn::Number => (i + 1).to_string(),
+                ChronologyColumn::Ref => ev.reference.to_string(),
                 ChronologyColumn::Date => render_partial(ev.date.start, ev.date.precision),
                 ChronologyColumn::Time => ev
                     .time
@@ -688,7 +707,9 @@ pub fn chronology_csv(
                 // put in below, when there is the column).
                 ChronologyColumn::AgeAtEvent
                 | ChronologyColumn::Interval
-                | ChronologyColumn::KeyLine => String::new(),
+                | ChronologyColumn::KeyLine
+                | ChronologyColumn::ReviewerNotes
+                | ChronologyColumn::ReviewerKpe => String::new(),
             });
             let clean = |f: &str| match glossary {
                 Some(g) => neutralise(&g.replace(f).0).into_owned(),

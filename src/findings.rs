@@ -202,6 +202,8 @@ codes! {
     RowsHidden = "rows-hidden", Info, "Nothing to fix; the hidden rows are merged like the others. If the agency hid them because they do not belong, ask it to delete them.";
     /// Columns with content were hidden in the return: they were read like the others.
     ColumnsHidden = "columns-hidden", Info, "Nothing to fix; the hidden columns are read like the others. If the agency hid them because they do not belong, ask it to delete them.";
+    /// The review's ref store (`chronomerge-refs.json`) could not be read: this merge's Refs are numbered in order and the store is left as it was.
+    RefsStoreUnreadable = "refs-store-unreadable", Warning, "Nothing to ask the agencies. Restore chronomerge-refs.json in the review folder from a backup (or move it away to start the Refs afresh) and merge again: until then the Refs are numbered in order and may not match the previous workbook's.";
     /// A cell holds a formula whose value was never saved (the file was
     /// written by a program that does not calculate formulas): the value is
     /// unknown, so the row is not merged.

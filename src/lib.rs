@@ -29,6 +29,7 @@ pub mod ingest;
 pub mod key_lines;
 pub mod merge;
 pub mod model;
+pub mod notes;
 pub mod output;
 pub(crate) mod palette;
 pub mod pipeline;

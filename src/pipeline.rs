@@ -258,7 +258,7 @@ pub fn merge_dir(dir: &Path, opts: &MergeOptions) -> Result<MergedReview, MergeE
     let mut not_read_files = Vec::new();
     for f in files {
         match (own.of(&f.path), &f.kind) {
-            (Some(o @ (Own::Output | Own::Setting)), _) => {
+            (Some(o @ (Own::Output | Own::Setting | Own::Kept)), _) => {
                 ignored.push(ignored_summary(&f, o.note()))
             }
             (_, FileKind::Ignored(why)) => ignored.push(ignored_summary(&f, why)),
@@ -271,7 +271,13 @@ pub fn merge_dir(dir: &Path, opts: &MergeOptions) -> Result<MergedReview, MergeE
         .map(|(f, fmt)| check_file(&f.path, &f.name, *fmt, &settings.context))
         .collect();
     checked.append(&mut not_read_files);
-    Ok(finish(dir.to_path_buf(), settings, checked, ignored))
+    Ok(finish_with(
+        dir.to_path_buf(),
+        settings,
+        checked,
+        ignored,
+        !opts.refs_in_order,
+    ))
 }
 
 /// Merges already-checked returns and analyses the chronology: the last
@@ -279,11 +285,26 @@ pub fn merge_dir(dir: &Path, opts: &MergeOptions) -> Result<MergedReview, MergeE
 /// has read). The memory the analysis freed is freed by now: a program
 /// that wants it handed back to the system before the workbook is written
 /// does it when this returns.
+///
+/// Each event's Ref comes from the folder's ref store
+/// ([`crate::refs::REFS_FILE`]), read here and written only when the
+/// workbook is published ([`crate::publish::publish`]).
 pub fn finish(
     dir: PathBuf,
     settings: Settings,
     checked: Vec<CheckedReturn>,
     ignored: Vec<ReturnSummary>,
+) -> MergedReview {
+    finish_with(dir, settings, checked, ignored, true)
+}
+
+/// [`finish`], with the ref store (`store`) or numbering in order.
+fn finish_with(
+    dir: PathBuf,
+    settings: Settings,
+    checked: Vec<CheckedReturn>,
+    ignored: Vec<ReturnSummary>,
+    store: bool,
 ) -> MergedReview {
     let Settings {
         config,
@@ -292,7 +313,12 @@ pub fn finish(
         episodes,
     } = settings;
     let mut chronology = merge(checked, ignored, &config);
-    crate::refs::number_in_order(&mut chronology, &config);
+    let refs = if store {
+        crate::refs::stable_or_in_order(&mut chronology, &config, &dir)
+    } else {
+        crate::refs::number_in_order(&mut chronology, &config);
+        None
+    };
     let analysis = analyse(&chronology, &episodes);
     MergedReview {
         dir,
@@ -302,6 +328,7 @@ pub fn finish(
         chronology,
         analysis,
         made_at: chrono::Local::now(),
+        refs,
     }
 }
 

@@ -17,6 +17,16 @@
 //!
 //! Every file goes through [`crate::output::write_atomically`]: a failed
 //! write never leaves half a file, and the previous one stays.
+//!
+//! Before the workbook is written over an existing one, the reviewer's
+//! work in it (the `Reviewer notes` and `Reviewer KPE` columns, the
+//! `Reviewer notes not placed` sheet) is read and carried to the new one
+//! ([`crate::notes`]), and the old workbook is kept in the `previous`
+//! folder beside it. An old workbook that cannot be read is a
+//! [`PublishError::Previous`]: nothing is written. Once the workbook is
+//! written, the review's ref store ([`crate::refs::REFS_FILE`]) is written
+//! into the review folder; a store that cannot be written is a warning
+//! ([`Published::warnings`]), never a failure.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -154,6 +164,15 @@ pub struct Published {
     /// The JSON and CSV asked for that were not written (empty when all
     /// were): the review is written in part.
     pub not_written: Vec<NotWritten>,
+    /// Where the workbook that was replaced is kept (`previous/…`), when
+    /// there was one.
+    pub previous: Option<PathBuf>,
+    /// Reviewer notes carried over: placed on their events, and not placed
+    /// (on the `Reviewer notes not placed` sheet).
+    pub notes: (usize, usize),
+    /// Things the user should know that did not stop the publishing (the
+    /// ref store could not be written).
+    pub warnings: Vec<String>,
 }
 
 impl Published {
@@ -170,6 +189,11 @@ pub enum PublishError {
     /// what to do); no JSON or CSV was written either.
     #[error(transparent)]
     Workbook(#[from] WriteError),
+    /// The workbook to be replaced cannot be read (open in Excel, damaged,
+    /// not a merged chronology) or kept: the reviewer's notes in it could
+    /// not be carried over, so nothing was written.
+    #[error(transparent)]
+    Previous(#[from] crate::notes::PreviousError),
 }
 
 /// Writes a merged review: the workbook, then the JSON and CSV asked for
@@ -200,13 +224,34 @@ pub enum PublishError {
 /// [`Outputs::beside_if_locked`] is not set, or neither it nor a file
 /// beside it can be written).
 pub fn publish(review: &MergedReview, outputs: &Outputs<'_>) -> Result<Published, PublishError> {
-    let (workbook, locked) = if outputs.beside_if_locked {
-        write_or_beside(review, &outputs.workbook, outputs.write)?
+    let glossary = outputs.write.glossary.as_ref();
+    let carried = crate::notes::carry_over(&outputs.workbook, review, glossary)?;
+    let notes = (carried.placed.len(), carried.not_placed.len());
+    let previous = crate::notes::keep_previous(&outputs.workbook, Local::now())?;
+    let with_notes;
+    let write = if carried.is_empty() {
+        outputs.write
     } else {
-        crate::write::write_workbook_with(review, &outputs.workbook, outputs.write)?;
+        with_notes = WriteOptions {
+            reviewer: Some(std::sync::Arc::new(carried)),
+            ..outputs.write.clone()
+        };
+        &with_notes
+    };
+    let (workbook, locked) = if outputs.beside_if_locked {
+        write_or_beside(review, &outputs.workbook, write)?
+    } else {
+        crate::write::write_workbook_with(review, &outputs.workbook, write)?;
         (outputs.workbook.clone(), None)
     };
-    let glossary = outputs.write.glossary.as_ref();
+    let mut warnings = Vec::new();
+    if let Some(store) = &review.refs {
+        if let Err(e) = store.save(&review.dir) {
+            warnings.push(format!(
+                "{e}: the workbook was written, but its Refs are not remembered, so the next merge may number new events differently; make the review folder writable to keep them"
+            ));
+        }
+    }
     let mut not_written = Vec::new();
     let mut failed = |export: Export, error: ExportError| {
         not_written.push(NotWritten {
@@ -229,6 +274,9 @@ pub fn publish(review: &MergedReview, outputs: &Outputs<'_>) -> Result<Published
         workbook,
         locked,
         not_written,
+        previous,
+        notes,
+        warnings,
     })
 }
 

@@ -5,8 +5,11 @@
 //! The prefix is the agency's `short` name in `review.toml`, else one made
 //! from its name ([`prefix_for`]). Numbers run from 1 per prefix.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use chrono::NaiveDate;
 
 use crate::config::ReviewConfig;
 use crate::merge::Chronology;
@@ -98,4 +101,430 @@ pub fn agency_prefixes(chronology: &Chronology, config: &ReviewConfig) -> Vec<Ar
             }
         })
         .collect()
+}
+
+/// The name of the review's ref store: a small JSON file in the review
+/// folder that the engine owns (it is never read as a return) and writes
+/// each time a merge publishes its workbook. It keeps every Ref ever given
+/// with the identity of its event, so that an event keeps its Ref across
+/// re-merges and a number is never given twice, even when the workbook is
+/// deleted.
+pub const REFS_FILE: &str = "chronomerge-refs.json";
+
+/// How many characters of an event's normalised details the store keeps
+/// to recognise a corrected event by its wording.
+const WORDS: usize = 64;
+/// How far apart (days) a corrected event's date may be from the old one.
+const NEAR_DAYS: i64 = 7;
+/// How close (0..1, normalised Levenshtein) a corrected event's wording
+/// must be to the old one's.
+const CLOSE: f64 = 0.6;
+/// The most old events a corrected event is compared with.
+const CANDIDATES: usize = 8;
+
+/// The review's ref store ([`REFS_FILE`]): every Ref given, with its
+/// event's identity, each agency's prefix and the last number given per
+/// prefix.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefStore {
+    /// The format of the file (1).
+    pub version: u32,
+    /// Each agency's prefix, by name, as first given.
+    pub prefixes: BTreeMap<String, String>,
+    /// The last number given for each prefix: new events get the next.
+    pub next: BTreeMap<String, u32>,
+    /// Every Ref given, with its event's identity as last seen.
+    pub events: Vec<StoredRef>,
+}
+
+/// One Ref of the store and the identity of its event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoredRef {
+    /// The Ref (`POL-0042`).
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// The agency's name.
+    pub agency: String,
+    /// The day the event sorts by.
+    pub date: NaiveDate,
+    /// A fingerprint of the event's normalised details, source and type.
+    pub fp: u64,
+    /// The start of its normalised details, to recognise it corrected.
+    pub words: String,
+}
+
+/// Why the ref store could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {why}", path.display())]
+pub struct StoreError {
+    /// The store's file.
+    pub path: PathBuf,
+    /// What is wrong with it.
+    pub why: String,
+}
+
+impl RefStore {
+    /// Reads the review folder's store: `Ok(None)` when there is none yet.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the file is there but cannot be read or is not a
+    /// ref store (damaged, edited by hand).
+    pub fn load(dir: &Path) -> Result<Option<RefStore>, StoreError> {
+        let path = dir.join(REFS_FILE);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(StoreError {
+                    path,
+                    why: e.to_string(),
+                })
+            }
+        };
+        let mut store: RefStore = serde_json::from_slice(&bytes).map_err(|e| StoreError {
+            path: path.clone(),
+            why: format!("not a chronomerge ref store ({e})"),
+        })?;
+        // A number in use is never given again, whatever `next` says.
+        for e in &store.events {
+            if let Some((p, n)) = split_ref(&e.reference) {
+                let next = store.next.entry(p.to_string()).or_insert(0);
+                *next = (*next).max(n);
+            }
+        }
+        Ok(Some(store))
+    }
+
+    /// Writes the store into the review folder, atomically.
+    ///
+    /// # Errors
+    ///
+    /// The [`crate::output::OutputError`] saying why it could not be written.
+    pub fn save(&self, dir: &Path) -> Result<(), crate::output::OutputError> {
+        let path = dir.join(REFS_FILE);
+        crate::output::write_buffered(&path, |w| {
+            serde_json::to_writer(&mut *w, self).map_err(std::io::Error::other)
+        })
+    }
+}
+
+/// `POL-0042` → (`POL`, 42).
+pub fn split_ref(r: &str) -> Option<(&str, u32)> {
+    let (p, n) = r.rsplit_once('-')?;
+    let n: u32 = n.parse().ok()?;
+    (!p.is_empty() && n > 0).then_some((p, n))
+}
+
+/// Feeds `s` to the FNV-1a hash `h`, normalised: letters and digits
+/// lower-cased, every run of anything else one space (stable across
+/// platforms and Rust versions, no allocation).
+fn fnv_normalised(mut h: u64, s: &str, space: &mut bool) -> u64 {
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if *space {
+                h = fnv(h, b' ');
+                *space = false;
+            }
+            for l in c.to_lowercase() {
+                let mut b = [0u8; 4];
+                for &x in l.encode_utf8(&mut b).as_bytes() {
+                    h = fnv(h, x);
+                }
+            }
+        } else {
+            *space = true;
+        }
+    }
+    h
+}
+
+fn fnv(h: u64, b: u8) -> u64 {
+    (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+}
+
+/// The fingerprint of an event's wording: its normalised details, source
+/// and event type.
+pub fn fingerprint(details: &str, source: &str, event_type: &str) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for (k, s) in [details, source, event_type].into_iter().enumerate() {
+        let mut space = false;
+        h = fnv_normalised(h, s, &mut space);
+        h = fnv(h, b'|' + k as u8);
+    }
+    h
+}
+
+/// The start of a text, normalised as [`fingerprint`] does.
+pub fn words(s: &str) -> String {
+    let mut out = String::with_capacity(WORDS + 4);
+    let mut space = false;
+    let mut n = 0;
+    for c in s.chars() {
+        if n >= WORDS {
+            break;
+        }
+        if c.is_alphanumeric() {
+            if space && n > 0 {
+                out.push(' ');
+                n += 1;
+            }
+            space = false;
+            for l in c.to_lowercase() {
+                out.push(l);
+                n += 1;
+            }
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+/// How close two normalised wordings are (0 to 1).
+pub fn closeness(a: &str, b: &str) -> f64 {
+    strsim::normalized_levenshtein(a, b)
+}
+
+/// Gives every event a Ref that is stable across re-merges, from the
+/// review's ref store, and brings the store up to date:
+///
+/// - an event whose agency, date and wording (details, source, type) are
+///   those of a stored Ref keeps that Ref;
+/// - else an event of the same agency within a week of a stored Ref not
+///   yet taken, whose details read close to it (a corrected row), takes it;
+/// - else it gets its agency's next number. A number is never given twice:
+///   a withdrawn event's Ref stays in the store, and comes back to it if
+///   the event is sent again.
+///
+/// Each agency keeps the prefix it was first given.
+pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut RefStore) {
+    store.version = 1;
+    // Each agency's prefix: as stored, else made, distinct from all others.
+    let mut taken_prefixes: std::collections::HashSet<String> =
+        store.prefixes.values().cloned().collect();
+    let prefixes: Vec<Arc<str>> = chronology
+        .agencies
+        .iter()
+        .map(|a| {
+            if let Some(p) = store.prefixes.get(&a.name) {
+                return Arc::from(p.as_str());
+            }
+            let base = prefix_for(&a.name, config);
+            let mut p = base.clone();
+            let mut n = 1;
+            while taken_prefixes.contains(&p) {
+                n += 1;
+                p = format!("{base}{n}");
+            }
+            taken_prefixes.insert(p.clone());
+            store.prefixes.insert(a.name.clone(), p.clone());
+            Arc::from(p)
+        })
+        .collect();
+    let agency_of: HashMap<&str, usize> = chronology
+        .agencies
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.name.as_str(), i))
+        .collect();
+    // The stored Refs of this review's agencies, by exact identity.
+    let mut exact: HashMap<(usize, NaiveDate, u64), Vec<usize>> = HashMap::new();
+    for (k, e) in store.events.iter().enumerate() {
+        if split_ref(&e.reference).is_none() {
+            continue;
+        }
+        if let Some(&a) = agency_of.get(e.agency.as_str()) {
+            exact.entry((a, e.date, e.fp)).or_default().push(k);
+        }
+    }
+    let n = chronology.events.len();
+    let mut taken = vec![false; store.events.len()];
+    let mut entry_of: Vec<Option<usize>> = vec![None; n];
+    let mut fps = Vec::with_capacity(n);
+    for (i, ev) in chronology.events.iter().enumerate() {
+        let fp = fingerprint(&ev.details, &ev.source, &ev.event_type);
+        fps.push(fp);
+        if let Some(v) = exact.get(&(ev.agency, ev.date.start, fp)) {
+            if let Some(&k) = v.iter().find(|&&k| !taken[k]) {
+                taken[k] = true;
+                entry_of[i] = Some(k);
+            }
+        }
+    }
+    drop(exact);
+    // Corrected events: same agency, near date, close wording.
+    if entry_of.iter().any(Option::is_none) && taken.iter().any(|t| !t) {
+        let mut near: HashMap<usize, Vec<(NaiveDate, usize)>> = HashMap::new();
+        for (k, e) in store.events.iter().enumerate() {
+            if taken[k] || split_ref(&e.reference).is_none() {
+                continue;
+            }
+            if let Some(&a) = agency_of.get(e.agency.as_str()) {
+                near.entry(a).or_default().push((e.date, k));
+            }
+        }
+        for v in near.values_mut() {
+            v.sort_unstable();
+        }
+        for (i, ev) in chronology.events.iter().enumerate() {
+            if entry_of[i].is_some() {
+                continue;
+            }
+            let Some(cands) = near.get(&ev.agency) else {
+                continue;
+            };
+            let d = ev.date.start;
+            let from = d - chrono::Duration::days(NEAR_DAYS);
+            let to = d + chrono::Duration::days(NEAR_DAYS);
+            let lo = cands.partition_point(|(cd, _)| *cd < from);
+            let mut close: Vec<(NaiveDate, usize)> = cands[lo..]
+                .iter()
+                .take_while(|(cd, _)| *cd <= to)
+                .filter(|(_, k)| !taken[*k])
+                .copied()
+                .collect();
+            if close.is_empty() {
+                continue;
+            }
+            close.sort_by_key(|(cd, _)| (*cd - d).num_days().abs());
+            let w = words(&ev.details);
+            let best = close
+                .iter()
+                .take(CANDIDATES)
+                .map(|&(_, k)| (closeness(&w, &store.events[k].words), k))
+                .filter(|(s, _)| *s >= CLOSE)
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+            if let Some((_, k)) = best {
+                taken[k] = true;
+                entry_of[i] = Some(k);
+            }
+        }
+    }
+    // Give the Refs; new events get new numbers; the store follows.
+    for (i, ev) in chronology.events.iter_mut().enumerate() {
+        let name = &chronology.agencies[ev.agency].name;
+        match entry_of[i] {
+            Some(k) => {
+                let e = &mut store.events[k];
+                ev.reference = match split_ref(&e.reference) {
+                    Some((p, num)) if *p == *prefixes[ev.agency] => EventRef {
+                        prefix: prefixes[ev.agency].clone(),
+                        number: num,
+                    },
+                    Some((p, num)) => EventRef {
+                        prefix: Arc::from(p),
+                        number: num,
+                    },
+                    None => EventRef::default(),
+                };
+                if e.fp != fps[i] || e.date != ev.date.start {
+                    e.fp = fps[i];
+                    e.date = ev.date.start;
+                    e.words = words(&ev.details);
+                }
+            }
+            None => {
+                let prefix = prefixes[ev.agency].clone();
+                let next = store.next.entry(prefix.to_string()).or_insert(0);
+                *next += 1;
+                ev.reference = EventRef {
+                    prefix,
+                    number: *next,
+                };
+                store.events.push(StoredRef {
+                    reference: ev.reference.to_string(),
+                    agency: name.clone(),
+                    date: ev.date.start,
+                    fp: fps[i],
+                    words: words(&ev.details),
+                });
+            }
+        }
+    }
+}
+
+/// Gives the events stable Refs from the ref store in `dir` (none yet:
+/// an empty one) and returns the store to write when the workbook is
+/// published. A store that cannot be read is left alone: the events are
+/// numbered in order, a `refs-store-unreadable` finding says so, and
+/// `None` is returned (nothing will overwrite it).
+pub fn stable_or_in_order(
+    chronology: &mut Chronology,
+    config: &ReviewConfig,
+    dir: &Path,
+) -> Option<RefStore> {
+    match RefStore::load(dir) {
+        Ok(store) => {
+            let mut store = store.unwrap_or_default();
+            assign(chronology, config, &mut store);
+            Some(store)
+        }
+        Err(e) => {
+            number_in_order(chronology, config);
+            chronology.findings.push(crate::findings::Finding::new(
+                crate::findings::Code::RefsStoreUnreadable,
+                REFS_FILE,
+                format!(
+                    "the review's ref store cannot be read ({}), so this merge's Refs are numbered in order and may not match the previous workbook's; the store is left as it is",
+                    e.why
+                ),
+            ));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fingerprint_reads_past_case_spacing_and_punctuation() {
+        let a = fingerprint("Seen at  home.", "GP record", "Visit");
+        assert_eq!(a, fingerprint("seen at home", "GP  record", "visit"));
+        assert_ne!(a, fingerprint("Seen at school.", "GP record", "Visit"));
+        // The fields are kept apart.
+        assert_ne!(fingerprint("a", "b", ""), fingerprint("a b", "", ""));
+        assert_eq!(
+            words("  Call-out to the HOME; child present."),
+            "call out to the home child present"
+        );
+        assert!(words(&"word ".repeat(100)).chars().count() <= WORDS);
+    }
+
+    #[test]
+    fn a_ref_is_its_prefix_and_number() {
+        assert_eq!(split_ref("POL-0042"), Some(("POL", 42)));
+        assert_eq!(split_ref("WCSC2-0001"), Some(("WCSC2", 1)));
+        assert_eq!(split_ref("POL-0000"), None);
+        assert_eq!(split_ref("POL"), None);
+        assert_eq!(split_ref(""), None);
+    }
+
+    #[test]
+    fn a_damaged_store_is_an_error_a_missing_one_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(RefStore::load(dir.path()).unwrap().is_none());
+        std::fs::write(dir.path().join(REFS_FILE), b"{not json").unwrap();
+        let e = RefStore::load(dir.path()).unwrap_err();
+        assert!(e.to_string().contains(REFS_FILE), "{e}");
+        // A store whose `next` is behind its Refs never gives one again.
+        let store = RefStore {
+            version: 1,
+            events: vec![StoredRef {
+                reference: "POL-0007".into(),
+                agency: "Police".into(),
+                date: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                fp: 1,
+                words: "x".into(),
+            }],
+            ..RefStore::default()
+        };
+        store.save(dir.path()).unwrap();
+        let back = RefStore::load(dir.path()).unwrap().unwrap();
+        assert_eq!(back.next["POL"], 7);
+    }
 }

@@ -57,6 +57,7 @@ fn ev(agency: usize, date: NaiveDate, ty: usize, details: &str) -> Event {
         outside_period: false,
         seq_in_return: 0,
         reference: Default::default(),
+        key_line: Default::default(),
     }
 }
 

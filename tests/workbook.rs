@@ -137,6 +137,7 @@ fn sheets_headings_fills_ages_and_intervals() {
     let heads: Vec<String> = chron[0].iter().map(text).collect();
     let order: Vec<usize> = [
         "#",
+        "Ref",
         "Date",
         "Time",
         "Agency",
@@ -147,6 +148,8 @@ fn sheets_headings_fills_ages_and_intervals() {
         "Details of event",
         "Action / outcome",
         "Analysis / comment",
+        "Reviewer notes",
+        "Reviewer KPE",
         "Date as written",
         "Date note",
         "Key practice episode",
@@ -419,10 +422,10 @@ fn timeline_has_native_charts_and_every_sheet_prints_as_configured() {
         assert!(xml.contains("OFFICIAL-SENSITIVE"), "sheet{n}");
         assert!(xml.contains("Page &amp;P of &amp;N"), "sheet{n}");
     }
-    // The headings and the # and Date columns are frozen.
+    // The headings and the #, Ref and Date columns are frozen.
     let s1 = zip_text(&out, "xl/worksheets/sheet1.xml").unwrap();
     assert!(s1.contains(
-        r#"<pane xSplit="2" ySplit="1" topLeftCell="C2" activePane="bottomRight" state="frozen"/>"#
+        r#"<pane xSplit="3" ySplit="1" topLeftCell="D2" activePane="bottomRight" state="frozen"/>"#
     ));
 }
 

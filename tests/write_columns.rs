@@ -54,8 +54,11 @@ fn the_sheet_and_the_csv_lay_out_their_columns_from_the_column_enum() {
         // Cells sit under their headings: the number, the agency, the origin.
         let row = &rows[1];
         let at = |c: C| text(&row[c.position(with_age).unwrap() as usize]);
-        assert_eq!(at(C::Ref), "1");
+        assert_eq!(at(C::Number), "1");
         let first = &review.chronology.events[0];
+        assert_eq!(at(C::Ref), first.reference.to_string());
+        assert!(at(C::Ref).contains('-'), "{}", at(C::Ref));
+        assert_eq!(at(C::ReviewerNotes), "");
         assert_eq!(at(C::Agency), review.chronology.agencies[first.agency].name);
         let o = &first.origin;
         assert_eq!(

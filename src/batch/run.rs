@@ -71,6 +71,8 @@ fn merge_one(dir: &Path, out_dir: &Path, folder: String, opts: &BatchOptions) ->
     let outputs = outputs(out_dir, opts);
     let mut mopts = opts.merge.clone();
     mopts.exclude.extend(outputs.files());
+    // Archives are never written into: Refs in order, no ref store.
+    mopts.refs_in_order = true;
     let review = match merge_dir(dir, &mopts) {
         Ok(r) => r,
         Err(e) => return fail(e.to_string()),

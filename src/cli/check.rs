@@ -85,7 +85,7 @@ fn expand(
             let mut ignored = Vec::new();
             for f in found {
                 match (own.of(&f.path), &f.kind) {
-                    (Some(o @ (Own::Output | Own::Setting)), _) => {
+                    (Some(o @ (Own::Output | Own::Setting | Own::Kept)), _) => {
                         ignored.push(crate::pipeline::ignored_summary(&f, o.note()))
                     }
                     (_, FileKind::Return(_) | FileKind::NotRead(_)) => push(f.path),

@@ -158,6 +158,18 @@ pub fn run(args: MergeArgs) -> i32 {
         }
     };
     report(&review, &output, args.quiet);
+    if !args.quiet {
+        if let Some(kept) = &published.previous {
+            let (placed, not_placed) = published.notes;
+            println!(
+                "The previous workbook is kept as {}; {placed} reviewer note(s) carried over to their events, {not_placed} on the 'Reviewer notes not placed' sheet",
+                kept.display()
+            );
+        }
+    }
+    for w in &published.warnings {
+        eprintln!("chronomerge: warning: {w}");
+    }
     let code = if !published.complete() {
         for n in &published.not_written {
             eprintln!("chronomerge: {}", n.reason());

@@ -50,6 +50,16 @@ pub enum Command {
     /// errors; 1: some rows or returns were rejected (see the Findings
     /// sheet); 2: nothing could be written, or the folder holds no return;
     /// 3: the workbook was written but the --json or --csv file was not.
+    ///
+    /// Every event has a Ref (WYP-0001) that stays the same across
+    /// re-merges, kept in chronomerge-refs.json in the review folder. Type
+    /// your notes in the workbook's Reviewer notes and Reviewer KPE
+    /// columns: when merge writes over the workbook, it carries each note
+    /// to the same event (by Ref, or by agency, date and close wording
+    /// when the return was corrected), puts any whose event is gone on the
+    /// 'Reviewer notes not placed' sheet, and keeps the old workbook in
+    /// the 'previous' folder beside it. A workbook it cannot read is never
+    /// written over (exit code 2).
     Merge(merge::MergeArgs),
     /// Check returns before sending them, or on arrival.
     ///
@@ -77,6 +87,10 @@ pub enum Command {
     /// still being copied in is read once its size and time have settled.
     /// If the workbook is open in a program that locks it, the new one is
     /// written beside it. Ctrl-C stops.
+    ///
+    /// As with merge, each merge keeps the Refs, carries the reviewer's
+    /// notes over to the new workbook and keeps the old one in the
+    /// 'previous' folder.
     Watch(watch::WatchArgs),
     /// Merge every review in an archive, in parallel.
     ///
@@ -86,7 +100,8 @@ pub enum Command {
     /// with no errors; 1: some reviews have errors; 2: some reviews failed
     /// (a review folder with no return fails), or no review was found;
     /// 3: every workbook was written, but some JSON or CSV files (or the
-    /// summary) were not.
+    /// summary) were not. Nothing is written into the archive: each
+    /// review's Refs are numbered in order, without its ref store.
     Batch(batch::BatchArgs),
     /// Show where every agency's return stands, and whom to chase.
     ///

@@ -101,7 +101,8 @@ pub struct Merged {
     pub reread: usize,
     /// What started the merge (empty for the first).
     pub changes: Changes,
-    /// Exports that could not be written.
+    /// Exports that could not be written, and the ref store when it could
+    /// not be written.
     pub export_errors: Vec<String>,
     /// How long reading, merging and writing took.
     pub took: Duration,

@@ -343,6 +343,7 @@ impl State {
                 .not_written
                 .iter()
                 .map(|n| n.to_string())
+                .chain(published.warnings.iter().cloned())
                 .collect(),
             took: started.elapsed(),
         })

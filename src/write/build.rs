@@ -10,7 +10,7 @@ use super::cells::{label, Input};
 use super::chronology::{write_chronology, RowWriter};
 use super::page::{marking, Page};
 use super::{
-    about, agencies, episodes, findings, learning, returns, timeline, Built, WriteError,
+    about, agencies, episodes, findings, learning, returns, reviewer, timeline, Built, WriteError,
     WriteOptions, SHEET_ROWS, STREAM_ABOVE_EVENTS, ZIP_LEVEL,
 };
 use crate::config::Child;
@@ -158,6 +158,7 @@ pub(super) fn build<'a>(
         (true, false) => RowWriter::Crate,
     };
     let pending = write_chronology(&mut wb, &mut cx, writer)?;
+    reviewer::write_not_placed(&mut wb, &mut cx, stream)?;
     timeline::write_timeline(&mut wb, &mut cx)?;
     episodes::write_episodes(&mut wb, &mut cx, stream)?;
     learning::write_learning(&mut wb, &mut cx, stream)?;

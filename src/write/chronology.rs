@@ -1,13 +1,13 @@
 //! The `Chronology` sheets: one event a row (more for a text longer than a
-//! cell allows), filled with its agency's colour, headings and the `#` and
-//! `Date` columns frozen, a filter on every column; `Chronology (2)` and so
+//! cell allows), filled with its agency's colour, headings and the `#`,
+//! `Ref` and `Date` columns frozen, a filter on every column; `Chronology (2)` and so
 //! on past a sheet's rows.
 //!
 //! Who writes the rows is a [`RowWriter`]: rust_xlsxwriter (in memory, or
 //! streamed through its constant-memory sheets), or the engine itself, as
 //! the sheets' XML at the save (`rows.rs`, `splice.rs`).
 
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DataValidation, Workbook, Worksheet, XlsxError};
 
 use super::build::Ctx;
 use super::columns::{ChronologyColumn, Cols};
@@ -16,6 +16,10 @@ use super::page::Page;
 use super::rows;
 use super::sheet::{add_sheet, continued_name, end_stream, write_headings};
 use super::splice;
+use super::SHEET_ROWS;
+
+/// What the reviewer's columns say when one of their cells is selected.
+const REVIEWER_MESSAGE: &str = "Empty from chronomerge: type here and save. The next merge carries it over to the same event (by its Ref), or to the 'Reviewer notes not placed' sheet if the event is gone.";
 
 /// Who writes the `Chronology`'s rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +65,8 @@ pub(super) fn write_chronology<'a>(
         &cx.kids,
         &cx.names,
         cx.input.glossary,
-    );
+    )
+    .with_reviewer(cx.opts.reviewer.as_deref());
     match writer {
         RowWriter::Engine => {
             heading_sheets(wb, cx, cols, &layout, &formats)?;
@@ -217,8 +222,22 @@ fn new_chronology_sheet<'a>(
     let headings: Vec<&str> = cols.columns().map(|c| c.heading()).collect();
     let widths: Vec<f64> = cols.columns().map(|c| c.width()).collect();
     write_headings(ws, &headings, &widths)?;
-    // The headings and the `#` and `Date` columns stay in view.
-    ws.set_freeze_panes(1, 2)?;
+    // The reviewer's own columns say what becomes of what is typed in
+    // them, when a cell of theirs is selected (an input message: no
+    // drawing, nothing that depends on the rows' heights).
+    for (c, title) in [
+        (ChronologyColumn::ReviewerNotes, "Your notes"),
+        (ChronologyColumn::ReviewerKpe, "Your key practice episode"),
+    ] {
+        let v = DataValidation::new()
+            .allow_any_value()
+            .set_input_title(title)?
+            .set_input_message(REVIEWER_MESSAGE)?;
+        let col = cols.at(c);
+        ws.add_data_validation(0, col, SHEET_ROWS - 1, col, &v)?;
+    }
+    // The headings and the `#`, `Ref` and `Date` columns stay in view.
+    ws.set_freeze_panes(1, cols.at(ChronologyColumn::Date) + 1)?;
     page.setup(ws, "Chronology", 1)?;
     // The technical columns grouped and collapsed: they do not print, and
     // one click on the `+` above them opens them.

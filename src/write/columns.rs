@@ -10,14 +10,17 @@
 /// assert_eq!(C::Details.heading(), "Details of event");
 /// // With dates of birth the sheet has an `Age at event` column after
 /// // `Time`, and every column from `Interval` on moves one to the right.
-/// assert_eq!(C::Details.position(true), Some(10));
-/// assert_eq!(C::Details.position(false), Some(9));
+/// assert_eq!(C::Details.position(true), Some(11));
+/// assert_eq!(C::Details.position(false), Some(10));
 /// assert_eq!(C::AgeAtEvent.position(false), None);
 /// assert_eq!(C::SHARED.map(C::heading), chronomerge::write::CHRONOLOGY_HEADINGS);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChronologyColumn {
     /// `#`: the event's number in merged order, from 1.
+    Number,
+    /// `Ref`: the event's stable reference (`POL-0042`, see
+    /// [`crate::refs`]).
     Ref,
     /// `Date`: the day it sorts by, shown at the precision the agency gave.
     Date,
@@ -45,7 +48,12 @@ pub enum ChronologyColumn {
     Action,
     /// `Analysis / comment`.
     Analysis,
-    // after ReviewerKpe (the refs branch's reviewer columns come first).
+    /// `Reviewer notes`: the reviewer's own, empty from the engine and
+    /// carried over to the same event on every re-merge (sheet only).
+    ReviewerNotes,
+    /// `Reviewer KPE`: the reviewer's own key practice episode for the
+    /// event, carried over like the notes (sheet only).
+    ReviewerKpe,
     /// `Key line of enquiry`: the line of the Terms of Reference the
     /// agency gave the event (only when the review has key lines of
     /// enquiry or an event carries one).
@@ -64,7 +72,8 @@ pub enum ChronologyColumn {
 
 impl ChronologyColumn {
     /// Every column, in the sheet's order.
-    pub const ALL: [ChronologyColumn; 19] = [
+    pub const ALL: [ChronologyColumn; 22] = [
+        Self::Number,
         Self::Ref,
         Self::Date,
         Self::Time,
@@ -78,6 +87,8 @@ impl ChronologyColumn {
         Self::Details,
         Self::Action,
         Self::Analysis,
+        Self::ReviewerNotes,
+        Self::ReviewerKpe,
         Self::KeyLine,
         Self::DateWritten,
         Self::DateNote,
@@ -88,9 +99,13 @@ impl ChronologyColumn {
 
     /// The columns that `OUTPUT.md` and the CSV export share with the sheet,
     /// in order: all but [`AgeAtEvent`](Self::AgeAtEvent),
-    /// [`Interval`](Self::Interval) and [`KeyLine`](Self::KeyLine) (which
-    /// the CSV has after `Analysis / comment` when the sheet has it).
-    pub const SHARED: [ChronologyColumn; 16] = [
+    /// [`Interval`](Self::Interval), the reviewer's own columns
+    /// ([`ReviewerNotes`](Self::ReviewerNotes),
+    /// [`ReviewerKpe`](Self::ReviewerKpe)), which live in the workbook, and
+    /// [`KeyLine`](Self::KeyLine) (which the CSV has after `Analysis /
+    /// comment` when the sheet has it).
+    pub const SHARED: [ChronologyColumn; 17] = [
+        Self::Number,
         Self::Ref,
         Self::Date,
         Self::Time,
@@ -112,7 +127,8 @@ impl ChronologyColumn {
     /// The column's heading.
     pub const fn heading(self) -> &'static str {
         match self {
-            Self::Ref => "#",
+            Self::Number => "#",
+            Self::Ref => "Ref",
             Self::Date => "Date",
             Self::Time => "Time",
             Self::AgeAtEvent => "Age at event",
@@ -125,6 +141,8 @@ impl ChronologyColumn {
             Self::Details => "Details of event",
             Self::Action => "Action / outcome",
             Self::Analysis => "Analysis / comment",
+            Self::ReviewerNotes => "Reviewer notes",
+            Self::ReviewerKpe => "Reviewer KPE",
             Self::KeyLine => crate::key_lines::HEADING,
             Self::DateWritten => "Date as written",
             Self::DateNote => "Date note",
@@ -138,25 +156,31 @@ impl ChronologyColumn {
     /// default font), set for reading and for printing: `Details of event`
     /// gets the room, the other text columns wrap in a narrower one, codes
     /// and numbers are narrow. The printed columns (all but the
-    /// [`collapsed`](Self::collapsed) ones) of today's sheet add up to
-    /// 160 (168 with `Age at event`): one A4 landscape page wide at about
-    /// 80% (text at about 8.5 pt, `page.rs`). The collapsed ones are wide enough that their text
-    /// seldom makes a row taller than its printed cells need.
+    /// [`collapsed`](Self::collapsed) ones) of today's sheet, with the
+    /// reviewer's two columns, add up to 172.5: one A4 landscape page wide
+    /// at about 75% (text at about 8.25 pt, `page.rs`); with `Age at event`
+    /// or `Key line of enquiry` the sheet prints at 75% with the last
+    /// columns on a page to the right. The collapsed ones are wide enough
+    /// that their text seldom makes a row taller than its printed cells
+    /// need.
     pub const fn width(self) -> f64 {
         match self {
-            Self::Ref => 5.0,
+            Self::Number => 5.0,
+            Self::Ref => 9.0,
             Self::Date => 10.0,
             Self::Time => 5.5,
             Self::AgeAtEvent => 8.0,
             Self::Interval => 9.0,
             Self::Agency => 11.0,
-            Self::Source => 11.0,
-            Self::Role => 12.0,
-            Self::Subject => 9.0,
-            Self::EventType => 11.0,
-            Self::Details => 42.0,
-            Self::Action => 18.0,
-            Self::Analysis => 17.0,
+            Self::Source => 10.0,
+            Self::Role => 11.0,
+            Self::Subject => 8.0,
+            Self::EventType => 10.0,
+            Self::Details => 40.0,
+            Self::Action => 15.0,
+            Self::Analysis => 15.0,
+            Self::ReviewerNotes => 13.0,
+            Self::ReviewerKpe => 7.0,
             Self::KeyLine => 14.0,
             Self::DateWritten => 14.0,
             Self::DateNote => 28.0,
@@ -168,18 +192,21 @@ impl ChronologyColumn {
 
     /// Whether the column is a technical one, grouped and collapsed on the
     /// sheet: hidden, so that it neither prints nor crowds the screen, and
-    /// opened with one click on the `+` above the columns. `Interval`,
-    /// `Date as written`, `Date note`, `Also reported by` and `Origin`.
+    /// opened with one click on the `+` above the columns. `#` (the
+    /// position in this merge's order: the stable `Ref` beside it names the
+    /// event), `Interval`, `Date as written`, `Date note`, `Also reported
+    /// by` and `Origin`.
     ///
     /// ```
     /// use chronomerge::write::ChronologyColumn as C;
-    /// assert!(C::Origin.collapsed() && C::Interval.collapsed());
+    /// assert!(C::Origin.collapsed() && C::Interval.collapsed() && C::Number.collapsed());
     /// assert!(!C::Ref.collapsed() && !C::Details.collapsed());
     /// ```
     pub const fn collapsed(self) -> bool {
         matches!(
             self,
-            Self::Interval
+            Self::Number
+                | Self::Interval
                 | Self::DateWritten
                 | Self::DateNote
                 | Self::AlsoReportedBy
@@ -226,8 +253,8 @@ impl ChronologyColumn {
 /// `OUTPUT.md` and the CSV export ([`ChronologyColumn::SHARED`]), in order.
 /// The sheet adds [`INTERVAL`] and, when the review gives dates of birth,
 /// [`AGE_AT_EVENT`] after `Time`.
-pub const CHRONOLOGY_HEADINGS: [&str; 16] = {
-    let mut h = [""; 16];
+pub const CHRONOLOGY_HEADINGS: [&str; 17] = {
+    let mut h = [""; 17];
     let mut i = 0;
     while i < h.len() {
         h[i] = ChronologyColumn::SHARED[i].heading();
@@ -332,47 +359,51 @@ mod tests {
                 let cols = Cols::new(with_age, with_key_line);
                 let at: Vec<u16> = cols.columns().map(|c| cols.at(c)).collect();
                 assert_eq!(at, (0..at.len() as u16).collect::<Vec<_>>());
-                assert_eq!(at.len(), 17 + with_age as usize + with_key_line as usize);
+                assert_eq!(at.len(), 20 + with_age as usize + with_key_line as usize);
                 assert_eq!(cols.last() as usize, at.len() - 1);
                 assert_eq!(cols.key_line().is_some(), with_key_line);
             }
         }
-        assert_eq!(Cols::new(true, false).age(), Some(3));
+        assert_eq!(Cols::new(true, false).age(), Some(4));
         assert_eq!(Cols::new(false, false).age(), None);
-        assert_eq!(Cols::new(false, false).at(ChronologyColumn::Interval), 3);
-        assert_eq!(Cols::new(false, true).key_line(), Some(12));
+        assert_eq!(Cols::new(false, false).at(ChronologyColumn::Interval), 4);
+        assert_eq!(Cols::new(false, true).key_line(), Some(15));
     }
 
     #[test]
     fn the_technical_columns_collapse_in_runs() {
-        // Interval alone; Date as written and Date note; Also reported by
-        // and Origin (Key practice episode between them stays open).
+        // `#` alone; Interval alone; Date as written and Date note; Also
+        // reported by and Origin (Key practice episode between them stays
+        // open).
         assert_eq!(
             Cols::new(false, false).collapsed_runs(),
-            [(3, 3), (12, 13), (15, 16)]
+            [(0, 0), (4, 4), (15, 16), (18, 19)]
         );
         assert_eq!(
             Cols::new(true, false).collapsed_runs(),
-            [(4, 4), (13, 14), (16, 17)]
+            [(0, 0), (5, 5), (16, 17), (19, 20)]
         );
         assert_eq!(
             Cols::new(true, true).collapsed_runs(),
-            [(4, 4), (14, 15), (17, 18)]
+            [(0, 0), (5, 5), (17, 18), (20, 21)]
         );
-        let printed: f64 = Cols::new(true, false).printed_widths().sum();
-        assert!(printed <= 170.0, "{printed}");
+        let printed: f64 = Cols::new(false, false).printed_widths().sum();
+        assert!(printed <= 173.0, "{printed}");
     }
 
     #[test]
-    fn the_shared_columns_are_the_sheets_less_age_and_interval() {
-        let sheet: Vec<_> = ChronologyColumn::ALL
+    fn the_shared_columns_are_the_sheets_less_age_interval_and_the_reviewers() {
+        use ChronologyColumn as C;
+        let sheet: Vec<_> = C::ALL
             .into_iter()
             .filter(|c| {
                 !matches!(
                     c,
-                    ChronologyColumn::AgeAtEvent
-                        | ChronologyColumn::Interval
-                        | ChronologyColumn::KeyLine
+                    C::AgeAtEvent
+                        | C::Interval
+                        | C::KeyLine
+                        | C::ReviewerNotes
+                        | C::ReviewerKpe
                 )
             })
             .collect();

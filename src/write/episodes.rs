@@ -100,18 +100,17 @@ pub(super) fn write_episodes(
                 (counts.as_str(), KEY_LINES_WIDTH),
             ]),
         )?;
-        let start = ep
-            .events
-            .iter()
-            .min()
-            .and_then(|i| cx.episode_starts.get(i));
-        if let Some(&(sheet, r)) = start {
-            // The engine's own link to its own sheet: no input in it.
+        let first = ep.events.iter().min();
+        let start = first.and_then(|i| cx.episode_starts.get(i));
+        if let (Some(&(sheet, r)), Some(&i)) = (start, first) {
+            // The engine's own link to its own sheet: no input in it (the
+            // Ref is the engine's too).
             let name = continued_name("Chronology", sheet);
+            let reference = &review.chronology.events[i].reference;
             let text = if sheet == 1 {
-                format!("row {}", r + 1)
+                format!("{reference} (row {})", r + 1)
             } else {
-                format!("{name}, row {}", r + 1)
+                format!("{reference} ({name}, row {})", r + 1)
             };
             ws.write_url_with_text(
                 row,

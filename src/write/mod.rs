@@ -59,6 +59,7 @@ mod formats;
 mod learning;
 mod page;
 mod returns;
+mod reviewer;
 mod rows;
 mod sheet;
 mod splice;
@@ -141,6 +142,11 @@ pub struct WriteOptions {
     /// assert_eq!(opts.rows_per_sheet, Some(60_000));
     /// ```
     pub rows_per_sheet: Option<u32>,
+    /// The reviewer's notes carried over from the workbook this one
+    /// replaces ([`crate::notes`]): written in the `Reviewer notes` and
+    /// `Reviewer KPE` columns, and on the `Reviewer notes not placed`
+    /// sheet. Set by [`crate::publish::publish`].
+    pub reviewer: Option<std::sync::Arc<crate::notes::Carried>>,
 }
 
 impl WriteOptions {
@@ -157,6 +163,7 @@ impl WriteOptions {
             Some(p) => Ok(WriteOptions {
                 stream_above: None,
                 rows_per_sheet: None,
+                reviewer: None,
                 glossary: Some(Glossary::load(p)?),
                 glossary_file: Some(
                     p.file_name()

@@ -252,6 +252,9 @@ pub(super) struct Rows<'a> {
     age: String,
     buf: String,
     agencies: Vec<usize>,
+    /// The reviewer's notes carried over, when there are any.
+    reviewer: Option<&'a crate::notes::Carried>,
+    reference: String,
 }
 
 impl<'a> Rows<'a> {
@@ -275,7 +278,15 @@ impl<'a> Rows<'a> {
             age: String::new(),
             buf: String::new(),
             agencies: Vec::new(),
+            reviewer: None,
+            reference: String::new(),
         }
+    }
+
+    /// Writes the reviewer's notes carried over in their columns.
+    pub(super) fn with_reviewer(mut self, carried: Option<&'a crate::notes::Carried>) -> Self {
+        self.reviewer = carried.filter(|c| !c.placed.is_empty());
+        self
     }
 
     /// The events.
@@ -308,13 +319,17 @@ impl<'a> Rows<'a> {
         let (name, name_replacements) = &names[ev.agency];
         let tf = if ev.is_note { Fmt::Note } else { Fmt::Text };
         let kpe = self.analysis.episode_of.get(i).copied().flatten();
+        self.reference.clear();
+        let _ = write!(self.reference, "{}", ev.reference);
+        let reviewer = self.reviewer.and_then(|c| c.placed.get(&i));
         for part in 0..n_parts {
             row.start(ev.agency);
             let mut lines = part_lines(name, ev, &texts, part);
             if cols.age().is_some() {
                 lines = lines.max(wrap_lines(&self.age, C::AgeAtEvent.width()));
             }
-            row.number(cols.at(C::Ref), Fmt::Number, (i + 1) as f64);
+            row.number(cols.at(C::Number), Fmt::Number, (i + 1) as f64);
+            row.text(cols.at(C::Ref), tf, &self.reference);
             row.number(cols.at(C::Date), Fmt::date(ev.date.precision), serial);
             match ev.time {
                 Some(t) => row.number(
@@ -339,6 +354,19 @@ impl<'a> Rows<'a> {
             for (c, t) in [C::Details, C::Action, C::Analysis].into_iter().zip(&texts) {
                 let t = self.input.clean(t.get(part));
                 row.text(cols.at(c), tf, &t);
+            }
+            // The reviewer's own columns: empty, or what they wrote
+            // (carried over; never anonymised again, never a formula).
+            match reviewer {
+                Some(p) if part == 0 => {
+                    lines = lines.max(wrap_lines(&p.note, C::ReviewerNotes.width()));
+                    row.text(cols.at(C::ReviewerNotes), tf, &p.note);
+                    row.text(cols.at(C::ReviewerKpe), tf, &p.kpe);
+                }
+                _ => {
+                    row.blank(cols.at(C::ReviewerNotes), tf);
+                    row.blank(cols.at(C::ReviewerKpe), tf);
+                }
             }
             if let Some(c) = cols.key_line() {
                 if part == 0 {

@@ -124,7 +124,8 @@ impl<'a> Writer<'a> {
                 &p.kids,
                 &p.names,
                 p.glossary,
-            ),
+            )
+            .with_reviewer(p.opts.reviewer.as_deref()),
             cursor: RowCursor::new(p.rows_used),
             xf,
             next: 0,
