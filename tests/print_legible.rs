@@ -321,6 +321,7 @@ fn the_sample_reviews_chronology_prints_at_a_legible_size() {
     let xml = zip_text(&out, "xl/worksheets/sheet1.xml");
     assert!(xml.contains("outlineLevelCol=\"1\""), "{}", &xml[..1500]);
     for heading in [
+        "#",
         "Interval",
         "Date as written",
         "Date note",
@@ -334,12 +335,14 @@ fn the_sample_reviews_chronology_prints_at_a_legible_size() {
         );
     }
     for heading in [
-        "#",
+        "Ref",
         "Date",
         "Agency",
         "Details of event",
         "Action / outcome",
         "Key practice episode",
+        "Reviewer notes",
+        "Reviewer KPE",
     ] {
         let e = col_element(&xml, col(&rows, heading));
         assert!(!e.contains("hidden"), "{heading}: {e}");
