@@ -23,6 +23,7 @@ pub mod episodes;
 pub mod export;
 pub mod findings;
 pub mod glossary;
+pub mod html;
 pub mod ingest;
 pub mod merge;
 pub mod model;

@@ -346,3 +346,17 @@ fn date_order(events: &[Event], exact: &[bool]) -> (Vec<u32>, Vec<i32>) {
         .collect();
     (order, days)
 }
+
+/// Each event's significance as the episode finder weighs it: its event
+/// type's weight plus its keywords' (capped), from `table`. An event is
+/// significant when this reaches [`SignalTable::seed_weight`]. Read for
+/// the `--html` page's "only significant events" filter; not used by
+/// [`analyse`], which reads the same from its own features.
+pub fn significance(events: &[Event], table: &SignalTable) -> Vec<f64> {
+    let m = signals::Matcher::new(table);
+    let none = vec![false; events.len()];
+    signals::features(&m, table, events, &none)
+        .into_iter()
+        .map(|f| f.weight)
+        .collect()
+}
