@@ -455,7 +455,7 @@ pub fn page_html(
 </section>
 <div class="main">
 <section class="list-wrap" aria-label="Events">
-<table id="list"><thead><tr><th>#</th><th>Ref</th><th>Date</th><th>Time</th><th>Agency</th><th>Child or family member</th><th>Event type</th><th>Details of event</th><th>KPE</th></tr></thead><tbody id="rows"></tbody></table>
+<div id="list" role="table" aria-label="Events in merged order"><div class="row head" role="row"><span role="columnheader">#</span><span role="columnheader">Ref</span><span role="columnheader">Date</span><span role="columnheader">Time</span><span role="columnheader">Agency</span><span role="columnheader">Child or family member</span><span role="columnheader">Event type</span><span role="columnheader">Details of event</span><span role="columnheader">KPE</span></div><div id="rows" role="rowgroup"></div></div>
 <div class="pager" id="pager" hidden><button type="button" id="p-prev">Previous</button> <span id="p-where"></span> <button type="button" id="p-next">Next</button></div>
 </section>
 <aside class="detail" id="detail" aria-label="The event's full row"><p class="hint">Click an event on the timeline or in the list to see its full row.</p></aside>

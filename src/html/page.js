@@ -177,24 +177,26 @@
   var rowEls = new Array(EV.length), markEls = new Array(EV.length);
   var tbody = $("rows");
   function makeRow(e) {
-    var tr = document.createElement("tr");
+    var tr = document.createElement("div");
+    tr.className = "row";
+    tr.setAttribute("role", "row");
     tr.setAttribute("data-ref", e.r);
     tr.setAttribute("data-i", String(e.i));
     tr.tabIndex = 0;
     tr.style.background = AG[e.a].colour;
-    html("td", e.n, tr);
-    html("td", e.r, tr);
-    html("td", e.ds, tr);
-    html("td", e.t, tr);
-    html("td", AG[e.a].name, tr);
-    html("td", e.subj, tr);
-    html("td", e.ty, tr);
-    html("td", e.det.length > 220 ? e.det.slice(0, 219) + "\u2026" : e.det, tr, "det");
-    html("td", e.kpe, tr);
+    html("span", e.n, tr);
+    html("span", e.r, tr);
+    html("span", e.ds, tr);
+    html("span", e.t, tr);
+    html("span", AG[e.a].name, tr);
+    html("span", e.subj, tr);
+    html("span", e.ty, tr);
+    html("span", e.det.length > 220 ? e.det.slice(0, 219) + "\u2026" : e.det, tr, "det");
+    html("span", e.kpe, tr);
     return tr;
   }
   function rowEvent(ev) {
-    var tr = ev.target.closest("tr[data-i]");
+    var tr = ev.target.closest(".row[data-i]");
     if (tr) { showDetail(+tr.getAttribute("data-i")); }
   }
   tbody.addEventListener("click", rowEvent);
@@ -238,6 +240,7 @@
   var gTicks = svg("g", {}, plot), gBands = svg("g", {}, plot), gMarks = svg("g", {}, plot);
   var gLabels = svg("g", {}, root);
   var W = 800;
+  measure();
   function x(day) { return G + (day - view.a) / (view.b - view.a) * (W - G - RIGHT); }
   function dayAt(px) { return view.a + (px - G) / (W - G - RIGHT) * (view.b - view.a); }
 
@@ -277,8 +280,17 @@
       }
       el.setAttribute("data-ref", e.r);
       el.setAttribute("data-i", String(e.i));
-      svg("title", {}, el).textContent = e.r + " " + e.ds + " " + AG[e.a].name + ": " + (e.ty || "") + (e.det ? " \u2014 " + e.det.slice(0, 120) : "");
       markEls[e.i] = el;
+    });
+    // A mark's tooltip is made when it is first pointed at (5,000 titles
+    // up front would slow the first drawing).
+    gMarks.addEventListener("mouseover", function (ev) {
+      var m = ev.target.closest("[data-i]");
+      if (m && !m.firstChild) {
+        var e = EV[+m.getAttribute("data-i")];
+        svg("title", {}, m).textContent = e.r + " " + e.ds + " " + AG[e.a].name + ": " + (e.ty || "") +
+          (e.det ? " \u2014 " + e.det.slice(0, 120) : "");
+      }
     });
     gMarks.addEventListener("click", function (ev) {
       var m = ev.target.closest("[data-i]");
@@ -340,8 +352,10 @@
     }
     return out;
   }
+  // The width is read once and on resize only: reading it forces the
+  // whole page (thousands of rows) to be laid out.
+  function measure() { W = Math.max(G + 200, box.clientWidth || 800); }
   function layout() {
-    W = Math.max(G + 200, box.clientWidth || 800);
     root.setAttribute("width", W);
     clipRect.setAttribute("width", Math.max(0, W - G - RIGHT));
     gTicks.textContent = "";
@@ -426,7 +440,7 @@
     else if (selected >= 0) { var s = EV[selected].s; zoomTo(s - +z / 2, s + +z / 2); }
     else { zoomTo(mid - +z / 2, mid + +z / 2); }
   });
-  window.addEventListener("resize", relayout);
+  window.addEventListener("resize", function () { measure(); relayout(); });
 
   // ---- Start ---------------------------------------------------------------
   if (AGG) {
@@ -444,5 +458,7 @@
     applyFilters();
   }
   layout();
+  // How long the page took to draw, from the start of its loading (ms).
+  document.body.setAttribute("data-ms", String(Math.round(performance.now())));
   document.body.setAttribute("data-ready", "1");
 })();
