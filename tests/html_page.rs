@@ -46,7 +46,11 @@ fn merge_with_page(dir: &Path, out: &Path, extra: &[&str]) -> (PathBuf, Value) {
         .args(extra)
         .assert();
     let code = assert.get_output().status.code();
-    assert!(matches!(code, Some(0 | 1)), "merge failed: {:?}", assert.get_output());
+    assert!(
+        matches!(code, Some(0 | 1)),
+        "merge failed: {:?}",
+        assert.get_output()
+    );
     let v: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     (html, v)
 }
@@ -57,8 +61,18 @@ fn hostile_review(root: &Path) -> PathBuf {
     let dir = root.join("hostile");
     std::fs::create_dir_all(&dir).unwrap();
     ReturnBuilder::new("West Yorkshire Police")
-        .event(V::D(2023, 5, 3), "Police log", "Incident or call-out", HOSTILE_SCRIPT)
-        .event(V::D(2023, 5, 4), "Police log", "Incident or call-out", HOSTILE_IMG)
+        .event(
+            V::D(2023, 5, 3),
+            "Police log",
+            "Incident or call-out",
+            HOSTILE_SCRIPT,
+        )
+        .event(
+            V::D(2023, 5, 4),
+            "Police log",
+            "Incident or call-out",
+            HOSTILE_IMG,
+        )
         .event(
             V::D(2023, 6, 1),
             "Police log",
@@ -95,11 +109,18 @@ fn the_page_is_one_safe_self_contained_file() {
         assert!(!page.contains(bad), "{bad} in the page");
     }
     let addresses = page.matches("http://").count() + page.matches("https://").count();
-    assert_eq!(addresses, page.matches("http://www.w3.org/2000/svg").count());
+    assert_eq!(
+        addresses,
+        page.matches("http://www.w3.org/2000/svg").count()
+    );
     // Hostile text cannot leave the data element.
     assert!(!page.contains("</script><script>window.pwned"));
     assert!(!page.contains("<img src=x"));
-    assert_eq!(page.matches("</script>").count(), 2, "only the page's two scripts end");
+    assert_eq!(
+        page.matches("</script>").count(),
+        2,
+        "only the page's two scripts end"
+    );
     // Anonymised like the workbook.
     assert!(!page.contains("Zebedee"), "a glossary term is on the page");
     assert!(page.contains("Father was spoken to at the address."));
@@ -212,9 +233,9 @@ fn open(page: &Path, user_data: &Path) -> Open {
                 {
                     s.errors.push(format!("console: {:?}", c.params.args))
                 }
-                Event::RuntimeExceptionThrown(x) => {
-                    s.errors.push(format!("exception: {:?}", x.params.exception_details))
-                }
+                Event::RuntimeExceptionThrown(x) => s
+                    .errors
+                    .push(format!("exception: {:?}", x.params.exception_details)),
                 Event::LogEntryAdded(l) if l.params.entry.level == Log::LogEntryLevel::Error => {
                     s.errors.push(format!("log: {}", l.params.entry.text))
                 }
@@ -230,7 +251,10 @@ fn open(page: &Path, user_data: &Path) -> Open {
     let enable: Network::Enable = serde_json::from_value(serde_json::json!({})).unwrap();
     tab.call_method(enable).unwrap();
     let url = format!("file://{}", page.canonicalize().unwrap().display());
-    tab.navigate_to(&url).unwrap().wait_until_navigated().unwrap();
+    tab.navigate_to(&url)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
     tab.wait_for_element("body[data-ready]")
         .expect("the page draws itself");
     Open {
@@ -322,7 +346,10 @@ fn the_sample_review_page_works_in_chromium() {
     assert_eq!(drawn.len(), events.len(), "every event drawn");
     assert!(listed.values().all(|&n| n == 1), "an event listed twice");
     assert!(drawn.values().all(|&n| n == 1), "an event drawn twice");
-    assert_eq!(listed.keys().collect::<Vec<_>>(), drawn.keys().collect::<Vec<_>>());
+    assert_eq!(
+        listed.keys().collect::<Vec<_>>(),
+        drawn.keys().collect::<Vec<_>>()
+    );
     assert_eq!(b.shown_rows(), events.len() as u64);
 
     // An agency filter shows that agency's events, in the list and on the
@@ -343,24 +370,33 @@ fn the_sample_review_page_works_in_chromium() {
     assert_eq!(b.shown_marks(), police_events);
     assert_eq!(
         b.eval("document.getElementById('count').textContent"),
-        Value::String(format!("Showing {police_events} of {} events", events.len()))
+        Value::String(format!(
+            "Showing {police_events} of {} events",
+            events.len()
+        ))
     );
 
     // A search narrows the agency's events to those with the word.
     let word = "strategy";
     let has = |e: &Value| {
-        ["source", "role", "subject", "event_type", "details", "action", "analysis"]
-            .iter()
-            .any(|k| e[*k].as_str().unwrap_or("").to_lowercase().contains(word))
+        [
+            "source",
+            "role",
+            "subject",
+            "event_type",
+            "details",
+            "action",
+            "analysis",
+        ]
+        .iter()
+        .any(|k| e[*k].as_str().unwrap_or("").to_lowercase().contains(word))
     };
     let expected = events
         .iter()
         .filter(|e| e["agency"] == "Westshire Police" && has(e))
         .count() as u64;
     assert!(expected > 0 && expected < police_events, "{expected}");
-    b.eval(&format!(
-        "(() => {{ const s = document.getElementById('f-search'); s.value = 'STRATEGY'; s.dispatchEvent(new Event('input')); }})()"
-    ));
+    b.eval("(() => { const s = document.getElementById('f-search'); s.value = 'STRATEGY'; s.dispatchEvent(new Event('input')); })()");
     assert_eq!(b.shown_rows(), expected);
     assert_eq!(b.shown_marks(), expected);
     // Cleared, everything again.
@@ -418,13 +454,16 @@ fn the_sample_review_page_works_in_chromium() {
         )
     );
     assert!(!field("also").is_empty(), "also reported by is shown");
-    for k in ["src", "role", "subj", "ty", "act", "ana", "notes", "dw", "dn", "kpe"] {
+    for k in [
+        "src", "role", "subj", "ty", "act", "ana", "notes", "dw", "dn", "kpe",
+    ] {
         b.num(&format!(
             "document.querySelectorAll('#detail-row dd[data-field=\"{k}\"]').length"
         ));
     }
     // A real click on a row of the list does the same.
-    let other = b.eval("document.querySelector('#rows .row[data-i=\"4\"]').getAttribute('data-ref')");
+    let other =
+        b.eval("document.querySelector('#rows .row[data-i=\"4\"]').getAttribute('data-ref')");
     b.tab
         .find_element("#rows .row[data-i=\"4\"] span")
         .unwrap()
@@ -464,7 +503,10 @@ fn hostile_text_is_shown_as_text_in_chromium() {
     let (html, _) = merge_with_page(&dir, tmp.path(), &[]);
     let b = open(&html, &tmp.path().join("chromium"));
     assert_eq!(b.eval("typeof window.pwned"), "undefined");
-    assert_eq!(b.num("document.querySelectorAll('img, iframe, object').length"), 0);
+    assert_eq!(
+        b.num("document.querySelectorAll('img, iframe, object').length"),
+        0
+    );
     assert_eq!(b.num("document.scripts.length"), 2);
     let details = b.eval(
         "JSON.stringify(Array.from(document.querySelectorAll('#rows .det')).map(t => t.textContent))",
@@ -567,11 +609,20 @@ fn a_large_review_is_counted_per_month_and_listed_a_page_at_a_time() {
     assert_eq!(json["events"].as_array().unwrap().len(), n);
     let b = open(&html, &tmp.path().join("chromium"));
     let notice = b.eval("document.getElementById('notice').hidden ? '' : document.getElementById('notice').textContent");
-    assert!(notice.as_str().unwrap().contains("more than 20000"), "{notice}");
+    assert!(
+        notice.as_str().unwrap().contains("more than 20000"),
+        "{notice}"
+    );
     assert_eq!(b.num("document.querySelectorAll('#rows .row').length"), 500);
-    assert_eq!(b.num("document.querySelectorAll('#timeline [data-ref]').length"), 0);
+    assert_eq!(
+        b.num("document.querySelectorAll('#timeline [data-ref]').length"),
+        0
+    );
     assert!(b.num("document.querySelectorAll('#timeline rect.agg').length") > 50);
-    assert_eq!(b.eval("document.body.getAttribute('data-shown')"), n.to_string());
+    assert_eq!(
+        b.eval("document.body.getAttribute('data-shown')"),
+        n.to_string()
+    );
     b.select("f-agency", "1");
     let shown: u64 = b
         .eval("document.body.getAttribute('data-shown')")

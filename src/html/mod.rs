@@ -256,7 +256,11 @@ fn page_data(review: &MergedReview, glossary: Option<&Glossary>) -> PageData {
                     .also_reported_by
                     .of(i)
                     .iter()
-                    .map(|&j| chron.agencies[chron.events[j as usize].agency].name.as_str())
+                    .map(|&j| {
+                        chron.agencies[chron.events[j as usize].agency]
+                            .name
+                            .as_str()
+                    })
                     .collect();
                 names.sort();
                 names.dedup();
@@ -296,8 +300,7 @@ fn page_data(review: &MergedReview, glossary: Option<&Glossary>) -> PageData {
                 orig: t(&ev.origin.to_string()),
                 notes: t(&reviewer_notes(review, i)),
                 kl: t(key_line(ev)),
-                sig: episode.is_some()
-                    || weight.get(i).is_some_and(|&w| w >= table.seed_weight),
+                sig: episode.is_some() || weight.get(i).is_some_and(|&w| w >= table.seed_weight),
             }
         })
         .collect::<Vec<_>>();
