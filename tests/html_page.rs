@@ -60,6 +60,11 @@ fn merge_with_page(dir: &Path, out: &Path, extra: &[&str]) -> (PathBuf, Value) {
 fn hostile_review(root: &Path) -> PathBuf {
     let dir = root.join("hostile");
     std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("review.toml"),
+        "review = \"LCSPR-2024-03\"\nincident = 2023-06-02\n",
+    )
+    .unwrap();
     ReturnBuilder::new("West Yorkshire Police")
         .event(
             V::D(2023, 5, 3),
@@ -144,6 +149,26 @@ fn batch_writes_a_page_beside_each_workbook() {
         .assert()
         .code(0);
     let page = out.join("r1/review/merged-chronology.html");
+    let text = std::fs::read_to_string(&page).unwrap();
+    assert!(text.contains("Second call-out."));
+}
+
+#[test]
+fn watch_keeps_the_page_current() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::small_review(tmp.path(), "Second call-out.");
+    let page = tmp.path().join("t.html");
+    chronomerge()
+        .arg("watch")
+        .arg(&dir)
+        .arg("-o")
+        .arg(tmp.path().join("m.xlsx"))
+        .arg("--html")
+        .arg(&page)
+        .args(["--max-merges", "1", "--today", "2026-11-26"])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success();
     let text = std::fs::read_to_string(&page).unwrap();
     assert!(text.contains("Second call-out."));
 }
@@ -514,6 +539,11 @@ fn hostile_text_is_shown_as_text_in_chromium() {
     let details: Vec<String> = serde_json::from_str(details.as_str().unwrap()).unwrap();
     assert!(details.iter().any(|d| d == HOSTILE_SCRIPT), "{details:?}");
     assert!(details.iter().any(|d| d == HOSTILE_IMG), "{details:?}");
+    // The incident of review.toml is drawn as a band.
+    assert_eq!(
+        b.num("document.querySelectorAll('#timeline .band-incident').length"),
+        1
+    );
     b.assert_clean();
 }
 
