@@ -30,6 +30,8 @@ pub const DEFAULT_OUTPUT: &str = "merged-chronology.xlsx";
 pub const DEFAULT_JSON: &str = "merged-chronology.json";
 /// The CSV `batch --csv` writes beside each workbook.
 pub const DEFAULT_CSV: &str = "merged-chronology.csv";
+/// The timeline page `batch --html` writes beside each workbook.
+pub const DEFAULT_HTML: &str = "merged-chronology.html";
 /// The summary workbook of a batch, in its output folder.
 pub const SUMMARY_XLSX: &str = "batch-summary.xlsx";
 /// The summary CSV of a batch, in its output folder.
@@ -39,10 +41,11 @@ pub const STATE_FILE: &str = ".chronomerge-batch.json";
 
 /// The files the engine writes under these names wherever it writes them
 /// (a batch written into its own archive leaves them in review folders).
-const OWN_NAMES: [&str; 6] = [
+const OWN_NAMES: [&str; 7] = [
     DEFAULT_OUTPUT,
     DEFAULT_JSON,
     DEFAULT_CSV,
+    DEFAULT_HTML,
     SUMMARY_XLSX,
     SUMMARY_CSV,
     STATE_FILE,

@@ -348,7 +348,7 @@ pub fn missing_agencies(review: &MergedReview) -> Vec<String> {
         .collect()
 }
 
-fn date_note(ev: &crate::model::Event) -> String {
+pub(crate) fn date_note(ev: &crate::model::Event) -> String {
     let mut note = ev.date.note();
     if ev.outside_period {
         if !note.is_empty() {
@@ -359,7 +359,7 @@ fn date_note(ev: &crate::model::Event) -> String {
     note
 }
 
-fn precision_word(p: crate::dates::Precision) -> &'static str {
+pub(crate) fn precision_word(p: crate::dates::Precision) -> &'static str {
     match p {
         crate::dates::Precision::Day => "day",
         crate::dates::Precision::Month => "month",

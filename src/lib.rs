@@ -25,6 +25,7 @@ pub mod export;
 pub mod feedback;
 pub mod findings;
 pub mod glossary;
+pub mod html;
 pub mod ingest;
 pub mod key_lines;
 pub mod merge;

@@ -2,7 +2,7 @@
 //! `batch` write what a merge gives.
 //!
 //! [`publish`] writes the workbook first; only once it is written are the
-//! JSON and CSV asked for written, each whatever became of the other. The
+//! JSON, CSV and timeline page ([`crate::html`]) asked for written, each whatever became of the other. The
 //! policy is the same for every command:
 //!
 //! - the workbook not written is a [`PublishError`]: nothing else is
@@ -46,8 +46,10 @@ pub struct Outputs<'a> {
     pub json: Option<PathBuf>,
     /// The CSV of the chronology, if asked for.
     pub csv: Option<PathBuf>,
-    /// How the workbook is written; its glossary anonymises the JSON and
-    /// CSV too.
+    /// The reviewer's timeline page, if asked for (see [`crate::html`]).
+    pub html: Option<PathBuf>,
+    /// How the workbook is written; its glossary anonymises the JSON, CSV
+    /// and page too.
     pub write: &'a WriteOptions,
     /// When the workbook cannot be replaced (open in a program that locks
     /// it), write it beside the target instead of failing.
@@ -65,18 +67,20 @@ impl<'a> Outputs<'a> {
             workbook,
             json: None,
             csv: None,
+            html: None,
             write,
             beside_if_locked: false,
             chosen: Chosen::Flags,
         }
     }
 
-    /// Every file these outputs write (the workbook, then the JSON and CSV
-    /// asked for), for [`crate::discover::OwnFiles`].
+    /// Every file these outputs write (the workbook, then the JSON, CSV and
+    /// page asked for), for [`crate::discover::OwnFiles`].
     pub fn files(&self) -> impl Iterator<Item = PathBuf> + '_ {
         std::iter::once(self.workbook.clone())
             .chain(self.json.iter().cloned())
             .chain(self.csv.iter().cloned())
+            .chain(self.html.iter().cloned())
     }
 }
 
@@ -98,14 +102,17 @@ pub enum Export {
     Json,
     /// The chronology as CSV.
     Csv,
+    /// The reviewer's timeline page.
+    Html,
 }
 
 impl Export {
-    /// `JSON` or `CSV`.
+    /// `JSON`, `CSV` or `HTML page`.
     pub fn name(self) -> &'static str {
         match self {
             Export::Json => "JSON",
             Export::Csv => "CSV",
+            Export::Html => "HTML page",
         }
     }
 
@@ -114,6 +121,7 @@ impl Export {
         match self {
             Export::Json => "--json",
             Export::Csv => "--csv",
+            Export::Html => "--html",
         }
     }
 }
@@ -268,6 +276,11 @@ pub fn publish(review: &MergedReview, outputs: &Outputs<'_>) -> Result<Published
     if let Some(p) = &outputs.csv {
         if let Err(e) = crate::export::write_csv_with(review, p, glossary) {
             failed(Export::Csv, e);
+        }
+    }
+    if let Some(p) = &outputs.html {
+        if let Err(e) = crate::html::write_html(review, p, glossary, write.reviewer.as_deref()) {
+            failed(Export::Html, e);
         }
     }
     Ok(Published {

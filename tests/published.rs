@@ -283,8 +283,7 @@ fn merge(dir: &Path) -> MergedReview {
 struct Suggestion {
     from: NaiveDate,
     to: NaiveDate,
-    /// `episode` today; `decision`, `period`, `incident` once the `suggest`
-    /// branch's fields are collected below.
+    /// `episode`, `decision` or `period`.
     kind: &'static str,
     label: String,
 }
@@ -293,23 +292,10 @@ struct Suggestion {
 /// place the evaluation reads them from, so that what is measured is what
 /// the workbook proposes.
 ///
-/// Today that is the candidate key practice episodes (clusters). The
-/// `suggest` branch adds `analysis.decisions` (key decisions),
-/// `analysis.periods` (repeated concerns) and `analysis.incident`; when it
-/// lands, add one loop each here, e.g.
-///
-/// ```text
-/// for d in &m.analysis.decisions {
-///     out.push(Suggestion { from: d.date, to: d.date, kind: "decision", label: d.reason.clone() });
-/// }
-/// for p in &m.analysis.periods {
-///     out.push(Suggestion { from: p.first, to: p.last, kind: "period", label: p.reason.clone() });
-/// }
-/// ```
-///
-/// (the incident is not a suggestion of practice to review: count it only
-/// if the workbook proposes it as one), then raise [`FLOOR_FOUND`] and
-/// [`FLOOR_ON`] to the new measured values.
+/// The candidate key practice episodes (clusters), the key decisions and
+/// the periods (repeated concerns, month-level). The incident is not a
+/// suggestion of practice to review (the workbook shows it apart), so it
+/// is not counted.
 fn suggestions(m: &MergedReview) -> Vec<Suggestion> {
     let mut out = Vec::new();
     for e in &m.analysis.episodes {
@@ -318,6 +304,22 @@ fn suggestions(m: &MergedReview) -> Vec<Suggestion> {
             to: e.last,
             kind: "episode",
             label: format!("{}: {}", e.id(), e.reason),
+        });
+    }
+    for d in &m.analysis.decisions {
+        out.push(Suggestion {
+            from: d.date,
+            to: d.date,
+            kind: "decision",
+            label: format!("{}: {}", d.id(), d.reason),
+        });
+    }
+    for p in &m.analysis.periods {
+        out.push(Suggestion {
+            from: p.first,
+            to: p.last,
+            kind: "period",
+            label: format!("{}: {}", p.id(), p.reason),
         });
     }
     out

@@ -88,6 +88,9 @@ pub struct BatchOptions {
     pub json: bool,
     /// Also write `merged-chronology.csv` beside each workbook.
     pub csv: bool,
+    /// Also write the timeline page `merged-chronology.html` beside each
+    /// workbook.
+    pub html: bool,
     /// How each workbook is written (a glossary anonymises the workbooks,
     /// the exports and the summary).
     pub write: crate::write::WriteOptions,

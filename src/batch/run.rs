@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use super::find::{find_reviews, modified, newest_input, rel_string};
 use super::summary::write_summary;
 use super::{BatchError, BatchOptions, BatchReport, ReviewRow, ReviewStatus, STATE_FILE};
-use crate::discover::{same_file, OwnFiles, DEFAULT_CSV, DEFAULT_JSON, DEFAULT_OUTPUT};
+use crate::discover::{
+    same_file, OwnFiles, DEFAULT_CSV, DEFAULT_HTML, DEFAULT_JSON, DEFAULT_OUTPUT,
+};
 use crate::model::ReturnStatus;
 use crate::pipeline::merge_dir;
 use crate::publish::{publish, Chosen, Outputs};
@@ -21,11 +23,12 @@ use crate::publish::{publish, Chosen, Outputs};
 /// one for its rows to be carried over.
 fn settings_key(opts: &BatchOptions) -> String {
     format!(
-        "chronomerge {} | {:?} | json={} csv={}",
+        "chronomerge {} | {:?} | json={} csv={}{}",
         env!("CARGO_PKG_VERSION"),
         opts.merge,
         opts.json,
-        opts.csv
+        opts.csv,
+        if opts.html { " html=true" } else { "" }
     )
 }
 
@@ -42,6 +45,7 @@ fn outputs<'a>(out_dir: &Path, opts: &'a BatchOptions) -> Outputs<'a> {
         workbook: out_dir.join(DEFAULT_OUTPUT),
         json: opts.json.then(|| out_dir.join(DEFAULT_JSON)),
         csv: opts.csv.then(|| out_dir.join(DEFAULT_CSV)),
+        html: opts.html.then(|| out_dir.join(DEFAULT_HTML)),
         write: &opts.write,
         beside_if_locked: false,
         chosen: Chosen::OutputFolder,
@@ -198,7 +202,8 @@ pub fn run_batch(
                                 _ => false,
                             }
                             && (!opts.json || out_dir.join(DEFAULT_JSON).is_file())
-                            && (!opts.csv || out_dir.join(DEFAULT_CSV).is_file());
+                            && (!opts.csv || out_dir.join(DEFAULT_CSV).is_file())
+                            && (!opts.html || out_dir.join(DEFAULT_HTML).is_file());
                         if fresh {
                             let mut row = prev.clone();
                             row.status = ReviewStatus::Unchanged;

@@ -32,6 +32,10 @@ pub struct BatchArgs {
     /// Also write merged-chronology.csv beside each workbook.
     #[arg(long)]
     pub csv: bool,
+    /// Also write the reviewer's timeline page, merged-chronology.html
+    /// (one self-contained HTML file), beside each workbook.
+    #[arg(long)]
+    pub html: bool,
     /// Settings for every review (each review's review.toml applies where
     /// these say nothing).
     #[command(flatten)]
@@ -82,6 +86,7 @@ pub fn run(args: BatchArgs) -> i32 {
         incremental: args.incremental,
         json: args.json,
         csv: args.csv,
+        html: args.html,
         write,
         after_analysis: Some(super::process::release_freed_memory),
     };

@@ -48,6 +48,10 @@ pub struct MergeArgs {
     /// Also write the merged chronology as CSV (formula-like text neutralised).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// Also write the reviewer's timeline page: one self-contained HTML
+    /// file (nothing fetched) to open offline in Edge, Chrome or Firefox.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 /// The default output of a review folder.
@@ -127,6 +131,7 @@ pub fn run(args: MergeArgs) -> i32 {
         workbook: output.clone(),
         json: args.json.clone(),
         csv: args.csv.clone(),
+        html: args.html.clone(),
         write: &write_opts,
         beside_if_locked: false,
         chosen: Chosen::Flags,

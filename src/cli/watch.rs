@@ -25,6 +25,10 @@ pub struct WatchArgs {
     /// Also keep the merged chronology as CSV in this file.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// Also keep the reviewer's timeline page (one self-contained HTML
+    /// file) in this file.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Review settings.
     #[command(flatten)]
     pub review: ReviewArgs,
@@ -67,6 +71,7 @@ pub fn run(args: WatchArgs) -> i32 {
     };
     opts.json = args.json.clone();
     opts.csv = args.csv.clone();
+    opts.html = args.html.clone();
     opts.settle = Duration::from_millis(args.settle_ms);
     opts.max_merges = args.max_merges;
     opts.after_analysis = Some(super::process::release_freed_memory);

@@ -148,8 +148,8 @@ mod cluster;
 mod concerns;
 mod decisions;
 mod gaps;
-mod key_lines;
 mod incident;
+mod key_lines;
 mod link;
 mod partial;
 mod signals;
@@ -165,8 +165,8 @@ use crate::model::Event;
 pub use concerns::{ConcernPeriod, PeriodKind};
 pub use decisions::{DecisionKind, KeyDecision};
 pub use gaps::Gap;
-pub use key_lines::{key_line_counts, key_lines_text, KeyLineCount};
 pub use incident::Incident;
+pub use key_lines::{key_line_counts, key_lines_text, KeyLineCount};
 pub use link::JointLinks;
 pub use signals::{DecisionSignal, KeywordSignal, SignalTable, TypeSignal};
 
@@ -448,4 +448,18 @@ fn date_order(events: &[Event], exact: &[bool]) -> (Vec<u32>, Vec<i32>) {
         .map(|&i| day_num(&events[i as usize]))
         .collect();
     (order, days)
+}
+
+/// Each event's significance as the episode finder weighs it: its event
+/// type's weight plus its keywords' (capped), from `table`. An event is
+/// significant when this reaches [`SignalTable::seed_weight`]. Read for
+/// the `--html` page's "only significant events" filter; not used by
+/// [`analyse`], which reads the same from its own features.
+pub fn significance(events: &[Event], table: &SignalTable) -> Vec<f64> {
+    let m = signals::Matcher::new(table);
+    let none = vec![false; events.len()];
+    signals::features(&m, table, events, &none)
+        .into_iter()
+        .map(|f| f.weight)
+        .collect()
 }

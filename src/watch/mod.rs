@@ -87,6 +87,8 @@ pub struct WatchOptions {
     pub json: Option<std::path::PathBuf>,
     /// Also write the chronology as CSV here after every merge.
     pub csv: Option<std::path::PathBuf>,
+    /// Also write the timeline page here after every merge.
+    pub html: Option<std::path::PathBuf>,
     /// How the workbook is written (a glossary anonymises it and the exports).
     pub write: crate::write::WriteOptions,
     /// Quiet time after the last notification before the folder is looked at.
@@ -116,6 +118,7 @@ impl WatchOptions {
             output,
             json: None,
             csv: None,
+            html: None,
             write: crate::write::WriteOptions::default(),
             debounce: Duration::from_millis(200),
             settle: Duration::from_millis(600),

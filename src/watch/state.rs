@@ -357,6 +357,7 @@ fn outputs(opts: &WatchOptions) -> Outputs<'_> {
         workbook: opts.output.clone(),
         json: opts.json.clone(),
         csv: opts.csv.clone(),
+        html: opts.html.clone(),
         write: &opts.write,
         beside_if_locked: true,
         chosen: Chosen::Flags,

@@ -399,11 +399,7 @@ mod tests {
             .filter(|c| {
                 !matches!(
                     c,
-                    C::AgeAtEvent
-                        | C::Interval
-                        | C::KeyLine
-                        | C::ReviewerNotes
-                        | C::ReviewerKpe
+                    C::AgeAtEvent | C::Interval | C::KeyLine | C::ReviewerNotes | C::ReviewerKpe
                 )
             })
             .collect();
