@@ -154,9 +154,27 @@ pub(crate) fn label(
     if s.is_empty() {
         ws.write_blank(row, col, f)?;
     } else {
-        ws.write_string_with_format(row, col, s, f)?;
+        ws.write_string_with_format(row, col, within_cell_limit(s).into_owned(), f)?;
     }
     Ok(())
+}
+
+/// Excel's limit on the characters of one cell.
+const CELL_LIMIT: usize = 32_767;
+
+/// The text as one cell can hold it: whole when it fits Excel's limit of
+/// 32,767 characters, else cut there with a note saying where the rest is
+/// (an engine-made list, such as the references of a long period, can
+/// outgrow a cell; the JSON has it all). Text from the returns never gets
+/// here uncut: the Chronology splits a long cell over continuation rows.
+pub(crate) fn within_cell_limit(s: &str) -> Cow<'_, str> {
+    const NOTE: &str = " … (cut at Excel's limit of 32,767 characters: the JSON has all of it)";
+    if s.len() <= CELL_LIMIT || s.chars().count() <= CELL_LIMIT {
+        return Cow::Borrowed(s);
+    }
+    let keep = CELL_LIMIT - NOTE.chars().count();
+    let cut = s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i);
+    Cow::Owned(format!("{}{NOTE}", &s[..cut]))
 }
 
 /// Writes text that came from the returns: always as a plain string, and
