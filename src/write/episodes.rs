@@ -167,14 +167,28 @@ fn write_gaps(
     Ok(row)
 }
 
-/// The references of some events (`POL-0042, CSC-0007`).
+/// At most this many references in one cell; the JSON lists them all.
+const MAX_REFERENCES: usize = 60;
+
+/// The references of some events (`POL-0042, CSC-0007`): the first
+/// [`MAX_REFERENCES`], then how many more (a month-level period of a large
+/// review can cover thousands of month-dated events; the JSON has them
+/// all).
 fn references(cx: &Ctx, events: &[usize]) -> String {
     let ev = &cx.review.chronology.events;
-    events
+    let mut s = events
         .iter()
+        .take(MAX_REFERENCES)
         .map(|&i| ev[i].reference.to_string())
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if events.len() > MAX_REFERENCES {
+        s.push_str(&format!(
+            " … and {} more (the JSON lists them all)",
+            events.len() - MAX_REFERENCES
+        ));
+    }
+    s
 }
 
 /// A table's title and headings at `row`: the row after them.

@@ -152,10 +152,10 @@ mod tests {
         assert_eq!(width_scale([10.0]), 100);
         assert_eq!(width_scale([]), 100);
         // Today's printed chronology columns, with the reviewer's two, are
-        // fitted at 75% or more (with `Age at event` they run on to a page
-        // to the right at 75%).
+        // fitted at 75% or more, with `Age at event` too.
         let cols = super::super::columns::Cols::new;
-        assert!(width_scale(cols(false, false).printed_widths()) >= MIN_PRINT_SCALE);
+        assert!(width_scale(cols(false, false).printed_widths()) >= 78);
+        assert!(width_scale(cols(true, false).printed_widths()) >= MIN_PRINT_SCALE);
     }
 
     fn part(buf: &[u8], name: &str) -> String {
