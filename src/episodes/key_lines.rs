@@ -35,7 +35,8 @@ pub struct KeyLineCount {
 /// #     seq_in_return: 0, reference: Default::default() };
 /// let events = vec![ev("KLOE 3: Housing"), ev("KLOE 1: Sharing"), ev(""), ev("KLOE 1: Sharing")];
 /// let ep = Episode { rank: 1, first: d, last: d, agencies: vec![0], events: vec![0, 1, 2, 3],
-///                    joint_events: 0, score: 20.0, reason: String::new() };
+///                    joint_events: 0, score: 20.0, reason: String::new(),
+///                    contributing: vec![0], approximate: vec![] };
 /// assert_eq!(key_lines_text(&key_line_counts(&ep, &events)), "KLOE 1 ×2; KLOE 3 ×1");
 /// ```
 pub fn key_line_counts(episode: &Episode, events: &[Event]) -> Vec<KeyLineCount> {

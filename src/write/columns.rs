@@ -228,9 +228,9 @@ impl ChronologyColumn {
     ///
     /// ```
     /// use chronomerge::write::ChronologyColumn as C;
-    /// assert_eq!(C::KeyLine.position_in(false, true), Some(12));
+    /// assert_eq!(C::KeyLine.position_in(false, true), Some(15));
     /// assert_eq!(C::KeyLine.position_in(false, false), None);
-    /// assert_eq!(C::Origin.position_in(true, true), Some(18));
+    /// assert_eq!(C::Origin.position_in(true, true), Some(21));
     /// ```
     pub const fn position_in(self, with_age: bool, with_key_line: bool) -> Option<u16> {
         let i = self as u16;
