@@ -352,14 +352,10 @@ impl Open {
     }
 }
 
-fn sample_review() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-review")
-}
-
 #[test]
 fn the_sample_review_page_works_in_chromium() {
     let tmp = tempfile::tempdir().unwrap();
-    let (html, json) = merge_with_page(&sample_review(), tmp.path(), &[]);
+    let (html, json) = merge_with_page(&common::sample_review_copy(tmp.path()), tmp.path(), &[]);
     let events = json["events"].as_array().unwrap();
     assert!(events.len() > 100);
     let b = open(&html, &tmp.path().join("chromium"));

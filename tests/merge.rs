@@ -274,8 +274,8 @@ fn the_sample_reviews_strategy_discussion_is_linked_across_the_three_agencies_th
     // the hospital each record the same strategy discussion in their own
     // words ("Strategy discussion chaired by…", "Strat meeting by Teams…",
     // "joined the strategy call…").
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-review");
     let tmp = tempfile::tempdir().unwrap();
+    let sample = common::sample_review_copy(tmp.path());
     let out = tmp.path().join("sample.xlsx");
     merge(&sample, &out).code(1);
     let chron = sheet(&out, "Chronology");

@@ -21,7 +21,7 @@ use common::{col, sheet, text};
 /// The sample review merged by the binary (exit 1: the sample holds two
 /// rows an agency must fix).
 fn merged_sample(dir: &Path) -> PathBuf {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-review");
+    let sample = common::sample_review_copy(dir);
     let out = dir.join("sample-merged.xlsx");
     let o = assert_cmd::Command::cargo_bin("chronomerge")
         .unwrap()

@@ -366,11 +366,23 @@
       svg("line", { x1: tx, x2: tx, y1: 16, y2: H }, g);
       svg("text", { x: tx + 3, y: 12 }, g).textContent = t[1];
     });
-    bandEls.forEach(function (be) {
+    // Band labels that would overlap one already placed are hidden (their
+    // band keeps its tooltip): episodes and the incident are placed first,
+    // then key decisions, so dense decisions never hide an episode's label.
+    var placed = [];
+    bandEls.slice().sort(function (p, q) {
+      return (p.b.kind === "decision") - (q.b.kind === "decision");
+    }).forEach(function (be) {
       var x0 = x(be.b.s), x1 = x(be.b.f);
       be.r.setAttribute("x", x0);
       be.r.setAttribute("width", Math.max(be.b.kind === "incident" ? 3 : 1, x1 - x0));
-      if (be.t) { be.t.setAttribute("x", x0 + 2); }
+      if (be.t) {
+        var a = x0 + 2, z = a + be.b.label.length * 6.5;
+        var free = a >= G && placed.every(function (o) { return z < o[0] || a > o[1]; });
+        be.t.setAttribute("x", a);
+        be.t.style.display = free ? "" : "none";
+        if (free) { placed.push([a - 4, z + 4]); }
+      }
     });
     if (AGG) {
       aggEls.forEach(function (g) {

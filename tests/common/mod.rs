@@ -344,3 +344,22 @@ pub fn small_review(root: &Path, police_second: &str) -> PathBuf {
         .write_xlsx(&dir.join("gp.xlsx"));
     dir
 }
+
+/// A copy of the bundled sample review (`fixtures/sample-review`) in a
+/// folder under `root`, without the ref store and kept workbooks that
+/// merging it writes: a merge writes its Refs into the review folder, and a
+/// test must never write into `fixtures/` (nor read Refs a earlier run left
+/// there).
+pub fn sample_review_copy(root: &Path) -> PathBuf {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-review");
+    let to = root.join("sample-review");
+    std::fs::create_dir_all(&to).unwrap();
+    for entry in std::fs::read_dir(&from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if entry.path().is_file() && name != "chronomerge-refs.json" {
+            std::fs::copy(entry.path(), to.join(&name)).unwrap();
+        }
+    }
+    to
+}
