@@ -233,7 +233,19 @@ pub enum PublishError {
 /// beside it can be written).
 pub fn publish(review: &MergedReview, outputs: &Outputs<'_>) -> Result<Published, PublishError> {
     let glossary = outputs.write.glossary.as_ref();
-    let carried = crate::notes::carry_over(&outputs.workbook, review, glossary)?;
+    // A workbook still exactly as the last merge left it, with no notes in
+    // it, has nothing to carry over: it is not read (see
+    // `refs::WrittenWorkbook`).
+    let untouched = review
+        .refs
+        .as_ref()
+        .and_then(|s| s.workbook.as_ref())
+        .is_some_and(|w| w.unchanged_without_notes(&outputs.workbook));
+    let carried = if untouched {
+        crate::notes::Carried::default()
+    } else {
+        crate::notes::carry_over(&outputs.workbook, review, glossary)?
+    };
     let notes = (carried.placed.len(), carried.not_placed.len());
     let previous = crate::notes::keep_previous(&outputs.workbook, Local::now())?;
     let with_notes;
@@ -254,7 +266,8 @@ pub fn publish(review: &MergedReview, outputs: &Outputs<'_>) -> Result<Published
     };
     let mut warnings = Vec::new();
     if let Some(store) = &review.refs {
-        if let Err(e) = store.save(&review.dir) {
+        let written = crate::refs::WrittenWorkbook::of(&workbook, notes.0 + notes.1);
+        if let Err(e) = store.save_with(&review.dir, written.as_ref()) {
             warnings.push(format!(
                 "{e}: the workbook was written, but its Refs are not remembered, so the next merge may number new events differently; make the review folder writable to keep them"
             ));

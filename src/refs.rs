@@ -5,6 +5,7 @@
 //! The prefix is the agency's `short` name in `review.toml`, else one made
 //! from its name ([`prefix_for`]). Numbers run from 1 per prefix.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -136,6 +137,57 @@ pub struct RefStore {
     pub next: BTreeMap<String, u32>,
     /// Every Ref given, with its event's identity as last seen.
     pub events: Vec<StoredRef>,
+    /// The workbook the last merge wrote, as it left it (see
+    /// [`WrittenWorkbook`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workbook: Option<WrittenWorkbook>,
+}
+
+/// The workbook a merge wrote, as it left it: where, its size and its
+/// modification time, and how many reviewer's notes it held. When the
+/// file is still exactly so and held none, nobody has written in it since,
+/// so the next merge has nothing to carry over and does not read it (on a
+/// 60,000-event review that read costs about a second).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WrittenWorkbook {
+    /// The workbook's absolute path.
+    pub path: String,
+    /// Its size in bytes.
+    pub len: u64,
+    /// Its modification time, in nanoseconds since 1970.
+    pub modified_ns: u128,
+    /// The reviewer's notes written in it (placed and not placed).
+    pub notes: usize,
+}
+
+impl WrittenWorkbook {
+    /// The workbook at `path` as it is now, holding `notes` notes; `None`
+    /// when its size or time cannot be read.
+    pub fn of(path: &Path, notes: usize) -> Option<WrittenWorkbook> {
+        let meta = std::fs::metadata(path).ok()?;
+        let modified_ns = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        Some(WrittenWorkbook {
+            path: std::path::absolute(path).ok()?.display().to_string(),
+            len: meta.len(),
+            modified_ns,
+            notes,
+        })
+    }
+
+    /// True when the workbook at `path` is still the one described and it
+    /// held no reviewer's notes: there is nothing in it to carry over.
+    pub fn unchanged_without_notes(&self, path: &Path) -> bool {
+        self.notes == 0
+            && WrittenWorkbook::of(path, 0).is_some_and(|now| {
+                now.path == self.path && now.len == self.len && now.modified_ns == self.modified_ns
+            })
+    }
 }
 
 /// One Ref of the store and the identity of its event.
@@ -204,9 +256,41 @@ impl RefStore {
     ///
     /// The [`crate::output::OutputError`] saying why it could not be written.
     pub fn save(&self, dir: &Path) -> Result<(), crate::output::OutputError> {
+        self.save_with(dir, self.workbook.as_ref())
+    }
+
+    /// Writes the store into `dir` as [`RefStore::save`], recording
+    /// `workbook` as the workbook this merge wrote.
+    ///
+    /// # Errors
+    ///
+    /// As [`RefStore::save`].
+    pub fn save_with(
+        &self,
+        dir: &Path,
+        workbook: Option<&WrittenWorkbook>,
+    ) -> Result<(), crate::output::OutputError> {
+        /// The store as written, borrowed (a large review's store is not
+        /// copied to add the workbook).
+        #[derive(serde::Serialize)]
+        struct Saved<'a> {
+            version: u32,
+            prefixes: &'a BTreeMap<String, String>,
+            next: &'a BTreeMap<String, u32>,
+            events: &'a [StoredRef],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            workbook: Option<&'a WrittenWorkbook>,
+        }
+        let saved = Saved {
+            version: self.version,
+            prefixes: &self.prefixes,
+            next: &self.next,
+            events: &self.events,
+            workbook,
+        };
         let path = dir.join(REFS_FILE);
         crate::output::write_buffered(&path, |w| {
-            serde_json::to_writer(&mut *w, self).map_err(std::io::Error::other)
+            serde_json::to_writer(&mut *w, &saved).map_err(std::io::Error::other)
         })
     }
 }
@@ -223,7 +307,18 @@ pub fn split_ref(r: &str) -> Option<(&str, u32)> {
 /// platforms and Rust versions, no allocation).
 fn fnv_normalised(mut h: u64, s: &str, space: &mut bool) -> u64 {
     for c in s.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii() {
+            // The common case, without Unicode's tables (the same result).
+            if c.is_ascii_alphanumeric() {
+                if *space {
+                    h = fnv(h, b' ');
+                    *space = false;
+                }
+                h = fnv(h, c.to_ascii_lowercase() as u8);
+            } else {
+                *space = true;
+            }
+        } else if c.is_alphanumeric() {
             if *space {
                 h = fnv(h, b' ');
                 *space = false;
@@ -266,7 +361,15 @@ pub fn words(s: &str) -> String {
         if n >= WORDS {
             break;
         }
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            if space && n > 0 {
+                out.push(' ');
+                n += 1;
+            }
+            space = false;
+            out.push(c.to_ascii_lowercase());
+            n += 1;
+        } else if !c.is_ascii() && c.is_alphanumeric() {
             if space && n > 0 {
                 out.push(' ');
                 n += 1;
@@ -343,10 +446,14 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
     let n = chronology.events.len();
     let mut taken = vec![false; store.events.len()];
     let mut entry_of: Vec<Option<usize>> = vec![None; n];
-    let mut fps = Vec::with_capacity(n);
+    // Every event's fingerprint, in parallel (a pass over all the text).
+    let fps: Vec<u64> = chronology
+        .events
+        .par_iter()
+        .map(|ev| fingerprint(&ev.details, &ev.source, &ev.event_type))
+        .collect();
     for (i, ev) in chronology.events.iter().enumerate() {
-        let fp = fingerprint(&ev.details, &ev.source, &ev.event_type);
-        fps.push(fp);
+        let fp = fps[i];
         if let Some(v) = exact.get(&(ev.agency, ev.date.start, fp)) {
             if let Some(&k) = v.iter().find(|&&k| !taken[k]) {
                 taken[k] = true;
@@ -403,8 +510,23 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
             }
         }
     }
+    // The stored start of the wording, made in parallel for the events
+    // that need it (new ones, and those whose wording or day changed).
+    let fresh: Vec<Option<String>> = chronology
+        .events
+        .par_iter()
+        .enumerate()
+        .map(|(i, ev)| {
+            let changed = entry_of[i].is_none_or(|k| {
+                store.events[k].fp != fps[i] || store.events[k].date != ev.date.start
+            });
+            changed.then(|| words(&ev.details))
+        })
+        .collect();
+    let mut fresh = fresh.into_iter();
     // Give the Refs; new events get new numbers; the store follows.
     for (i, ev) in chronology.events.iter_mut().enumerate() {
+        let new_words = fresh.next().flatten();
         let name = &chronology.agencies[ev.agency].name;
         match entry_of[i] {
             Some(k) => {
@@ -420,15 +542,18 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
                     },
                     None => EventRef::default(),
                 };
-                if e.fp != fps[i] || e.date != ev.date.start {
+                if let Some(w) = new_words {
                     e.fp = fps[i];
                     e.date = ev.date.start;
-                    e.words = words(&ev.details);
+                    e.words = w;
                 }
             }
             None => {
                 let prefix = prefixes[ev.agency].clone();
-                let next = store.next.entry(prefix.to_string()).or_insert(0);
+                let next = match store.next.get_mut(&*prefix) {
+                    Some(n) => n,
+                    None => store.next.entry(prefix.to_string()).or_insert(0),
+                };
                 *next += 1;
                 ev.reference = EventRef {
                     prefix,
@@ -439,7 +564,7 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
                     agency: name.clone(),
                     date: ev.date.start,
                     fp: fps[i],
-                    words: words(&ev.details),
+                    words: new_words.unwrap_or_default(),
                 });
             }
         }

@@ -651,3 +651,36 @@ fn a_damaged_store_is_left_alone_and_said() {
         "{findings:?}"
     );
 }
+
+/// A workbook still exactly as the last merge left it (same place, size and
+/// time) with no notes in it is not read again; once anything changes it
+/// (a reviewer saving it), it is read.
+#[test]
+fn an_untouched_workbook_is_not_read_again_and_a_changed_one_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = review(tmp.path());
+    let wb = out(&dir);
+    merge(&dir).code(0);
+    // Made unreadable, but with the same size and time as the merge left
+    // it: the store says nobody wrote in it, so it is not read.
+    let len = std::fs::metadata(&wb).unwrap().len() as usize;
+    let time = std::fs::metadata(&wb).unwrap().modified().unwrap();
+    let put = |bytes: &[u8], time: std::time::SystemTime| {
+        std::fs::write(&wb, bytes).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&wb)
+            .unwrap()
+            .set_modified(time)
+            .unwrap();
+    };
+    put(&vec![b'x'; len], time);
+    merge(&dir).code(0);
+    assert!(refs(&wb).len() > 1, "a new workbook was written");
+    // The same, a second later: a change, so it is read, and being
+    // unreadable it is not written over.
+    let time = std::fs::metadata(&wb).unwrap().modified().unwrap();
+    put(&vec![b'x'; len], time + std::time::Duration::from_secs(1));
+    let err = stderr(merge(&dir).code(2));
+    assert!(err.contains("cannot be read"), "{err}");
+}
