@@ -194,10 +194,14 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
     let mut heading_row: Option<u32> = None;
     let mut row = OldRow::default();
     let mut at: Option<u32> = None;
-    let keep = |row: &mut OldRow, out: &mut Vec<OldRow>| {
+    // `refs`: the sheet has a `Ref` column. Without one (a workbook merged
+    // before Refs were given, or not by the engine) no row can be told
+    // from the engine's, so only rows with a note or KPE are carried.
+    let keep = |row: &mut OldRow, out: &mut Vec<OldRow>, refs: bool| {
         let r = std::mem::take(row);
         let has_work = !r.note.trim().is_empty() || !r.kpe.trim().is_empty();
-        let own_row = r.reference.trim().is_empty()
+        let own_row = refs
+            && r.reference.trim().is_empty()
             && (!r.details.trim().is_empty() || !r.agency.trim().is_empty());
         if has_work || own_row || (not_placed && r != OldRow::default()) {
             out.push(r);
@@ -231,7 +235,7 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
         }
         if at != Some(r) {
             if at.is_some() {
-                keep(&mut row, out);
+                keep(&mut row, out, w.reference.is_some());
             }
             at = Some(r);
         }
@@ -257,7 +261,7 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
         }
     }
     if at.is_some() {
-        keep(&mut row, out);
+        keep(&mut row, out, w.reference.is_some());
     }
     Ok(())
 }

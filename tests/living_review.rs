@@ -684,3 +684,38 @@ fn an_untouched_workbook_is_not_read_again_and_a_changed_one_is() {
     let err = stderr(merge(&dir).code(2));
     assert!(err.contains("cannot be read"), "{err}");
 }
+
+/// A workbook merged before events had Refs (no `Ref` column, no
+/// reviewer's columns) holds no reviewer's notes: its rows are not taken
+/// for rows the reviewer added, and nothing lands on the not-placed sheet.
+#[test]
+fn a_workbook_from_before_refs_carries_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = review(tmp.path());
+    let wb = out(&dir);
+    let mut old = rust_xlsxwriter::Workbook::new();
+    let ws = old.add_worksheet().set_name("Chronology").unwrap();
+    for (c, h) in ["#", "Date", "Agency", "Details of event"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=3u32 {
+        ws.write_number(r, 0, r as f64).unwrap();
+        ws.write_string(r, 1, "05/01/2022").unwrap();
+        ws.write_string(r, 2, "Westshire Police").unwrap();
+        ws.write_string(r, 3, "Welfare check at the address")
+            .unwrap();
+    }
+    old.save(&wb).unwrap();
+    merge(&dir).code(0);
+    assert!(
+        !sheet_names(&wb)
+            .iter()
+            .any(|n| n == "Reviewer notes not placed"),
+        "{:?}",
+        sheet_names(&wb)
+    );
+    assert_eq!(kept(&dir).len(), 1, "the old workbook is kept all the same");
+}
