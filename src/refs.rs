@@ -197,14 +197,14 @@ pub struct StoredRef {
     /// The Ref (`POL-0042`).
     #[serde(rename = "ref")]
     pub reference: String,
-    /// The agency's name.
-    pub agency: String,
+    /// The agency's name (one copy shared by its Refs).
+    pub agency: Arc<str>,
     /// The day the event sorts by.
     pub date: NaiveDate,
     /// A fingerprint of the event's normalised details, source and type.
     pub fp: u64,
     /// The start of its normalised details, to recognise it corrected.
-    pub words: String,
+    pub words: Box<str>,
 }
 
 /// Why the ref store could not be read.
@@ -240,6 +240,17 @@ impl RefStore {
             path: path.clone(),
             why: format!("not a chronomerge ref store ({e})"),
         })?;
+        // One copy of each agency's name (a large review's store holds
+        // hundreds of thousands of Refs).
+        let mut interned: HashMap<Arc<str>, ()> = HashMap::new();
+        for e in store.events.iter_mut() {
+            match interned.get_key_value(&e.agency) {
+                Some((k, _)) => e.agency = k.clone(),
+                None => {
+                    interned.insert(e.agency.clone(), ());
+                }
+            }
+        }
         // A number in use is never given again, whatever `next` says.
         for e in &store.events {
             if let Some((p, n)) = split_ref(&e.reference) {
@@ -439,7 +450,7 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
         if split_ref(&e.reference).is_none() {
             continue;
         }
-        if let Some(&a) = agency_of.get(e.agency.as_str()) {
+        if let Some(&a) = agency_of.get(&*e.agency) {
             exact.entry((a, e.date, e.fp)).or_default().push(k);
         }
     }
@@ -469,7 +480,7 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
             if taken[k] || split_ref(&e.reference).is_none() {
                 continue;
             }
-            if let Some(&a) = agency_of.get(e.agency.as_str()) {
+            if let Some(&a) = agency_of.get(&*e.agency) {
                 near.entry(a).or_default().push((e.date, k));
             }
         }
@@ -524,10 +535,15 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
         })
         .collect();
     let mut fresh = fresh.into_iter();
+    // One copy of each agency's name for all its stored Refs.
+    let names: Vec<Arc<str>> = chronology
+        .agencies
+        .iter()
+        .map(|a| Arc::from(a.name.as_str()))
+        .collect();
     // Give the Refs; new events get new numbers; the store follows.
     for (i, ev) in chronology.events.iter_mut().enumerate() {
         let new_words = fresh.next().flatten();
-        let name = &chronology.agencies[ev.agency].name;
         match entry_of[i] {
             Some(k) => {
                 let e = &mut store.events[k];
@@ -545,7 +561,7 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
                 if let Some(w) = new_words {
                     e.fp = fps[i];
                     e.date = ev.date.start;
-                    e.words = w;
+                    e.words = w.into_boxed_str();
                 }
             }
             None => {
@@ -561,10 +577,10 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
                 };
                 store.events.push(StoredRef {
                     reference: ev.reference.to_string(),
-                    agency: name.clone(),
+                    agency: names[ev.agency].clone(),
                     date: ev.date.start,
                     fp: fps[i],
-                    words: new_words.unwrap_or_default(),
+                    words: new_words.unwrap_or_default().into_boxed_str(),
                 });
             }
         }
