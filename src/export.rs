@@ -662,26 +662,8 @@ pub fn chronology_csv(
                 .flatten()
                 .map(|e| analysis.episodes[e].id())
                 .unwrap_or_default();
-            let mut also = {
-                let mut names: Vec<&str> = analysis
-                    .also_reported_by
-                    .of(i)
-                    .iter()
-                    .map(|&j| {
-                        chron.agencies[chron.events[j as usize].agency]
-                            .name
-                            .as_str()
-                    })
-                    .collect();
-                names.sort();
-                names.dedup();
-                names.join(", ")
-            };
-            let event_type = if ev.event_type.is_empty() && ev.is_note {
-                "Author's note"
-            } else {
-                &*ev.event_type
-            };
+            let mut also = also_reported_by(chron, analysis, i);
+            let event_type = event_type_shown(ev);
             let fields = CSV_COLUMNS.map(|c| match c {
                 ChronologyColumn::Number => (i + 1).to_string(),
                 ChronologyColumn::Ref => ev.reference.to_string(),
@@ -758,6 +740,38 @@ pub fn write_csv_with(
         source,
     })?;
     Ok(write_buffered(path, |w| w.write_all(&bytes))?)
+}
+
+/// The agencies whose events report the same thing as event `i`, by name,
+/// sorted, once each (`Also reported by`).
+pub(crate) fn also_reported_by(
+    chron: &crate::merge::Chronology,
+    analysis: &crate::episodes::Analysis,
+    i: usize,
+) -> String {
+    let mut names: Vec<&str> = analysis
+        .also_reported_by
+        .of(i)
+        .iter()
+        .map(|&j| {
+            chron.agencies[chron.events[j as usize].agency]
+                .name
+                .as_str()
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names.join(", ")
+}
+
+/// The event type as shown: an author's note with no type reads
+/// `Author's note`.
+pub(crate) fn event_type_shown(ev: &crate::model::Event) -> &str {
+    if ev.event_type.is_empty() && ev.is_note {
+        "Author's note"
+    } else {
+        &ev.event_type
+    }
 }
 
 #[cfg(test)]

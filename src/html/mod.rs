@@ -280,26 +280,8 @@ fn page_data(
         .enumerate()
         .map(|(i, ev)| {
             let episode = analysis.episode_of.get(i).copied().flatten();
-            let also = {
-                let mut names: Vec<&str> = analysis
-                    .also_reported_by
-                    .of(i)
-                    .iter()
-                    .map(|&j| {
-                        chron.agencies[chron.events[j as usize].agency]
-                            .name
-                            .as_str()
-                    })
-                    .collect();
-                names.sort();
-                names.dedup();
-                names.join(", ")
-            };
-            let ty = if ev.event_type.is_empty() && ev.is_note {
-                "Author's note"
-            } else {
-                &*ev.event_type
-            };
+            let also = crate::export::also_reported_by(chron, analysis, i);
+            let ty = crate::export::event_type_shown(ev);
             PageEvent {
                 r: ev.reference.to_string(),
                 n: i + 1,
