@@ -78,6 +78,13 @@ pub(super) fn month_end(d: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(d) - Duration::days(1)
 }
 
+/// `s` trimmed and lower-cased, in `buf`.
+fn lower<'a>(buf: &'a mut String, s: &str) -> &'a str {
+    buf.clear();
+    buf.extend(s.trim().chars().flat_map(char::to_lowercase));
+    buf
+}
+
 /// The repeated-concern periods of a chronology (not numbered yet): those
 /// whose concerns all fall inside one episode are left out (the episode
 /// says it already).
@@ -86,49 +93,55 @@ pub(super) fn find(
     config: &EpisodeConfig,
     dated: &Dated,
     episodes: &[Episode],
-    months: &MonthDated,
 ) -> Vec<ConcernPeriod> {
     let events = &chronology.events;
     let feats = dated.feats;
     let min_sources = config.concern_sources.max(2);
-    // Concerns by subject (lower-cased), in date order.
-    let mut by_subject: HashMap<String, Vec<(i32, usize)>> = HashMap::new();
+    // Each concern's source, as (agency, lower-cased source), made a
+    // number once; and the concerns by subject (lower-cased), in date
+    // order, as (day, event, source).
+    let mut buf = String::new();
+    let mut source_ids: HashMap<(usize, String), u32> = HashMap::new();
+    let mut by_subject: HashMap<String, Vec<(i32, usize, u32)>> = HashMap::new();
     for (&i, &d) in dated.order.iter().zip(dated.days) {
         let i = i as usize;
-        if feats[i].concern && !dated.skipped(i) && !events[i].date.approximate {
-            by_subject
-                .entry(events[i].subject.trim().to_lowercase())
-                .or_default()
-                .push((d, i));
+        if !feats[i].concern || dated.skipped(i) || events[i].date.approximate {
+            continue;
+        }
+        let e = &events[i];
+        let key = (e.agency, lower(&mut buf, &e.source).to_string());
+        let next = source_ids.len() as u32;
+        let source = *source_ids.entry(key).or_insert(next);
+        let subject = lower(&mut buf, &e.subject);
+        match by_subject.get_mut(subject) {
+            Some(list) => list.push((d, i, source)),
+            None => {
+                by_subject.insert(subject.to_string(), vec![(d, i, source)]);
+            }
         }
     }
     let mut subjects: Vec<_> = by_subject.into_iter().collect();
     subjects.sort_by(|a, b| a.0.cmp(&b.0));
-    let source_of = |i: usize| -> (usize, String) {
-        let e = &events[i];
-        (e.agency, e.source.trim().to_lowercase())
-    };
+    let mut count = vec![0usize; source_ids.len()];
+    drop(source_ids);
     let mut out = Vec::new();
     for (_, list) in &subjects {
-        let mut count: HashMap<(usize, String), usize> = HashMap::new();
         let mut distinct = 0usize;
         let mut l = 0usize;
         // Current period: first and last index into `list`.
         let mut current: Option<(usize, usize)> = None;
         let mut runs: Vec<(usize, usize)> = Vec::new();
         for r in 0..list.len() {
-            let c = count.entry(source_of(list[r].1)).or_default();
+            let c = &mut count[list[r].2 as usize];
             *c += 1;
             if *c == 1 {
                 distinct += 1;
             }
             while (list[r].0 - list[l].0) as i64 > config.concern_days {
-                let key = source_of(list[l].1);
-                if let Some(c) = count.get_mut(&key) {
-                    *c -= 1;
-                    if *c == 0 {
-                        distinct -= 1;
-                    }
+                let c = &mut count[list[l].2 as usize];
+                *c -= 1;
+                if *c == 0 {
+                    distinct -= 1;
                 }
                 l += 1;
             }
@@ -144,86 +157,65 @@ pub(super) fn find(
             }
         }
         runs.extend(current);
+        for &(_, _, k) in &list[l..] {
+            count[k as usize] = 0;
+        }
         for (s, e) in runs {
-            let members: Vec<usize> = list[s..=e].iter().map(|&(_, i)| i).collect();
-            let (first, last) = (
-                events[members[0]].date.start,
-                events[members[members.len() - 1]].date.start,
-            );
+            let members = &list[s..=e];
             // A period stands on the concerns outside the episodes: the
             // episodes already show the others.
-            let mut outside: Vec<(usize, String)> = members
+            let mut outside: Vec<u32> = members
                 .iter()
-                .filter(|&&i| {
+                .filter(|&&(_, i, _)| {
                     let day = events[i].date.start;
                     !episodes.iter().any(|ep| ep.first <= day && day <= ep.last)
                 })
-                .map(|&i| source_of(i))
+                .map(|&(_, _, k)| k)
                 .collect();
             outside.sort_unstable();
             outside.dedup();
             if outside.len() < min_sources {
                 continue;
             }
-            out.push(period(chronology, members, first, last, months));
+            out.push(period(
+                chronology,
+                members.iter().map(|&(_, i, _)| i).collect(),
+            ));
         }
     }
     out
 }
 
-/// A repeated-concerns period of the concerns `members` (in date order).
-fn period(
-    chronology: &Chronology,
-    mut members: Vec<usize>,
-    first: NaiveDate,
-    last: NaiveDate,
-    months: &MonthDated,
-) -> ConcernPeriod {
+/// A repeated-concerns period of the concerns `members` (in date order),
+/// without its reason and approximate events yet ([`describe`] gives them
+/// to the periods kept).
+fn period(chronology: &Chronology, mut members: Vec<usize>) -> ConcernPeriod {
     let events = &chronology.events;
     let name = |a: usize| chronology.agencies.get(a).map_or("", |x| x.name.as_str());
-    let mut sources: Vec<String> = Vec::new();
+    let (first, last) = (
+        events[members[0]].date.start,
+        events[members[members.len() - 1]].date.start,
+    );
+    // Each source once, in order: (agency, source as written).
+    let mut seen: Vec<(usize, &str)> = Vec::new();
     for &i in &members {
         let e = &events[i];
-        let src = e.source.trim();
-        let s = if src.is_empty() {
-            name(e.agency).to_string()
-        } else {
-            format!("{src} ({})", name(e.agency))
-        };
-        if !sources.contains(&s) {
-            sources.push(s);
+        let key = (e.agency, e.source.trim());
+        if !seen.contains(&key) {
+            seen.push(key);
         }
     }
-    let subject = events[members[0]].subject.trim().to_string();
-    let dates: Vec<String> = members
+    let sources: Vec<String> = seen
         .iter()
-        .map(|&i| {
-            let e = &events[i];
-            if e.reference.number == 0 {
-                e.date.start.format(DAY).to_string()
+        .map(|&(a, src)| {
+            if src.is_empty() {
+                name(a).to_string()
             } else {
-                format!("{} ({})", e.date.start.format(DAY), e.reference)
+                format!("{src} ({})", name(a))
             }
         })
         .collect();
-    let weeks = ((last - first).num_days() + 6) / 7;
-    let reason = format!(
-        "{} concerns{} from {} sources over {}: {}; on {}",
-        members.len(),
-        if subject.is_empty() {
-            String::new()
-        } else {
-            format!(" about {subject}")
-        },
-        sources.len(),
-        if weeks <= 1 {
-            "a week".to_string()
-        } else {
-            format!("{weeks} weeks")
-        },
-        sources.join(", "),
-        dates.join(", ")
-    );
+    let subject = events[members[0]].subject.trim().to_string();
     let mut agencies: Vec<usize> = members.iter().map(|&i| events[i].agency).collect();
     agencies.sort_unstable();
     agencies.dedup();
@@ -237,9 +229,52 @@ fn period(
         sources,
         agencies,
         events: members,
-        approximate: months.within(first, last),
-        reason,
+        approximate: Vec::new(),
+        reason: String::new(),
     }
+}
+
+/// Gives a repeated-concerns period kept by [`rank`] its reason (every
+/// concern's day and Ref) and the month-dated events it covers.
+pub(super) fn describe(p: &mut ConcernPeriod, chronology: &Chronology, months: &MonthDated) {
+    if p.kind != PeriodKind::RepeatedConcerns {
+        return;
+    }
+    let events = &chronology.events;
+    // The concerns in date order (ties by event), as they were found.
+    let mut members = p.events.clone();
+    members.sort_by_key(|&i| (events[i].date.start, i));
+    let dates: Vec<String> = members
+        .iter()
+        .map(|&i| {
+            let e = &events[i];
+            if e.reference.number == 0 {
+                e.date.start.format(DAY).to_string()
+            } else {
+                format!("{} ({})", e.date.start.format(DAY), e.reference)
+            }
+        })
+        .collect();
+    let (first, last) = (p.first, p.last);
+    let weeks = ((last - first).num_days() + 6) / 7;
+    p.reason = format!(
+        "{} concerns{} from {} sources over {}: {}; on {}",
+        members.len(),
+        if p.subject.is_empty() {
+            String::new()
+        } else {
+            format!(" about {}", p.subject)
+        },
+        p.sources.len(),
+        if weeks <= 1 {
+            "a week".to_string()
+        } else {
+            format!("{weeks} weeks")
+        },
+        p.sources.join(", "),
+        dates.join(", ")
+    );
+    p.approximate = months.within(first, last);
 }
 
 /// Ranks the periods (most sources, then most events, then earliest),

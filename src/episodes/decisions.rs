@@ -119,7 +119,19 @@ pub(super) fn find(
         .map(|(&i, &d)| (d, i as usize))
         .collect();
     let name = |a: usize| chronology.agencies.get(a).map_or("", |x| x.name.as_str());
-    let mut out: Vec<(f64, KeyDecision)> = Vec::new();
+    // The candidates first, without their words (a long review has tens
+    // of thousands): the event, what it is, the concern it follows and
+    // that concern's weight.
+    struct Candidate {
+        weight: f64,
+        event: usize,
+        day: i32,
+        kind: DecisionKind,
+        /// The decision signal that names it; `None`: closed by its type.
+        signal: Option<u16>,
+        concern: Option<(i32, usize)>,
+    }
+    let mut found: Vec<Candidate> = Vec::new();
     for (&i, &d) in dated.order.iter().zip(dated.days) {
         let i = i as usize;
         let f = &feats[i];
@@ -128,20 +140,15 @@ pub(super) fn find(
             continue;
         }
         let e = &events[i];
-        let signal = f.decisions.first().map(|&k| &table.decisions[k as usize]);
         // Not seen wins: a visit with no reply is that, whatever else.
         let not_seen = f
             .decisions
             .iter()
-            .map(|&k| &table.decisions[k as usize])
-            .find(|s| s.not_seen);
-        let (kind, what) = match (not_seen, signal) {
-            (Some(s), _) => (DecisionKind::ChildNotSeen, s.phrase.clone()),
-            (None, Some(s)) => (DecisionKind::Decision, s.phrase.clone()),
-            (None, None) => (
-                DecisionKind::Decision,
-                "Case closed or transferred".to_string(),
-            ),
+            .copied()
+            .find(|&k| table.decisions[k as usize].not_seen);
+        let (kind, signal) = match not_seen {
+            Some(k) => (DecisionKind::ChildNotSeen, Some(k)),
+            None => (DecisionKind::Decision, f.decisions.first().copied()),
         };
         // The latest concern of the last `decision_days` before it (same
         // day included, itself excluded): of the same subject when both
@@ -165,63 +172,25 @@ pub(super) fn find(
         if pick.is_none() && kind == DecisionKind::Decision {
             continue;
         }
-        let date = e.date.start;
-        let mut reason = format!("{what} by {}", name(e.agency));
-        let (concern, days_after, weight) = match pick {
-            Some(&(cd, c)) => {
-                let ce = &events[c];
-                let days = (d - cd) as i64;
-                let when = match days {
-                    0 => "the same day as".to_string(),
-                    1 => "1 day after".to_string(),
-                    n => format!("{n} days after"),
-                };
-                reason.push_str(&format!(
-                    " {when} the {} by {} of {}",
-                    concern_phrase(dated, ce, c, table),
-                    name(ce.agency),
-                    ce.date.start.format(DAY),
-                ));
-                if ce.reference.number != 0 {
-                    reason.push_str(&format!(" ({})", ce.reference));
-                }
-                (Some(c), Some(days), feats[c].weight)
-            }
-            None => {
-                reason.push_str(&format!(" on {}", date.format(DAY)));
-                (None, None, 0.0)
-            }
-        };
-        if !e.subject.trim().is_empty() {
-            reason.push_str(&format!(" (about {})", e.subject.trim()));
-        }
-        out.push((
-            weight,
-            KeyDecision {
-                number: 0,
-                date,
-                agency: e.agency,
-                event: i,
-                reference: e.reference.to_string(),
-                kind,
-                what,
-                concern,
-                concern_reference: concern.map(|c| events[c].reference.to_string()),
-                days_after,
-                reason,
-            },
-        ));
+        found.push(Candidate {
+            weight: pick.map_or(0.0, |&(_, c)| feats[c].weight),
+            event: i,
+            day: d,
+            kind,
+            signal,
+            concern: pick.copied(),
+        });
     }
-    if out.len() > config.max_decisions {
+    if found.len() > config.max_decisions {
         // Keep those after the most significant concerns (then the
         // earliest).
-        let mut keep: Vec<usize> = (0..out.len()).collect();
-        keep.sort_by(|&a, &b| out[b].0.total_cmp(&out[a].0).then(a.cmp(&b)));
+        let mut keep: Vec<usize> = (0..found.len()).collect();
+        keep.sort_by(|&a, &b| found[b].weight.total_cmp(&found[a].weight).then(a.cmp(&b)));
         keep.truncate(config.max_decisions);
         keep.sort_unstable();
         let mut k = 0;
         let mut j = 0;
-        out.retain(|_| {
+        found.retain(|_| {
             let kept = keep.get(k) == Some(&j);
             if kept {
                 k += 1;
@@ -230,9 +199,64 @@ pub(super) fn find(
             kept
         });
     }
+    // Their words, for the ones kept.
+    let out: Vec<KeyDecision> = found
+        .into_iter()
+        .map(|c| {
+            let (i, d) = (c.event, c.day);
+            let e = &events[i];
+            let what = match c.signal {
+                Some(k) => table.decisions[k as usize].phrase.clone(),
+                None => "Case closed or transferred".to_string(),
+            };
+            let date = e.date.start;
+            let mut reason = format!("{what} by {}", name(e.agency));
+            let (concern, days_after) = match c.concern {
+                Some((cd, c)) => {
+                    let ce = &events[c];
+                    let days = (d - cd) as i64;
+                    let when = match days {
+                        0 => "the same day as".to_string(),
+                        1 => "1 day after".to_string(),
+                        n => format!("{n} days after"),
+                    };
+                    reason.push_str(&format!(
+                        " {when} the {} by {} of {}",
+                        concern_phrase(dated, ce, c, table),
+                        name(ce.agency),
+                        ce.date.start.format(DAY),
+                    ));
+                    if ce.reference.number != 0 {
+                        reason.push_str(&format!(" ({})", ce.reference));
+                    }
+                    (Some(c), Some(days))
+                }
+                None => {
+                    reason.push_str(&format!(" on {}", date.format(DAY)));
+                    (None, None)
+                }
+            };
+            if !e.subject.trim().is_empty() {
+                reason.push_str(&format!(" (about {})", e.subject.trim()));
+            }
+            KeyDecision {
+                number: 0,
+                date,
+                agency: e.agency,
+                event: i,
+                reference: e.reference.to_string(),
+                kind: c.kind,
+                what,
+                concern,
+                concern_reference: concern.map(|c| events[c].reference.to_string()),
+                days_after,
+                reason,
+            }
+        })
+        .collect();
     out.into_iter()
         .enumerate()
-        .map(|(n, (_, mut d))| {
+        .map(|(n, mut d)| {
             d.number = n + 1;
             d
         })

@@ -1,6 +1,6 @@
 //! Joint events: the same incident or meeting reported by several
 //! agencies. The words of each event are weighed by their rarity
-//! ([`weigh_words`]); a sweep in date order ([`link`]) compares each event
+//! ([`Idf`]); a sweep in date order ([`link`]) compares each event
 //! with a bounded number of candidates (other agencies' events on its day
 //! and the next, of compatible types) after a cheap signature bound, by
 //! the [`similarity`] of their details; linked pairs are then joined into
@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::signals::Feature;
+use super::signals::{Matcher, WordScratch};
 use super::text::{stem_text, IdMap, Token, Word, WordTable};
 use super::EpisodeConfig;
 use crate::model::Event;
@@ -187,22 +187,52 @@ pub(super) struct Idf {
     unseen: f32,
 }
 
+/// The most events the word weights are counted over: a larger
+/// chronology's are counted over every n-th event in date order.
+const IDF_SAMPLE: usize = 100_000;
+
+/// Adds one count of tokens to another (the larger kept).
+fn add_counts(a: IdMap<u32>, b: IdMap<u32>) -> IdMap<u32> {
+    let (mut big, small) = if a.len() < b.len() { (b, a) } else { (a, b) };
+    for (k, v) in small {
+        *big.entry(k).or_insert(0) += v;
+    }
+    big
+}
+
 impl Idf {
-    fn new(feats: &[Feature], order: &[u32]) -> Self {
-        let step = order.len().div_ceil(100_000).max(1);
-        let mut df: IdMap<u32> = IdMap::default();
-        let mut n = 0u32;
-        for &i in order.iter().step_by(step) {
-            n += 1;
-            for w in &feats[i as usize].words {
-                *df.entry(Self::key(w.token)).or_insert(0) += 1;
-            }
-        }
+    /// The weights of `df`, the number of events of a sample of `n` that
+    /// have each token.
+    fn from_counts(df: IdMap<u32>, n: usize) -> Self {
+        let n = n as u32;
         let idf = |d: u32| 1.0 + ((n as f32 + 1.0) / (d as f32 + 1.0)).ln();
         Idf {
             map: df.into_iter().map(|(t, d)| (t, idf(d))).collect(),
             unseen: idf(0),
         }
+    }
+
+    /// The weights over every `step`-th event of `order`, their words read
+    /// (in parallel) and not kept.
+    fn sampled(events: &[Event], order: &[u32], step: usize, m: &Matcher) -> Self {
+        let df: IdMap<u32> = order
+            .par_iter()
+            .step_by(step)
+            .with_min_len(1024)
+            .fold(
+                || (IdMap::default(), WordScratch::default(), Vec::new()),
+                |(mut df, mut s, mut words): (IdMap<u32>, WordScratch, Vec<Word>), &i| {
+                    words.clear();
+                    m.content_words(&events[i as usize].details, &mut s, &mut words);
+                    for w in &words {
+                        *df.entry(Self::key(w.token)).or_insert(0) += 1;
+                    }
+                    (df, s, words)
+                },
+            )
+            .map(|(df, _, _)| df)
+            .reduce(IdMap::default, add_counts);
+        Idf::from_counts(df, order.len().div_ceil(step))
     }
 
     fn get(&self, t: Token) -> f32 {
@@ -215,19 +245,6 @@ impl Idf {
     fn key(t: Token) -> u64 {
         u64::from(t).wrapping_mul(0x9E37_79B9_7F4A_7C15)
     }
-}
-
-/// Weighs the words of every event by their rarity among the events in
-/// `order` ([`Idf`]), and sets each event's norm and signature.
-pub(super) fn weigh_words(feats: &mut [Feature], order: &[u32]) {
-    let idf = Idf::new(feats, order);
-    feats.par_iter_mut().with_min_len(2048).for_each(|f| {
-        for w in f.words.iter_mut() {
-            w.idf = idf.get(w.token);
-        }
-        f.norm = f.words.iter().map(|w| w.idf).sum();
-        f.sig = signature(&f.words);
-    });
 }
 
 /// Bits in a token signature ([`Sig`]).
@@ -276,22 +293,22 @@ struct LinkScratch {
 /// sorted by key the stems a near-identical-word comparison needs are
 /// found by a search.
 fn unshared(
-    (ta, fa): (&str, &Feature),
-    (tb, fb): (&str, &Feature),
+    (ta, fa): (&str, &[Word]),
+    (tb, fb): (&str, &[Word]),
     out_a: &mut Vec<(u32, u32, f32)>,
     out_b: &mut Vec<(u32, u32, f32)>,
 ) {
     out_a.clear();
     out_b.clear();
-    fn push(text: &[u8], f: &Feature, k: usize, out: &mut Vec<(u32, u32, f32)>) {
-        let Word { span, idf, .. } = f.words[k];
+    fn push(text: &[u8], f: &[Word], k: usize, out: &mut Vec<(u32, u32, f32)>) {
+        let Word { span, idf, .. } = f[k];
         if span != 0 {
             let a = (span & 0xFF_FFFF) as usize;
             let at = |i: usize| u32::from(text.get(a + i).map_or(0, u8::to_ascii_lowercase));
             out.push((at(0) << 16 | at(1) << 8 | span >> 24, span, idf));
         }
     }
-    let (a, b) = (&fa.words, &fb.words);
+    let (a, b) = (fa, fb);
     let (xa, xb) = (ta.as_bytes(), tb.as_bytes());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
@@ -326,8 +343,8 @@ fn unshared(
 ///
 /// `table` holds the words of `fa` (see [`WordTable::fill`]).
 fn similarity(
-    (ta, fa): (&str, &Feature),
-    (tb, fb): (&str, &Feature),
+    (ta, fa): (&str, Doc),
+    (tb, fb): (&str, Doc),
     bar: f64,
     table: &WordTable,
     s: &mut LinkScratch,
@@ -340,7 +357,7 @@ fn similarity(
     if 2.0 * (fa.norm.min(fb.norm) as f64) / total < bar {
         return 0.0;
     }
-    let shared = table.common(&fa.words, &fb.words) as f64;
+    let shared = table.common(fa.words, fb.words) as f64;
     let exact = 2.0 * shared / total;
     if exact >= bar || exact < NEAR * bar {
         return exact;
@@ -348,7 +365,12 @@ fn similarity(
     // Near the bar: let near-identical words count, among the words the
     // two do not share exactly.
     // Only the side that is searched needs sorting.
-    unshared((ta, fa), (tb, fb), &mut s.a_words, &mut s.b_words);
+    unshared(
+        (ta, fa.words),
+        (tb, fb.words),
+        &mut s.a_words,
+        &mut s.b_words,
+    );
     s.b_words.sort_unstable_by_key(|w| w.0);
     let mut soft = 0.0f64;
     for &(kx, sx, wx) in &s.a_words {
@@ -406,6 +428,14 @@ impl Sets {
     }
 }
 
+/// An event's words as the linker compares them: its content words,
+/// weighed, and their total weight.
+#[derive(Clone, Copy)]
+struct Doc<'a> {
+    words: &'a [Word],
+    norm: f32,
+}
+
 /// What the sweep looks at of one event, packed by position in date
 /// order.
 struct Slot {
@@ -416,6 +446,128 @@ struct Slot {
     words: bool,
 }
 
+/// The events of a stretch of positions in date order as the sweep reads
+/// them: their weighed words (one list for the stretch), norms and
+/// signatures. Made for each stretch and dropped after it, so that only a
+/// few thousand events' words are held at a time.
+struct Stretch {
+    /// The first position.
+    from: usize,
+    /// `words[start[k]..start[k + 1]]` are the words at position
+    /// `from + k`.
+    words: Vec<Word>,
+    start: Vec<u32>,
+    slots: Vec<Slot>,
+}
+
+impl Stretch {
+    /// The events at positions `from..to` of `sweep.order`, their words
+    /// not weighed yet ([`Stretch::weigh`]). `words` is a spare list to
+    /// fill.
+    fn read(
+        sweep: &Sweep,
+        from: usize,
+        to: usize,
+        s: &mut WordScratch,
+        mut words: Vec<Word>,
+    ) -> Stretch {
+        words.clear();
+        let mut start = Vec::with_capacity(to - from + 1);
+        let mut slots = Vec::with_capacity(to - from);
+        start.push(0);
+        for &i in &sweep.order[from..to] {
+            let e = &sweep.events[i as usize];
+            let at = words.len();
+            sweep.matcher.content_words(&e.details, s, &mut words);
+            slots.push(Slot {
+                sig: [0; SIG_BITS / 64],
+                norm: 0.0,
+                agency: counted_as(sweep.counted, e.agency) as u32,
+                group: type_group(e),
+                words: words.len() > at,
+            });
+            start.push(words.len() as u32);
+        }
+        Stretch {
+            from,
+            words,
+            start,
+            slots,
+        }
+    }
+
+    /// Weighs the words by `idf`, and sets each event's norm and
+    /// signature.
+    fn weigh(&mut self, idf: &Idf) {
+        for (k, slot) in self.slots.iter_mut().enumerate() {
+            let mine = &mut self.words[self.start[k] as usize..self.start[k + 1] as usize];
+            for w in mine.iter_mut() {
+                w.idf = idf.get(w.token);
+            }
+            slot.norm = mine.iter().map(|w| w.idf).sum();
+            slot.sig = signature(mine);
+        }
+    }
+
+    /// Counts, per token, the events of the stretch that have it (each
+    /// event's words are distinct).
+    fn count(&self, df: &mut IdMap<u32>) {
+        for w in &self.words {
+            *df.entry(Idf::key(w.token)).or_insert(0) += 1;
+        }
+    }
+
+    /// Stretches that follow each other, as one.
+    fn join(parts: Vec<Stretch>) -> Stretch {
+        let mut all = Stretch {
+            from: parts.first().map_or(0, |p| p.from),
+            words: Vec::with_capacity(parts.iter().map(|p| p.words.len()).sum()),
+            start: vec![0],
+            slots: Vec::with_capacity(parts.iter().map(|p| p.slots.len()).sum()),
+        };
+        for p in parts {
+            let base = all.words.len() as u32;
+            all.words.extend_from_slice(&p.words);
+            all.start.extend(p.start[1..].iter().map(|&x| x + base));
+            all.slots.extend(p.slots);
+        }
+        all
+    }
+
+    /// The slot at position `p`.
+    fn slot(&self, p: usize) -> &Slot {
+        &self.slots[p - self.from]
+    }
+
+    /// The words at position `p`.
+    fn doc(&self, p: usize) -> Doc<'_> {
+        let k = p - self.from;
+        Doc {
+            words: &self.words[self.start[k] as usize..self.start[k + 1] as usize],
+            norm: self.slots[k].norm,
+        }
+    }
+}
+
+/// Positions in date order swept by one task: each task reads its
+/// stretch's words (and the day after its last) once.
+const STRETCH: usize = 4096;
+
+/// How the linker runs: as [`link`] always does, or, for the tests that
+/// show the shortcuts change nothing, without the signature prefilter, or
+/// reading every chronology's words a short stretch at a time as it reads
+/// a large one's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum How {
+    /// The prefilter on; a chronology of up to [`IDF_SAMPLE`] events read
+    /// once and kept, a larger one a stretch at a time.
+    Default,
+    /// Every candidate pair compared.
+    WithoutPrefilter,
+    /// Every chronology read a stretch of 37 positions at a time.
+    Streamed,
+}
+
 /// The agency that agency `a` is counted as (`counted`, from
 /// [`Chronology::same_agency`](crate::merge::Chronology::same_agency)):
 /// agencies whose names are so close that they may be one agency are one.
@@ -423,34 +575,15 @@ pub(super) fn counted_as(counted: &[usize], a: usize) -> usize {
     counted.get(a).copied().unwrap_or(a)
 }
 
-/// The slots of the events in `order`, in that order.
-fn slots(events: &[Event], counted: &[usize], feats: &[Feature], order: &[u32]) -> Vec<Slot> {
-    order
-        .par_iter()
-        .with_min_len(4096)
-        .map(|&i| {
-            let (e, f) = (&events[i as usize], &feats[i as usize]);
-            Slot {
-                sig: f.sig,
-                norm: f.norm,
-                agency: counted_as(counted, e.agency) as u32,
-                group: type_group(e),
-                words: !f.words.is_empty(),
-            }
-        })
-        .collect()
-}
-
 /// The sweep in date order: each event against the events of other
 /// agencies that follow it on its day and the next.
 struct Sweep<'a> {
     events: &'a [Event],
-    feats: &'a [Feature],
+    counted: &'a [usize],
+    matcher: &'a Matcher,
     /// The exactly dated events in date order, and their days.
     order: &'a [u32],
     days: &'a [i32],
-    /// By position in `order`.
-    slots: &'a [Slot],
     /// The similarity bar ([`EpisodeConfig::link_similarity`]).
     bar: f64,
     /// Candidates compared per event at most
@@ -461,38 +594,42 @@ struct Sweep<'a> {
 
 impl Sweep<'_> {
     /// Compares the event at position `p` in date order with its
-    /// candidates and adds the pairs that link to `out`. `scratch` and
-    /// `table` are the worker's, reused from event to event.
+    /// candidates and adds the pairs that link to `out`. `stretch` holds
+    /// the words of `p` and of every position after it up to the end of
+    /// the next day; `scratch` and `table` are the worker's, reused from
+    /// event to event.
     fn candidates(
         &self,
         p: usize,
+        stretch: &Stretch,
         out: &mut Pairs,
         scratch: &mut LinkScratch,
         table: &mut WordTable,
     ) {
-        let (events, feats, order, days) = (self.events, self.feats, self.order, self.days);
-        let a = &self.slots[p];
+        let (events, order, days) = (self.events, self.order, self.days);
+        let a = stretch.slot(p);
         if !a.words {
             return;
         }
         let i = order[p] as usize;
+        let da = stretch.doc(p);
         // The weight of the words of `i` on each signature bit: the
         // weights on the bits two signatures share bound what the
         // two details can share, without reading the other's words.
         let bw = &mut scratch.bit_weight;
         bw.clear();
         bw.resize(SIG_BITS, 0.0);
-        for w in &feats[i].words {
+        for w in da.words {
             bw[bit(w.token)] += w.idf;
         }
-        table.fill(&feats[i].words);
+        table.fill(da.words);
         let d = days[p];
         let mut seen = 0;
         for q in p + 1..order.len() {
             if days[q] > d + 1 {
                 break;
             }
-            let b = &self.slots[q];
+            let b = stretch.slot(q);
             if b.agency == a.agency || !compatible(a.group, b.group) || !b.words {
                 continue;
             }
@@ -530,8 +667,8 @@ impl Sweep<'_> {
                 continue;
             }
             let sim = similarity(
-                (&events[i].details, &feats[i]),
-                (&events[j].details, &feats[j]),
+                (&events[i].details, da),
+                (&events[j].details, stretch.doc(q)),
                 bar,
                 table,
                 scratch,
@@ -554,35 +691,90 @@ impl Sweep<'_> {
 pub(super) fn link(
     events: &[Event],
     counted: &[usize],
-    feats: &[Feature],
+    matcher: &Matcher,
     order: &[u32],
     days: &[i32],
     config: &EpisodeConfig,
-    prefilter: bool,
+    how: How,
 ) -> (JointLinks, Vec<Option<u32>>) {
-    let slots = slots(events, counted, feats, order);
+    let prefilter = how != How::WithoutPrefilter;
     let sweep = Sweep {
         events,
-        feats,
+        counted,
+        matcher,
         order,
         days,
-        slots: &slots,
         bar: config.link_similarity,
         cap: config.link_candidates.max(1),
         prefilter,
     };
-    let pairs: Vec<Pairs> = (0..order.len())
-        .into_par_iter()
-        .with_min_len(4096)
-        .fold(
-            || (Vec::new(), LinkScratch::default(), WordTable::default()),
-            |(mut out, mut scratch, mut table): (Pairs, LinkScratch, WordTable), p| {
-                sweep.candidates(p, &mut out, &mut scratch, &mut table);
-                (out, scratch, table)
-            },
+    let n = order.len();
+    let stretch = if how == How::Streamed { 37 } else { STRETCH };
+    let starts: Vec<usize> = (0..n).step_by(stretch).collect();
+    let step = n.div_ceil(IDF_SAMPLE).max(1);
+    let scratch = || {
+        (
+            LinkScratch::default(),
+            WordTable::default(),
+            WordScratch::default(),
         )
-        .map(|(out, _, _)| out)
-        .collect();
+    };
+    let pairs: Vec<Pairs> = if step == 1 && how != How::Streamed {
+        // Every event is in the weights' sample: each one's words are
+        // read once, counted, weighed and kept for the sweep.
+        let mut parts: Vec<Stretch> = starts
+            .par_iter()
+            .map_init(WordScratch::default, |s, &from| {
+                Stretch::read(&sweep, from, (from + stretch).min(n), s, Vec::new())
+            })
+            .collect();
+        let df = parts
+            .par_iter()
+            .fold(IdMap::default, |mut df, p| {
+                p.count(&mut df);
+                df
+            })
+            .reduce(IdMap::default, add_counts);
+        let idf = Idf::from_counts(df, n);
+        parts.par_iter_mut().for_each(|p| p.weigh(&idf));
+        let all = Stretch::join(parts);
+        starts
+            .par_iter()
+            .map_init(scratch, |(link, table, _), &from| {
+                let mut out = Vec::new();
+                for p in from..(from + stretch).min(n) {
+                    sweep.candidates(p, &all, &mut out, link, table);
+                }
+                out
+            })
+            .collect()
+    } else {
+        // A large chronology: the weights from a sample, then each
+        // stretch's words read, weighed, swept and dropped, so that only
+        // a few thousand events' words are held at a time.
+        let idf = Idf::sampled(events, order, step, matcher);
+        starts
+            .par_iter()
+            .map_init(
+                || (scratch(), Vec::new()),
+                |((link, table, ws), spare), &from| {
+                    let to = (from + stretch).min(n);
+                    // Candidates run to the end of the day after the last
+                    // event's day.
+                    let last = days[to - 1];
+                    let end = to + days[to..].partition_point(|&d| d <= last + 1);
+                    let mut stretch = Stretch::read(&sweep, from, end, ws, std::mem::take(spare));
+                    stretch.weigh(&idf);
+                    let mut out = Vec::new();
+                    for p in from..to {
+                        sweep.candidates(p, &stretch, &mut out, link, table);
+                    }
+                    *spare = stretch.words;
+                    out
+                },
+            )
+            .collect()
+    };
     join_groups(events, counted, &pairs)
 }
 

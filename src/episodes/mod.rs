@@ -356,7 +356,7 @@ pub struct Analysis {
 /// gaps of a merged chronology. Deterministic: the same chronology and
 /// configuration always give the same analysis.
 pub fn analyse(chronology: &Chronology, config: &EpisodeConfig) -> Analysis {
-    analyse_with(chronology, config, true)
+    analyse_with(chronology, config, link::How::Default)
 }
 
 /// [`analyse`] with the joint-event linker's prefilter off: every
@@ -365,17 +365,26 @@ pub fn analyse(chronology: &Chronology, config: &EpisodeConfig) -> Analysis {
 /// reviews of the testdata crate), not for use.
 #[doc(hidden)]
 pub fn analyse_without_prefilter(chronology: &Chronology, config: &EpisodeConfig) -> Analysis {
-    analyse_with(chronology, config, false)
+    analyse_with(chronology, config, link::How::WithoutPrefilter)
 }
 
-/// [`analyse`], with or without the linker's prefilter.
+/// [`analyse`] with the joint-event linker reading every chronology's
+/// words a short stretch of days at a time, as it reads a chronology too
+/// large to hold them all. Same answer; it exists for the test that shows
+/// so (`tests/episodes.rs`), not for use.
+#[doc(hidden)]
+pub fn analyse_streamed(chronology: &Chronology, config: &EpisodeConfig) -> Analysis {
+    analyse_with(chronology, config, link::How::Streamed)
+}
+
+/// [`analyse`], with the linker run as `how` says.
 ///
-/// The steps: read each event's signals and words
-/// ([`signals::features`]), put the exactly dated events in date order,
-/// weigh their words ([`link::weigh_words`]), link the joint events
-/// ([`link::link`]), find the gaps ([`gaps::find_gaps`]) and the episodes
-/// ([`cluster::find_episodes`]).
-fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, prefilter: bool) -> Analysis {
+/// The steps: read each event's signals ([`signals::features`]), put the
+/// exactly dated events in date order, link the joint events by their
+/// words, read a stretch of days at a time ([`link::link`]), find the gaps
+/// ([`gaps::find_gaps`]), the incident, the episodes
+/// ([`cluster::find_episodes`]), the key decisions and the periods.
+fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, how: link::How) -> Analysis {
     let events = &chronology.events;
     let table = &config.weights;
     let m = signals::Matcher::new(table);
@@ -386,14 +395,12 @@ fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, prefilter: bool
         .iter()
         .map(|e| e.date.precision == Precision::Day && !e.is_note)
         .collect();
-    let mut feats = signals::features(&m, table, events, &exact);
+    let feats = signals::features(&m, table, events);
     let (order, days) = date_order(events, &exact);
-    link::weigh_words(&mut feats, &order);
     // Agencies whose names are so close that they may be one agency count
     // as one: for the involved agencies, the cap and joint events.
     let counted = &chronology.same_agency;
-    let (also_reported_by, group_of) =
-        link::link(events, counted, &feats, &order, &days, config, prefilter);
+    let (also_reported_by, group_of) = link::link(events, counted, &m, &order, &days, config, how);
     let gaps = gaps::find_gaps(&order, &days, events, config);
     // The incident that led to the review is shown on its own: its events
     // neither make nor join an episode.
@@ -411,11 +418,14 @@ fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, prefilter: bool
         ep.approximate = months.within(ep.first, ep.last);
     }
     let decisions = decisions::find(chronology, config, &dated);
-    let mut periods = concerns::find(chronology, config, &dated, &episodes, &months);
+    let mut periods = concerns::find(chronology, config, &dated, &episodes);
     periods.extend(partial::month_level(
         chronology, config, &dated, &months, &episodes,
     ));
     concerns::rank(&mut periods, config.max_periods);
+    for p in &mut periods {
+        concerns::describe(p, chronology, &months);
+    }
     Analysis {
         episodes,
         episode_of,
@@ -457,8 +467,7 @@ fn date_order(events: &[Event], exact: &[bool]) -> (Vec<u32>, Vec<i32>) {
 /// [`analyse`], which reads the same from its own features.
 pub fn significance(events: &[Event], table: &SignalTable) -> Vec<f64> {
     let m = signals::Matcher::new(table);
-    let none = vec![false; events.len()];
-    signals::features(&m, table, events, &none)
+    signals::features(&m, table, events)
         .into_iter()
         .map(|f| f.weight)
         .collect()

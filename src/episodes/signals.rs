@@ -5,7 +5,6 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::link::{Sig, SIG_BITS};
 use super::text::{content_words, fnv, stop_words, tokenize, IdMap, Token, Word};
 use crate::model::{Event, EVENT_TYPES};
 
@@ -431,15 +430,6 @@ pub(super) struct Feature {
     /// A concern: a referral, police incident or call-out, injury, or a
     /// concern keyword.
     pub(super) concern: bool,
-    /// The stemmed content words of the details (for joint-event
-    /// linking), by token, each token once: one allocation per event, as
-    /// the linker reads a word's token, place and weight together.
-    pub(super) words: Box<[Word]>,
-    /// Sum of the words' `idf`.
-    pub(super) norm: f32,
-    /// Signature of all `tokens` (one bit per token,
-    /// [`bit`](super::link::bit)).
-    pub(super) sig: Sig,
 }
 
 /// Scratch buffers reused by one worker.
@@ -448,7 +438,6 @@ struct Scratch {
     buf: Vec<u8>,
     toks: Vec<(u32, u32)>,
     hits: Vec<bool>,
-    pairs: Vec<(Token, u32)>,
 }
 
 /// The type weight of an event, and whether its type was recognised.
@@ -463,40 +452,25 @@ fn type_of(m: &Matcher, e: &Event) -> (f64, bool) {
     }
 }
 
-/// The [`Feature`] of every event (in parallel): the words only of the
-/// `linkable` ones (exactly dated, not author's notes).
-pub(super) fn features(
-    m: &Matcher,
-    table: &SignalTable,
-    events: &[Event],
-    linkable: &[bool],
-) -> Vec<Feature> {
+/// The [`Feature`] of every event (in parallel). The words the linker
+/// compares are not kept here: it reads them again, a stretch of days at
+/// a time ([`Matcher::content_words`]), so that a large review never holds
+/// every event's words at once.
+pub(super) fn features(m: &Matcher, table: &SignalTable, events: &[Event]) -> Vec<Feature> {
     events
         .par_iter()
-        .zip(linkable.par_iter())
         .with_min_len(2048)
-        .map_init(Scratch::default, |s, (e, &x)| feature(m, table, e, x, s))
+        .map_init(Scratch::default, |s, e| feature(m, table, e, s))
         .collect()
 }
 
-/// What is read from one event; its words' weights, norm and signature
-/// come later ([`weigh_words`](super::link::weigh_words)).
-fn feature(
-    m: &Matcher,
-    table: &SignalTable,
-    e: &Event,
-    linkable: bool,
-    s: &mut Scratch,
-) -> Feature {
+/// What is read from one event.
+fn feature(m: &Matcher, table: &SignalTable, e: &Event, s: &mut Scratch) -> Feature {
     let (tw, known) = type_of(m, e);
     s.hits.clear();
     s.hits.resize(m.patterns.len(), false);
-    let mut words = Box::default();
     tokenize(&e.details, &mut s.buf, &mut s.toks);
     m.scan(&s.buf, &s.toks, &mut s.hits);
-    if linkable {
-        words = content_words(&s.buf, &s.toks, &m.stop, &mut s.pairs);
-    }
     if !e.action.is_empty() {
         tokenize(&e.action, &mut s.buf, &mut s.toks);
         m.scan(&s.buf, &s.toks, &mut s.hits);
@@ -529,8 +503,22 @@ fn feature(
         keywords,
         decisions,
         concern,
-        words,
-        norm: 0.0,
-        sig: [0; SIG_BITS / 64],
+    }
+}
+
+/// Scratch buffers of [`Matcher::content_words`], reused by one worker.
+#[derive(Default)]
+pub(super) struct WordScratch {
+    buf: Vec<u8>,
+    toks: Vec<(u32, u32)>,
+    pairs: Vec<(Token, u32)>,
+}
+
+impl Matcher {
+    /// Appends the stemmed content words of `details` (for joint-event
+    /// linking: [`content_words`]) to `out`, their weights still 0.
+    pub(super) fn content_words(&self, details: &str, s: &mut WordScratch, out: &mut Vec<Word>) {
+        tokenize(details, &mut s.buf, &mut s.toks);
+        content_words(&s.buf, &s.toks, &self.stop, &mut s.pairs, out);
     }
 }

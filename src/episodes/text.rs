@@ -175,13 +175,15 @@ pub(super) struct Word {
 /// The stemmed content words of a tokenized text ([`tokenize`]) for
 /// joint-event linking: words of two letters or more that are not stop
 /// words ([`stop_words`]), `s47` read as `section 47`, each token once,
-/// sorted by token, their weights still 0. `pairs` is scratch.
+/// sorted by token, their weights still 0, appended to `out`. `pairs` is
+/// scratch.
 pub(super) fn content_words(
     buf: &[u8],
     toks: &[(u32, u32)],
     stop: &IdMap<()>,
     pairs: &mut Vec<(Token, u32)>,
-) -> Box<[Word]> {
+    out: &mut Vec<Word>,
+) {
     pairs.clear();
     for &(a, z) in toks {
         let w = &buf[a as usize..z as usize];
@@ -203,14 +205,11 @@ pub(super) fn content_words(
     // By hash, the first place a word occurs first among its repeats.
     pairs.sort_unstable();
     pairs.dedup_by_key(|p| p.0);
-    pairs
-        .iter()
-        .map(|&(token, span)| Word {
-            token,
-            span,
-            idf: 0.0,
-        })
-        .collect()
+    out.extend(pairs.iter().map(|&(token, span)| Word {
+        token,
+        span,
+        idf: 0.0,
+    }));
 }
 
 /// Sum of the weights (`a`'s) of the tokens two word lists, sorted by
