@@ -214,10 +214,13 @@ fn main() -> ExitCode {
         record("merge::merge", t.elapsed().as_secs_f64());
         events = chronology.events.len();
 
-        // The Refs from a fresh ref store (a first merge: every event new).
+        // The Refs from a fresh ref store (a first merge: every event
+        // new); the store is then written on a thread of its own while
+        // the analysis runs, as `merge` does (and removed unpublished).
         let t = Instant::now();
         let mut store = chronomerge::refs::RefStore::default();
         chronomerge::refs::assign(&mut chronology, &config, &mut store);
+        let store = chronomerge::refs::PendingStore::start(store, &dir);
         record("refs::assign", t.elapsed().as_secs_f64());
 
         let t = Instant::now();

@@ -610,11 +610,12 @@ pub struct MergedReview {
     pub analysis: crate::episodes::Analysis,
     /// When the merge ran.
     pub made_at: chrono::DateTime<chrono::Local>,
-    /// The review's ref store as this merge left it, written into the
-    /// review folder when the workbook is published; `None` when the Refs
-    /// were numbered in order without a store (`batch`, or a store that
-    /// could not be read). See [`crate::refs`].
-    pub refs: Option<crate::refs::RefStore>,
+    /// The review's ref store as this merge left it, being written beside
+    /// the review folder's and put in its place when the workbook is
+    /// published; `None` when the Refs were numbered in order without a
+    /// store (`batch`, or a store that could not be read). See
+    /// [`crate::refs::PendingStore`].
+    pub refs: Option<crate::refs::PendingStore>,
 }
 
 impl MergedReview {

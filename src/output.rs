@@ -144,6 +144,21 @@ pub fn write_atomically<E: From<OutputError>>(
     path: &Path,
     write: impl FnOnce(&File) -> Result<(), E>,
 ) -> Result<(), E> {
+    let tmp = temporary_for(path)?;
+    write(tmp.as_file())?;
+    put_in_place(tmp, path)?;
+    Ok(())
+}
+
+/// The first half of [`write_atomically`]: a new temporary file in
+/// `path`'s folder, removed when it is dropped unless it is put in place
+/// ([`put_in_place`]). For a file written in steps, as the ref store is
+/// while the merge goes on.
+///
+/// # Errors
+///
+/// [`Step::Folder`] when no file can be made in the folder.
+pub fn temporary_for(path: &Path) -> Result<tempfile::NamedTempFile, OutputError> {
     let dir = output_dir(path);
     let mut builder = tempfile::Builder::new();
     builder.prefix(".chronomerge-").suffix(".tmp");
@@ -154,10 +169,19 @@ pub fn write_atomically<E: From<OutputError>>(
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let tmp = builder
+    builder
         .tempfile_in(&dir)
-        .map_err(|e| OutputError::new(path, Step::Folder, e))?;
-    write(tmp.as_file())?;
+        .map_err(|e| OutputError::new(path, Step::Folder, e))
+}
+
+/// The second half of [`write_atomically`]: syncs the written temporary
+/// file to the disk and renames it over `path`.
+///
+/// # Errors
+///
+/// [`Step::Write`] when it cannot be synced, [`Step::Replace`] when it
+/// cannot be put in `path`'s place (the temporary file is then removed).
+pub fn put_in_place(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), OutputError> {
     tmp.as_file()
         .sync_all()
         .map_err(|e| OutputError::new(path, Step::Write, e))?;

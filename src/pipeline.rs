@@ -252,6 +252,8 @@ pub fn merge_dir(dir: &Path, opts: &MergeOptions) -> Result<MergedReview, MergeE
         source,
     })?;
     let settings = Settings::settle(Some(dir), opts)?;
+    // The ref store is read while the returns are.
+    let store = (!opts.refs_in_order).then(|| crate::refs::LoadingStore::start(dir));
     let own = OwnFiles::of_merge([], opts);
     let mut ignored = Vec::new();
     let mut to_read = Vec::new();
@@ -276,7 +278,7 @@ pub fn merge_dir(dir: &Path, opts: &MergeOptions) -> Result<MergedReview, MergeE
         settings,
         checked,
         ignored,
-        !opts.refs_in_order,
+        store,
     ))
 }
 
@@ -295,16 +297,18 @@ pub fn finish(
     checked: Vec<CheckedReturn>,
     ignored: Vec<ReturnSummary>,
 ) -> MergedReview {
-    finish_with(dir, settings, checked, ignored, true)
+    let store = crate::refs::LoadingStore::start(&dir);
+    finish_with(dir, settings, checked, ignored, Some(store))
 }
 
-/// [`finish`], with the ref store (`store`) or numbering in order.
+/// [`finish`], with the ref store being read (`store`) or, without one,
+/// the Refs numbered in order.
 fn finish_with(
     dir: PathBuf,
     settings: Settings,
     checked: Vec<CheckedReturn>,
     ignored: Vec<ReturnSummary>,
-    store: bool,
+    store: Option<crate::refs::LoadingStore>,
 ) -> MergedReview {
     let Settings {
         config,
@@ -313,11 +317,12 @@ fn finish_with(
         episodes,
     } = settings;
     let mut chronology = merge(checked, ignored, &config);
-    let refs = if store {
-        crate::refs::stable_or_in_order(&mut chronology, &config, &dir)
-    } else {
-        crate::refs::number_in_order(&mut chronology, &config);
-        None
+    let refs = match store {
+        Some(store) => crate::refs::stable_or_in_order(&mut chronology, &config, &dir, store),
+        None => {
+            crate::refs::number_in_order(&mut chronology, &config);
+            None
+        }
     };
     let analysis = analyse(&chronology, &episodes);
     MergedReview {

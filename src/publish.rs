@@ -267,7 +267,7 @@ pub fn publish(review: &MergedReview, outputs: &Outputs<'_>) -> Result<Published
     let mut warnings = Vec::new();
     if let Some(store) = &review.refs {
         let written = crate::refs::WrittenWorkbook::of(&workbook, notes.0 + notes.1);
-        if let Err(e) = store.save_with(&review.dir, written.as_ref()) {
+        if let Err(e) = store.commit(written.as_ref()) {
             warnings.push(format!(
                 "{e}: the workbook was written, but its Refs are not remembered, so the next merge may number new events differently; make the review folder writable to keep them"
             ));

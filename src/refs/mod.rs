@@ -6,8 +6,8 @@
 //! from its name ([`prefix_for`]). Numbers run from 1 per prefix.
 
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -15,6 +15,12 @@ use chrono::NaiveDate;
 use crate::config::ReviewConfig;
 use crate::merge::Chronology;
 use crate::model::EventRef;
+
+mod store;
+pub use store::{
+    LoadingStore, PendingStore, RefStore, StoreError, StoredAgency, StoredRef, WrittenWorkbook,
+    REFS_FILE,
+};
 
 /// The reference prefix of an agency: its `short` name from the
 /// configuration (upper-cased, letters and digits only), else made from
@@ -104,14 +110,6 @@ pub fn agency_prefixes(chronology: &Chronology, config: &ReviewConfig) -> Vec<Ar
         .collect()
 }
 
-/// The name of the review's ref store: a small JSON file in the review
-/// folder that the engine owns (it is never read as a return) and writes
-/// each time a merge publishes its workbook. It keeps every Ref ever given
-/// with the identity of its event, so that an event keeps its Ref across
-/// re-merges and a number is never given twice, even when the workbook is
-/// deleted.
-pub const REFS_FILE: &str = "chronomerge-refs.json";
-
 /// How many characters of an event's normalised details the store keeps
 /// to recognise a corrected event by its wording.
 const WORDS: usize = 64;
@@ -122,189 +120,6 @@ const NEAR_DAYS: i64 = 7;
 const CLOSE: f64 = 0.6;
 /// The most old events a corrected event is compared with.
 const CANDIDATES: usize = 8;
-
-/// The review's ref store ([`REFS_FILE`]): every Ref given, with its
-/// event's identity, each agency's prefix and the last number given per
-/// prefix.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RefStore {
-    /// The format of the file (1).
-    pub version: u32,
-    /// Each agency's prefix, by name, as first given.
-    pub prefixes: BTreeMap<String, String>,
-    /// The last number given for each prefix: new events get the next.
-    pub next: BTreeMap<String, u32>,
-    /// Every Ref given, with its event's identity as last seen.
-    pub events: Vec<StoredRef>,
-    /// The workbook the last merge wrote, as it left it (see
-    /// [`WrittenWorkbook`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workbook: Option<WrittenWorkbook>,
-}
-
-/// The workbook a merge wrote, as it left it: where, its size and its
-/// modification time, and how many reviewer's notes it held. When the
-/// file is still exactly so and held none, nobody has written in it since,
-/// so the next merge has nothing to carry over and does not read it (on a
-/// 60,000-event review that read costs about a second).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WrittenWorkbook {
-    /// The workbook's absolute path.
-    pub path: String,
-    /// Its size in bytes.
-    pub len: u64,
-    /// Its modification time, in nanoseconds since 1970.
-    pub modified_ns: u128,
-    /// The reviewer's notes written in it (placed and not placed).
-    pub notes: usize,
-}
-
-impl WrittenWorkbook {
-    /// The workbook at `path` as it is now, holding `notes` notes; `None`
-    /// when its size or time cannot be read.
-    pub fn of(path: &Path, notes: usize) -> Option<WrittenWorkbook> {
-        let meta = std::fs::metadata(path).ok()?;
-        let modified_ns = meta
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?
-            .as_nanos();
-        Some(WrittenWorkbook {
-            path: std::path::absolute(path).ok()?.display().to_string(),
-            len: meta.len(),
-            modified_ns,
-            notes,
-        })
-    }
-
-    /// True when the workbook at `path` is still the one described and it
-    /// held no reviewer's notes: there is nothing in it to carry over.
-    pub fn unchanged_without_notes(&self, path: &Path) -> bool {
-        self.notes == 0
-            && WrittenWorkbook::of(path, 0).is_some_and(|now| {
-                now.path == self.path && now.len == self.len && now.modified_ns == self.modified_ns
-            })
-    }
-}
-
-/// One Ref of the store and the identity of its event.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StoredRef {
-    /// The Ref (`POL-0042`).
-    #[serde(rename = "ref")]
-    pub reference: String,
-    /// The agency's name (one copy shared by its Refs).
-    pub agency: Arc<str>,
-    /// The day the event sorts by.
-    pub date: NaiveDate,
-    /// A fingerprint of the event's normalised details, source and type.
-    pub fp: u64,
-    /// The start of its normalised details, to recognise it corrected.
-    pub words: Box<str>,
-}
-
-/// Why the ref store could not be read.
-#[derive(Debug, thiserror::Error)]
-#[error("{}: {why}", path.display())]
-pub struct StoreError {
-    /// The store's file.
-    pub path: PathBuf,
-    /// What is wrong with it.
-    pub why: String,
-}
-
-impl RefStore {
-    /// Reads the review folder's store: `Ok(None)` when there is none yet.
-    ///
-    /// # Errors
-    ///
-    /// [`StoreError`] when the file is there but cannot be read or is not a
-    /// ref store (damaged, edited by hand).
-    pub fn load(dir: &Path) -> Result<Option<RefStore>, StoreError> {
-        let path = dir.join(REFS_FILE);
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => {
-                return Err(StoreError {
-                    path,
-                    why: e.to_string(),
-                })
-            }
-        };
-        let mut store: RefStore = serde_json::from_slice(&bytes).map_err(|e| StoreError {
-            path: path.clone(),
-            why: format!("not a chronomerge ref store ({e})"),
-        })?;
-        // One copy of each agency's name (a large review's store holds
-        // hundreds of thousands of Refs).
-        let mut interned: HashMap<Arc<str>, ()> = HashMap::new();
-        for e in store.events.iter_mut() {
-            match interned.get_key_value(&e.agency) {
-                Some((k, _)) => e.agency = k.clone(),
-                None => {
-                    interned.insert(e.agency.clone(), ());
-                }
-            }
-        }
-        // A number in use is never given again, whatever `next` says.
-        for e in &store.events {
-            if let Some((p, n)) = split_ref(&e.reference) {
-                let next = store.next.entry(p.to_string()).or_insert(0);
-                *next = (*next).max(n);
-            }
-        }
-        Ok(Some(store))
-    }
-
-    /// Writes the store into the review folder, atomically.
-    ///
-    /// # Errors
-    ///
-    /// The [`crate::output::OutputError`] saying why it could not be written.
-    pub fn save(&self, dir: &Path) -> Result<(), crate::output::OutputError> {
-        self.save_with(dir, self.workbook.as_ref())
-    }
-
-    /// Writes the store into `dir` as [`RefStore::save`], recording
-    /// `workbook` as the workbook this merge wrote.
-    ///
-    /// # Errors
-    ///
-    /// As [`RefStore::save`].
-    pub fn save_with(
-        &self,
-        dir: &Path,
-        workbook: Option<&WrittenWorkbook>,
-    ) -> Result<(), crate::output::OutputError> {
-        /// The store as written, borrowed (a large review's store is not
-        /// copied to add the workbook).
-        #[derive(serde::Serialize)]
-        struct Saved<'a> {
-            version: u32,
-            prefixes: &'a BTreeMap<String, String>,
-            next: &'a BTreeMap<String, u32>,
-            events: &'a [StoredRef],
-            #[serde(skip_serializing_if = "Option::is_none")]
-            workbook: Option<&'a WrittenWorkbook>,
-        }
-        let saved = Saved {
-            version: self.version,
-            prefixes: &self.prefixes,
-            next: &self.next,
-            events: &self.events,
-            workbook,
-        };
-        let path = dir.join(REFS_FILE);
-        crate::output::write_buffered(&path, |w| {
-            serde_json::to_writer(&mut *w, &saved).map_err(std::io::Error::other)
-        })
-    }
-}
 
 /// `POL-0042` → (`POL`, 42).
 pub fn split_ref(r: &str) -> Option<(&str, u32)> {
@@ -415,16 +230,22 @@ pub fn closeness(a: &str, b: &str) -> f64 {
 ///
 /// Each agency keeps the prefix it was first given.
 pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut RefStore) {
-    store.version = 1;
-    // Each agency's prefix: as stored, else made, distinct from all others.
-    let mut taken_prefixes: std::collections::HashSet<String> =
-        store.prefixes.values().cloned().collect();
-    let prefixes: Vec<Arc<str>> = chronology
+    // Each agency's place in the store: as stored, else added with a
+    // prefix made for it, distinct from all others.
+    let mut taken_prefixes: HashSet<String> =
+        store.agencies.iter().map(|a| a.prefix.clone()).collect();
+    let mut stored_at: HashMap<String, usize> = store
+        .agencies
+        .iter()
+        .enumerate()
+        .map(|(k, a)| (a.name.clone(), k))
+        .collect();
+    let slot: Vec<usize> = chronology
         .agencies
         .iter()
         .map(|a| {
-            if let Some(p) = store.prefixes.get(&a.name) {
-                return Arc::from(p.as_str());
+            if let Some(&k) = stored_at.get(&a.name) {
+                return k;
             }
             let base = prefix_for(&a.name, config);
             let mut p = base.clone();
@@ -434,64 +255,75 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
                 p = format!("{base}{n}");
             }
             taken_prefixes.insert(p.clone());
-            store.prefixes.insert(a.name.clone(), p.clone());
-            Arc::from(p)
+            store.agencies.push(StoredAgency {
+                name: a.name.clone(),
+                prefix: p,
+                next: 0,
+                refs: Vec::new(),
+            });
+            stored_at.insert(a.name.clone(), store.agencies.len() - 1);
+            store.agencies.len() - 1
         })
         .collect();
-    let agency_of: HashMap<&str, usize> = chronology
-        .agencies
+    let prefixes: Vec<Arc<str>> = slot
         .iter()
-        .enumerate()
-        .map(|(i, a)| (a.name.as_str(), i))
+        .map(|&k| Arc::from(store.agencies[k].prefix.as_str()))
         .collect();
-    // The stored Refs of this review's agencies, by exact identity.
-    let mut exact: HashMap<(usize, NaiveDate, u64), Vec<usize>> = HashMap::new();
-    for (k, e) in store.events.iter().enumerate() {
-        if split_ref(&e.reference).is_none() {
-            continue;
-        }
-        if let Some(&a) = agency_of.get(&*e.agency) {
-            exact.entry((a, e.date, e.fp)).or_default().push(k);
-        }
-    }
-    let n = chronology.events.len();
-    let mut taken = vec![false; store.events.len()];
-    let mut entry_of: Vec<Option<usize>> = vec![None; n];
     // Every event's fingerprint, in parallel (a pass over all the text).
     let fps: Vec<u64> = chronology
         .events
         .par_iter()
         .map(|ev| fingerprint(&ev.details, &ev.source, &ev.event_type))
         .collect();
-    for (i, ev) in chronology.events.iter().enumerate() {
-        let fp = fps[i];
-        if let Some(v) = exact.get(&(ev.agency, ev.date.start, fp)) {
-            if let Some(&k) = v.iter().find(|&&k| !taken[k]) {
-                taken[k] = true;
-                entry_of[i] = Some(k);
+    // Each event's stored Ref, as (agency in the store, index in its Refs).
+    let n = chronology.events.len();
+    let mut entry_of: Vec<Option<(usize, usize)>> = vec![None; n];
+    let mut taken: Vec<Vec<bool>> = store
+        .agencies
+        .iter()
+        .map(|a| vec![false; a.refs.len()])
+        .collect();
+    // The stored Refs of this review's agencies, by exact identity.
+    {
+        let mut exact: HashMap<(usize, NaiveDate, u64), Vec<usize>> = HashMap::new();
+        for &k in &slot {
+            for (j, r) in store.agencies[k].refs.iter().enumerate() {
+                exact.entry((k, r.date, r.fp)).or_default().push(j);
+            }
+        }
+        for (i, ev) in chronology.events.iter().enumerate() {
+            let k = slot[ev.agency];
+            if let Some(v) = exact.get(&(k, ev.date.start, fps[i])) {
+                if let Some(&j) = v.iter().find(|&&j| !taken[k][j]) {
+                    taken[k][j] = true;
+                    entry_of[i] = Some((k, j));
+                }
             }
         }
     }
-    drop(exact);
     // Corrected events: same agency, near date, close wording.
-    if entry_of.iter().any(Option::is_none) && taken.iter().any(|t| !t) {
+    if entry_of.iter().any(Option::is_none) && taken.iter().flatten().any(|t| !t) {
         let mut near: HashMap<usize, Vec<(NaiveDate, usize)>> = HashMap::new();
-        for (k, e) in store.events.iter().enumerate() {
-            if taken[k] || split_ref(&e.reference).is_none() {
+        for &k in &slot {
+            if near.contains_key(&k) {
                 continue;
             }
-            if let Some(&a) = agency_of.get(&*e.agency) {
-                near.entry(a).or_default().push((e.date, k));
-            }
-        }
-        for v in near.values_mut() {
+            let mut v: Vec<(NaiveDate, usize)> = store.agencies[k]
+                .refs
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| !taken[k][*j])
+                .map(|(j, r)| (r.date, j))
+                .collect();
             v.sort_unstable();
+            near.insert(k, v);
         }
         for (i, ev) in chronology.events.iter().enumerate() {
             if entry_of[i].is_some() {
                 continue;
             }
-            let Some(cands) = near.get(&ev.agency) else {
+            let k = slot[ev.agency];
+            let Some(cands) = near.get(&k) else {
                 continue;
             };
             let d = ev.date.start;
@@ -501,7 +333,7 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
             let mut close: Vec<(NaiveDate, usize)> = cands[lo..]
                 .iter()
                 .take_while(|(cd, _)| *cd <= to)
-                .filter(|(_, k)| !taken[*k])
+                .filter(|(_, j)| !taken[k][*j])
                 .copied()
                 .collect();
             if close.is_empty() {
@@ -509,18 +341,20 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
             }
             close.sort_by_key(|(cd, _)| (*cd - d).num_days().abs());
             let w = words(&ev.details);
+            let refs = &store.agencies[k].refs;
             let best = close
                 .iter()
                 .take(CANDIDATES)
-                .map(|&(_, k)| (closeness(&w, &store.events[k].words), k))
+                .map(|&(_, j)| (closeness(&w, &refs[j].words), j))
                 .filter(|(s, _)| *s >= CLOSE)
                 .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
-            if let Some((_, k)) = best {
-                taken[k] = true;
-                entry_of[i] = Some(k);
+            if let Some((_, j)) = best {
+                taken[k][j] = true;
+                entry_of[i] = Some((k, j));
             }
         }
     }
+    drop(taken);
     // The stored start of the wording, made in parallel for the events
     // that need it (new ones, and those whose wording or day changed).
     let fresh: Vec<Option<String>> = chronology
@@ -528,56 +362,38 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
         .par_iter()
         .enumerate()
         .map(|(i, ev)| {
-            let changed = entry_of[i].is_none_or(|k| {
-                store.events[k].fp != fps[i] || store.events[k].date != ev.date.start
+            let changed = entry_of[i].is_none_or(|(k, j)| {
+                let r = &store.agencies[k].refs[j];
+                r.fp != fps[i] || r.date != ev.date.start
             });
             changed.then(|| words(&ev.details))
         })
         .collect();
-    let mut fresh = fresh.into_iter();
-    // One copy of each agency's name for all its stored Refs.
-    let names: Vec<Arc<str>> = chronology
-        .agencies
-        .iter()
-        .map(|a| Arc::from(a.name.as_str()))
-        .collect();
     // Give the Refs; new events get new numbers; the store follows.
-    for (i, ev) in chronology.events.iter_mut().enumerate() {
-        let new_words = fresh.next().flatten();
+    for ((i, ev), new_words) in chronology.events.iter_mut().enumerate().zip(fresh) {
+        let prefix = prefixes[ev.agency].clone();
         match entry_of[i] {
-            Some(k) => {
-                let e = &mut store.events[k];
-                ev.reference = match split_ref(&e.reference) {
-                    Some((p, num)) if *p == *prefixes[ev.agency] => EventRef {
-                        prefix: prefixes[ev.agency].clone(),
-                        number: num,
-                    },
-                    Some((p, num)) => EventRef {
-                        prefix: Arc::from(p),
-                        number: num,
-                    },
-                    None => EventRef::default(),
+            Some((k, j)) => {
+                let r = &mut store.agencies[k].refs[j];
+                ev.reference = EventRef {
+                    prefix,
+                    number: r.number,
                 };
                 if let Some(w) = new_words {
-                    e.fp = fps[i];
-                    e.date = ev.date.start;
-                    e.words = w.into_boxed_str();
+                    r.fp = fps[i];
+                    r.date = ev.date.start;
+                    r.words = w.into_boxed_str();
                 }
             }
             None => {
-                let prefix = prefixes[ev.agency].clone();
-                let next = match store.next.get_mut(&*prefix) {
-                    Some(n) => n,
-                    None => store.next.entry(prefix.to_string()).or_insert(0),
-                };
-                *next += 1;
+                let a = &mut store.agencies[slot[ev.agency]];
+                a.next += 1;
                 ev.reference = EventRef {
                     prefix,
-                    number: *next,
+                    number: a.next,
                 };
-                store.events.push(StoredRef {
-                    reference: ev.reference.to_string(),
-                    agency: names[ev.agency].clone(),
+                a.refs.push(StoredRef {
+                    number: a.next,
                     date: ev.date.start,
                     fp: fps[i],
                     words: new_words.unwrap_or_default().into_boxed_str(),
@@ -587,21 +403,23 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
     }
 }
 
-/// Gives the events stable Refs from the ref store in `dir` (none yet:
-/// an empty one) and returns the store to write when the workbook is
-/// published. A store that cannot be read is left alone: the events are
-/// numbered in order, a `refs-store-unreadable` finding says so, and
+/// Gives the events stable Refs from the ref store `loaded` from `dir`
+/// (none yet: an empty one) and starts writing the store as it now is
+/// beside it (see [`PendingStore`]), to be put in place when the workbook
+/// is published. A store that cannot be read is left alone: the events
+/// are numbered in order, a `refs-store-unreadable` finding says so, and
 /// `None` is returned (nothing will overwrite it).
 pub fn stable_or_in_order(
     chronology: &mut Chronology,
     config: &ReviewConfig,
     dir: &Path,
-) -> Option<RefStore> {
-    match RefStore::load(dir) {
+    loaded: LoadingStore,
+) -> Option<PendingStore> {
+    match loaded.wait() {
         Ok(store) => {
             let mut store = store.unwrap_or_default();
             assign(chronology, config, &mut store);
-            Some(store)
+            Some(PendingStore::start(store, dir))
         }
         Err(e) => {
             number_in_order(chronology, config);
@@ -654,18 +472,85 @@ mod tests {
         assert!(e.to_string().contains(REFS_FILE), "{e}");
         // A store whose `next` is behind its Refs never gives one again.
         let store = RefStore {
-            version: 1,
-            events: vec![StoredRef {
-                reference: "POL-0007".into(),
-                agency: "Police".into(),
-                date: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
-                fp: 1,
-                words: "x".into(),
+            agencies: vec![StoredAgency {
+                name: "Police".into(),
+                prefix: "POL".into(),
+                next: 2,
+                refs: vec![StoredRef {
+                    number: 7,
+                    date: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                    fp: 1,
+                    words: "x".into(),
+                }],
             }],
             ..RefStore::default()
         };
         store.save(dir.path()).unwrap();
         let back = RefStore::load(dir.path()).unwrap().unwrap();
-        assert_eq!(back.next["POL"], 7);
+        assert_eq!(back.agencies[0].next, 7);
+    }
+
+    /// A store of the first format (one object per Ref) is read, by
+    /// agency, with its numbers.
+    #[test]
+    fn a_first_format_store_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(REFS_FILE),
+            r#"{"version":1,"prefixes":{"Police":"POL","School":"SCH"},"next":{"POL":3,"SCH":1},
+                "events":[{"ref":"POL-0003","agency":"Police","date":"2020-01-02","fp":5,"words":"called"},
+                          {"ref":"SCH-0001","agency":"School","date":"2020-01-03","fp":6,"words":"absent"}],
+                "workbook":{"path":"/x.xlsx","len":1,"modified_ns":2,"notes":0}}"#,
+        )
+        .unwrap();
+        let store = RefStore::load(dir.path()).unwrap().unwrap();
+        let police = store.agencies.iter().find(|a| a.name == "Police").unwrap();
+        assert_eq!((police.prefix.as_str(), police.next), ("POL", 3));
+        assert_eq!(police.refs[0].number, 3);
+        assert_eq!(
+            police.refs[0].date,
+            NaiveDate::from_ymd_opt(2020, 1, 2).unwrap()
+        );
+        assert_eq!(store.workbook.as_ref().unwrap().len, 1);
+        // Written back in this format, it reads the same.
+        store.save(dir.path()).unwrap();
+        let text = std::fs::read_to_string(dir.path().join(REFS_FILE)).unwrap();
+        assert!(text.starts_with(r#"{"version":2,"agencies":[{"name":"Police","prefix":"POL","next":3,"refs":[[3,20200102,5,"called"]]}"#), "{text}");
+        assert_eq!(RefStore::load(dir.path()).unwrap().unwrap(), store);
+    }
+
+    /// A pending store is put in place only when committed, with the
+    /// workbook's record; dropped, it leaves the old store and no file.
+    #[test]
+    fn a_pending_store_is_written_only_when_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(REFS_FILE), b"old").unwrap();
+        let pending = PendingStore::start(RefStore::default(), dir.path());
+        drop(pending);
+        let names = || -> Vec<String> {
+            let mut v: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        // Dropped, it waited for its writer: no file is left.
+        assert_eq!(names(), [REFS_FILE]);
+        assert_eq!(std::fs::read(dir.path().join(REFS_FILE)).unwrap(), b"old");
+        let pending = PendingStore::start(RefStore::default(), dir.path());
+        let wb = WrittenWorkbook {
+            path: "/r/merged.xlsx".into(),
+            len: 10,
+            modified_ns: 20,
+            notes: 1,
+        };
+        pending.clone().commit(Some(&wb)).unwrap();
+        // A clone committing again does nothing.
+        pending.commit(None).unwrap();
+        assert_eq!(names(), [REFS_FILE]);
+        let back = RefStore::load(dir.path()).unwrap().unwrap();
+        assert_eq!(back.workbook, Some(wb));
+        assert!(back.agencies.is_empty());
     }
 }
