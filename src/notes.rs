@@ -462,6 +462,11 @@ pub fn keep_previous(
             .map_or(stem.clone(), |(s, _)| s.to_string());
         kept.set_file_name(format!("{stem}-{n}.xlsx"));
     }
-    std::fs::copy(workbook, &kept).map_err(|e| not_kept(&kept, e))?;
+    // A second name for the file costs nothing, and the new workbook is
+    // renamed into place, never written into this one; where links cannot
+    // be made (some network shares, FAT), a copy.
+    if std::fs::hard_link(workbook, &kept).is_err() {
+        std::fs::copy(workbook, &kept).map_err(|e| not_kept(&kept, e))?;
+    }
     Ok(Some(kept))
 }
