@@ -517,23 +517,6 @@ impl Stretch {
         }
     }
 
-    /// Stretches that follow each other, as one.
-    fn join(parts: Vec<Stretch>) -> Stretch {
-        let mut all = Stretch {
-            from: parts.first().map_or(0, |p| p.from),
-            words: Vec::with_capacity(parts.iter().map(|p| p.words.len()).sum()),
-            start: vec![0],
-            slots: Vec::with_capacity(parts.iter().map(|p| p.slots.len()).sum()),
-        };
-        for p in parts {
-            let base = all.words.len() as u32;
-            all.words.extend_from_slice(&p.words);
-            all.start.extend(p.start[1..].iter().map(|&x| x + base));
-            all.slots.extend(p.slots);
-        }
-        all
-    }
-
     /// The slot at position `p`.
     fn slot(&self, p: usize) -> &Slot {
         &self.slots[p - self.from]
@@ -546,6 +529,41 @@ impl Stretch {
             words: &self.words[self.start[k] as usize..self.start[k + 1] as usize],
             norm: self.slots[k].norm,
         }
+    }
+}
+
+/// What the sweep reads of the events at positions in date order: a
+/// stretch ([`Stretch`]), or stretches that follow each other
+/// ([`Stretches`]).
+trait Positions {
+    /// The slot at position `p`.
+    fn slot(&self, p: usize) -> &Slot;
+    /// The words at position `p`.
+    fn doc(&self, p: usize) -> Doc<'_>;
+}
+
+impl Positions for Stretch {
+    fn slot(&self, p: usize) -> &Slot {
+        Stretch::slot(self, p)
+    }
+    fn doc(&self, p: usize) -> Doc<'_> {
+        Stretch::doc(self, p)
+    }
+}
+
+/// Stretches of `size` positions each, from position 0, in order: every
+/// event's words, read once.
+struct Stretches<'a> {
+    parts: &'a [Stretch],
+    size: usize,
+}
+
+impl Positions for Stretches<'_> {
+    fn slot(&self, p: usize) -> &Slot {
+        self.parts[p / self.size].slot(p)
+    }
+    fn doc(&self, p: usize) -> Doc<'_> {
+        self.parts[p / self.size].doc(p)
     }
 }
 
@@ -601,7 +619,7 @@ impl Sweep<'_> {
     fn candidates(
         &self,
         p: usize,
-        stretch: &Stretch,
+        stretch: &impl Positions,
         out: &mut Pairs,
         scratch: &mut LinkScratch,
         table: &mut WordTable,
@@ -737,7 +755,10 @@ pub(super) fn link(
             .reduce(IdMap::default, add_counts);
         let idf = Idf::from_counts(df, n);
         parts.par_iter_mut().for_each(|p| p.weigh(&idf));
-        let all = Stretch::join(parts);
+        let all = Stretches {
+            parts: &parts,
+            size: stretch,
+        };
         starts
             .par_iter()
             .map_init(scratch, |(link, table, _), &from| {

@@ -294,21 +294,38 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
         .iter()
         .map(|a| vec![false; a.refs.len()])
         .collect();
-    // The stored Refs of this review's agencies, by exact identity.
+    // The stored Refs of this review's agencies, by exact identity: the
+    // first with each identity, and for each Ref the next with its
+    // identity (one list per identity, without a list allocated for each).
     {
-        let mut exact: HashMap<(usize, NaiveDate, u64), Vec<usize>> = HashMap::new();
+        const NONE: u32 = u32::MAX;
+        let mut first: HashMap<(usize, NaiveDate, u64), u32> = HashMap::new();
+        let mut then: Vec<Vec<u32>> = vec![Vec::new(); store.agencies.len()];
         for &k in &slot {
-            for (j, r) in store.agencies[k].refs.iter().enumerate() {
-                exact.entry((k, r.date, r.fp)).or_default().push(j);
+            let refs = &store.agencies[k].refs;
+            if !then[k].is_empty() || refs.is_empty() {
+                continue;
+            }
+            then[k] = vec![NONE; refs.len()];
+            // From the last, so that each identity's list runs in order.
+            for (j, r) in refs.iter().enumerate().rev() {
+                if let Some(old) = first.insert((k, r.date, r.fp), j as u32) {
+                    then[k][j] = old;
+                }
             }
         }
         for (i, ev) in chronology.events.iter().enumerate() {
             let k = slot[ev.agency];
-            if let Some(v) = exact.get(&(k, ev.date.start, fps[i])) {
-                if let Some(&j) = v.iter().find(|&&j| !taken[k][j]) {
-                    taken[k][j] = true;
-                    entry_of[i] = Some((k, j));
-                }
+            let mut j = first
+                .get(&(k, ev.date.start, fps[i]))
+                .copied()
+                .unwrap_or(NONE);
+            while j != NONE && taken[k][j as usize] {
+                j = then[k][j as usize];
+            }
+            if j != NONE {
+                taken[k][j as usize] = true;
+                entry_of[i] = Some((k, j as usize));
             }
         }
     }
