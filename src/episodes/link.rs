@@ -551,19 +551,23 @@ impl Positions for Stretch {
     }
 }
 
-/// Stretches of `size` positions each, from position 0, in order: every
-/// event's words, read once.
+/// Stretches of [`STRETCH`] positions each, from position 0, in order:
+/// every event's words, read once.
 struct Stretches<'a> {
     parts: &'a [Stretch],
-    size: usize,
 }
+
+/// `p`'s stretch among [`Stretches`] (a shift: the sweep asks for every
+/// candidate's).
+const STRETCH_SHIFT: u32 = STRETCH.trailing_zeros();
+const _: () = assert!(STRETCH.is_power_of_two());
 
 impl Positions for Stretches<'_> {
     fn slot(&self, p: usize) -> &Slot {
-        self.parts[p / self.size].slot(p)
+        self.parts[p >> STRETCH_SHIFT].slot(p)
     }
     fn doc(&self, p: usize) -> Doc<'_> {
-        self.parts[p / self.size].doc(p)
+        self.parts[p >> STRETCH_SHIFT].doc(p)
     }
 }
 
@@ -755,10 +759,7 @@ pub(super) fn link(
             .reduce(IdMap::default, add_counts);
         let idf = Idf::from_counts(df, n);
         parts.par_iter_mut().for_each(|p| p.weigh(&idf));
-        let all = Stretches {
-            parts: &parts,
-            size: stretch,
-        };
+        let all = Stretches { parts: &parts };
         starts
             .par_iter()
             .map_init(scratch, |(link, table, _), &from| {
