@@ -217,6 +217,20 @@ fn detection_on_noisy_generated_reviews() {
     );
 }
 
+/// The first `n` generated reviews of varied sizes (4 to 8 agencies, 3 to
+/// 6 planted episodes), with their seeds.
+fn varied_reviews(n: u64) -> impl Iterator<Item = (u64, SynthReview)> {
+    (0..n).map(|seed| {
+        let r = generate(&SynthConfig {
+            seed,
+            agencies: 4 + (seed % 5) as usize,
+            episodes: 3 + (seed % 4) as usize,
+            ..SynthConfig::default()
+        });
+        (seed, r)
+    })
+}
+
 /// The signature prefilter only skips pairs that could not link: the
 /// links are the same as when every candidate pair is compared, on the
 /// generated reviews of `measure` (among which some pairs link only
@@ -227,13 +241,7 @@ fn detection_on_noisy_generated_reviews() {
 fn prefilter_loses_no_link() {
     let config = EpisodeConfig::default();
     let mut compared = 0;
-    for seed in 0..50u64 {
-        let r = generate(&SynthConfig {
-            seed,
-            agencies: 4 + (seed % 5) as usize,
-            episodes: 3 + (seed % 4) as usize,
-            ..SynthConfig::default()
-        });
+    for (seed, r) in varied_reviews(50) {
         let fast = analyse(&r.chronology, &config);
         let all = analyse_without_prefilter(&r.chronology, &config);
         assert_eq!(fast.also_reported_by, all.also_reported_by, "seed {seed}");
@@ -251,13 +259,7 @@ fn prefilter_loses_no_link() {
 fn reading_the_words_in_stretches_changes_nothing() {
     let config = EpisodeConfig::default();
     let mut compared = 0;
-    for seed in 0..30u64 {
-        let r = generate(&SynthConfig {
-            seed,
-            agencies: 4 + (seed % 5) as usize,
-            episodes: 3 + (seed % 4) as usize,
-            ..SynthConfig::default()
-        });
+    for (seed, r) in varied_reviews(30) {
         let kept = analyse(&r.chronology, &config);
         let streamed = analyse_streamed(&r.chronology, &config);
         assert_eq!(

@@ -516,20 +516,6 @@ impl Stretch {
             *df.entry(Idf::key(w.token)).or_insert(0) += 1;
         }
     }
-
-    /// The slot at position `p`.
-    fn slot(&self, p: usize) -> &Slot {
-        &self.slots[p - self.from]
-    }
-
-    /// The words at position `p`.
-    fn doc(&self, p: usize) -> Doc<'_> {
-        let k = p - self.from;
-        Doc {
-            words: &self.words[self.start[k] as usize..self.start[k + 1] as usize],
-            norm: self.slots[k].norm,
-        }
-    }
 }
 
 /// What the sweep reads of the events at positions in date order: a
@@ -544,10 +530,14 @@ trait Positions {
 
 impl Positions for Stretch {
     fn slot(&self, p: usize) -> &Slot {
-        Stretch::slot(self, p)
+        &self.slots[p - self.from]
     }
     fn doc(&self, p: usize) -> Doc<'_> {
-        Stretch::doc(self, p)
+        let k = p - self.from;
+        Doc {
+            words: &self.words[self.start[k] as usize..self.start[k + 1] as usize],
+            norm: self.slots[k].norm,
+        }
     }
 }
 

@@ -155,20 +155,28 @@ fn fnv_normalised(mut h: u64, s: &str, space: &mut bool) -> u64 {
             break;
         };
         i += c.len_utf8();
-        if c.is_alphanumeric() {
-            if *space {
-                h = fnv(h, b' ');
-                *space = false;
-            }
-            for l in c.to_lowercase() {
-                let mut b = [0u8; 4];
-                for &x in l.encode_utf8(&mut b).as_bytes() {
-                    h = fnv(h, x);
-                }
-            }
-        } else {
-            *space = true;
+        h = fnv_char(h, c, space);
+    }
+    h
+}
+
+/// Feeds one character to [`fnv_normalised`]'s hash: a letter or digit
+/// lower-cased (after one space for a run of anything else before it),
+/// anything else noted as a space.
+fn fnv_char(mut h: u64, c: char, space: &mut bool) -> u64 {
+    if c.is_alphanumeric() {
+        if *space {
+            h = fnv(h, b' ');
+            *space = false;
         }
+        for l in c.to_lowercase() {
+            let mut b = [0u8; 4];
+            for &x in l.encode_utf8(&mut b).as_bytes() {
+                h = fnv(h, x);
+            }
+        }
+    } else {
+        *space = true;
     }
     h
 }
@@ -586,22 +594,9 @@ mod tests {
     /// same as reading the text by characters, on any text.
     #[test]
     fn the_fingerprint_is_the_stored_one() {
-        fn by_chars(mut h: u64, s: &str, space: &mut bool) -> u64 {
+        fn by_chars(s: &str, mut h: u64, space: &mut bool) -> u64 {
             for c in s.chars() {
-                if c.is_alphanumeric() {
-                    if *space {
-                        h = fnv(h, b' ');
-                        *space = false;
-                    }
-                    for l in c.to_lowercase() {
-                        let mut b = [0u8; 4];
-                        for &x in l.encode_utf8(&mut b).as_bytes() {
-                            h = fnv(h, x);
-                        }
-                    }
-                } else {
-                    *space = true;
-                }
+                h = fnv_char(h, c, space);
             }
             h
         }
@@ -615,7 +610,7 @@ mod tests {
             let (mut a, mut b) = (false, false);
             assert_eq!(
                 fnv_normalised(7, s, &mut a),
-                by_chars(7, s, &mut b),
+                by_chars(s, 7, &mut b),
                 "{s:?}"
             );
             assert_eq!(a, b, "{s:?}");
@@ -628,7 +623,7 @@ mod tests {
                 .enumerate()
             {
                 let mut space = false;
-                h = by_chars(h, s, &mut space);
+                h = by_chars(s, h, &mut space);
                 h = fnv(h, b'|' + k as u8);
             }
             h
