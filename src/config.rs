@@ -21,6 +21,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
 use crate::dates::DateContext;
+use crate::discover::OwnFiles;
 use crate::episodes::EpisodeConfig;
 use crate::glossary::GlossaryError;
 use crate::validate::{normalise, CheckContext};
@@ -139,6 +140,22 @@ pub struct MergeOptions {
     /// store, neither reading nor writing it (`batch`, whose archives are
     /// never written into). See [`crate::refs`].
     pub refs_in_order: bool,
+}
+
+impl MergeOptions {
+    /// The engine's own files for a merge with these options: its outputs
+    /// (`outputs`, and `--exclude`) and its settings files (`--glossary`,
+    /// `--config`), that discovery never reads as returns.
+    pub fn own_files(&self, outputs: impl IntoIterator<Item = PathBuf>) -> OwnFiles {
+        let own = outputs
+            .into_iter()
+            .chain(self.exclude.iter().cloned())
+            .fold(OwnFiles::new(), |own, o| own.output(&o));
+        self.glossary
+            .iter()
+            .chain(self.config_file.iter())
+            .fold(own, |own, s| own.setting(s))
+    }
 }
 
 /// The settings of one review, settled once before any return is read:

@@ -23,6 +23,13 @@ use crate::model::{FileKind, Format, FoundFile};
 /// The name of the review configuration file looked for in a review folder.
 pub const CONFIG_FILE: &str = "review.toml";
 
+/// The name of the review's ref store: a small JSON file in the review
+/// folder that the engine owns ([`crate::refs`]) (it is never read as a return) and writes
+/// each time a merge publishes its workbook. It keeps every Ref ever given
+/// with the identity of its event, so that an event keeps its Ref across
+/// re-merges and a number is never given twice, even when the workbook is
+/// deleted.
+pub const REFS_FILE: &str = "chronomerge-refs.json";
 /// The merged workbook's name when none is given: in the review folder for
 /// `merge` and `watch`, in each review's output folder for `batch`.
 pub const DEFAULT_OUTPUT: &str = "merged-chronology.xlsx";
@@ -63,7 +70,7 @@ pub enum Own {
     Setting,
     /// A temporary file of a write in progress (`.chronomerge-*.tmp`).
     Temporary,
-    /// The review's ref store ([`crate::refs::REFS_FILE`]), or a workbook
+    /// The review's ref store ([`REFS_FILE`]), or a workbook
     /// kept in the `previous` folder before a re-merge replaced it.
     Kept,
 }
@@ -129,20 +136,6 @@ impl OwnFiles {
         self
     }
 
-    /// The files of a merge: its outputs and its settings files
-    /// (`--glossary`, `--config`).
-    pub fn of_merge(
-        outputs: impl IntoIterator<Item = PathBuf>,
-        opts: &crate::config::MergeOptions,
-    ) -> OwnFiles {
-        let mut own = OwnFiles::new();
-        own.outputs.extend(outputs);
-        own.outputs.extend(opts.exclude.iter().cloned());
-        own.settings
-            .extend(opts.glossary.iter().chain(opts.config_file.iter()).cloned());
-        own
-    }
-
     /// Whether `path` (a file in a review folder) is the engine's own, and
     /// why; `None` for any other file.
     pub fn of(&self, path: &Path) -> Option<Own> {
@@ -153,7 +146,7 @@ impl OwnFiles {
         if name.starts_with(".chronomerge-") && name.ends_with(".tmp") {
             return Some(Own::Temporary);
         }
-        if name.eq_ignore_ascii_case(crate::refs::REFS_FILE) || is_previous(path) {
+        if name.eq_ignore_ascii_case(REFS_FILE) || is_previous(path) {
             return Some(Own::Kept);
         }
         if self.outputs.iter().any(|o| same_file(o, path))

@@ -20,9 +20,10 @@ use serde::Serialize;
 use crate::dates::render_partial;
 use crate::findings::Finding;
 use crate::glossary::Glossary;
+use crate::model::EventRef;
 use crate::model::ReturnSummary;
-use crate::model::{EventRef, MergedReview};
 use crate::output::{write_buffered, OutputError};
+use crate::review::MergedReview;
 use crate::write::ChronologyColumn;
 
 /// Why an export could not be written.
@@ -71,7 +72,7 @@ pub fn neutralise(s: &str) -> Cow<'_, str> {
 
 /// The columns of the CSV chronology: those the workbook's `Chronology`
 /// sheet shares with `OUTPUT.md`, in order. When the sheet has a `Key line
-/// of enquiry` column ([`crate::key_lines::shows_column`]), so does the
+/// of enquiry` column ([`crate::review::MergedReview::shows_key_line_column`]), so does the
 /// CSV, after `Analysis / comment`.
 pub const CSV_COLUMNS: [ChronologyColumn; 17] = ChronologyColumn::SHARED;
 
@@ -639,7 +640,7 @@ pub fn chronology_csv(
             .from_writer(&mut out);
         // The conditional `Key line of enquiry` column, after `Analysis /
         // comment`, when the sheet has it.
-        let key_line_at = crate::key_lines::shows_column(review).then(|| {
+        let key_line_at = review.shows_key_line_column().then(|| {
             1 + CSV_COLUMNS
                 .iter()
                 .position(|&c| c == ChronologyColumn::Analysis)
@@ -745,7 +746,7 @@ pub fn write_csv_with(
 /// The agencies whose events report the same thing as event `i`, by name,
 /// sorted, once each (`Also reported by`).
 pub(crate) fn also_reported_by(
-    chron: &crate::merge::Chronology,
+    chron: &crate::model::Chronology,
     analysis: &crate::episodes::Analysis,
     i: usize,
 ) -> String {

@@ -25,8 +25,9 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
 use crate::dates::display::DAY;
 use crate::findings::{Code, Finding, Severity};
-use crate::model::{MergedReview, RawSheet};
+use crate::model::RawSheet;
 use crate::output::{write_buffered, OutputError};
+use crate::review::MergedReview;
 use crate::status::{status, State};
 use crate::write::label;
 

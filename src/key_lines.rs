@@ -22,7 +22,7 @@
 //! assert_eq!(short_label("housing"), "housing");
 //! ```
 
-use crate::model::{normalise, MergedReview};
+use crate::model::normalise;
 
 /// The heading of the optional column, in the template and in the merged
 /// chronology.
@@ -95,17 +95,6 @@ pub(crate) fn find_normalised<S: AsRef<str>>(
         }
     }
     None
-}
-
-/// True when the merged chronology has a `Key line of enquiry` column: the
-/// review has key lines of enquiry, or an event carries one.
-pub fn shows_column(review: &MergedReview) -> bool {
-    !review.config.key_lines_of_enquiry.is_empty()
-        || review
-            .chronology
-            .events
-            .iter()
-            .any(|e| !e.key_line.is_empty())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! settles its settings once ([`config::Settings`]), [`ingest`] reads each
 //! return, [`validate`] checks it, [`merge`] orders every event into one
 //! chronology, [`episodes`] finds the candidate key practice episodes, and
-//! [`pipeline`] runs them for a folder into a [`model::MergedReview`];
+//! [`pipeline`] runs them for a folder into a [`review::MergedReview`];
 //! [`publish`] writes it (the workbook by [`write`](mod@write), the JSON and CSV by
 //! [`export`]). [`watch`] keeps a folder's workbook current, and [`status`] says where
 //! every agency's return stands.
@@ -25,6 +25,7 @@ pub mod export;
 pub mod feedback;
 pub mod findings;
 pub mod glossary;
+mod guidance;
 pub mod html;
 pub mod ingest;
 pub mod key_lines;
@@ -36,6 +37,7 @@ pub(crate) mod palette;
 pub mod pipeline;
 pub mod publish;
 pub mod refs;
+pub mod review;
 pub(crate) mod same_agency;
 pub mod status;
 pub mod template;

@@ -9,55 +9,12 @@
 
 use std::cmp::Ordering;
 
-use serde::Serialize;
-
 use rayon::slice::ParallelSliceMut;
 
 use crate::config::ReviewConfig;
 use crate::findings::{Code, Finding};
+pub use crate::model::{Agency, Chronology};
 use crate::model::{CheckedReturn, Event, ReturnSummary};
-
-/// An agency in the merged chronology.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Agency {
-    /// Name as the partnership knows it.
-    pub name: String,
-    /// Fill colour, `0xRRGGBB`.
-    pub colour: u32,
-    /// The return files it came from.
-    pub files: Vec<String>,
-    /// Events merged.
-    pub events: usize,
-    /// Rows rejected.
-    pub rejected: usize,
-}
-
-/// The merged chronology: agencies, events in order, findings and the
-/// accounting of every file.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Chronology {
-    /// Agencies in order of first appearance by name (sorted by name).
-    pub agencies: Vec<Agency>,
-    /// Events in merged order; `event.agency` indexes `agencies`.
-    pub events: Vec<Event>,
-    /// Every finding, file by file.
-    pub findings: Vec<Finding>,
-    /// One line per file found.
-    pub returns: Vec<ReturnSummary>,
-    /// For each agency, the agency it is counted as in the key practice
-    /// episodes: itself, or the first of a group of names so close that
-    /// they may be one agency (`same_agency`). Empty: each
-    /// agency counts as itself.
-    pub same_agency: Vec<usize>,
-}
-
-impl Chronology {
-    /// The agency that agency `a` is counted as in the key practice
-    /// episodes ([`Chronology::same_agency`]).
-    pub fn counted_as(&self, a: usize) -> usize {
-        self.same_agency.get(a).copied().unwrap_or(a)
-    }
-}
 
 /// The merged order of two events (see the module docs).
 pub fn event_order(a: &Event, b: &Event) -> Ordering {

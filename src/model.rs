@@ -4,8 +4,9 @@
 //! (its rows with their [`Origin`]), `validate` turns that into a
 //! [`CheckedReturn`] (the [`Event`]s it accepted, the [`Finding`]s it made and
 //! a [`ReturnSummary`]), `merge` orders every event into one
-//! [`Chronology`](crate::merge::Chronology), `episodes` finds the candidate key
-//! practice episodes, and the lot becomes one [`MergedReview`], which
+//! [`Chronology`], `episodes` finds the candidate key
+//! practice episodes, and the lot becomes one
+//! [`MergedReview`](crate::review::MergedReview), which
 //! `publish` writes (the workbook, JSON and CSV).
 
 use std::fmt;
@@ -591,62 +592,6 @@ pub struct CheckedReturn {
     pub agency_at: Option<(String, String)>,
 }
 
-/// A merged review: everything the writers need.
-#[derive(Debug, Clone)]
-pub struct MergedReview {
-    /// The folder merged.
-    pub dir: PathBuf,
-    /// The effective configuration (file, then command line).
-    pub config: crate::config::ReviewConfig,
-    /// The children of `[children]`, eldest first, as the settings parsed
-    /// them ([`crate::config::Settings::children`]): the workbook shows
-    /// each one's age at every event. Empty: no `Age at event` column.
-    pub children: Vec<crate::config::Child>,
-    /// What the checks used.
-    pub context: crate::validate::CheckContext,
-    /// The merged chronology.
-    pub chronology: crate::merge::Chronology,
-    /// Episodes, joint events and gaps.
-    pub analysis: crate::episodes::Analysis,
-    /// When the merge ran.
-    pub made_at: chrono::DateTime<chrono::Local>,
-    /// The review's ref store as this merge left it, being written beside
-    /// the review folder's and put in its place when the workbook is
-    /// published; `None` when the Refs were numbered in order without a
-    /// store (`batch`, or a store that could not be read). See
-    /// [`crate::refs::PendingStore`].
-    pub refs: Option<crate::refs::PendingStore>,
-}
-
-impl MergedReview {
-    /// Number of error findings.
-    pub fn errors(&self) -> usize {
-        self.chronology
-            .findings
-            .iter()
-            .filter(|f| f.is_error())
-            .count()
-    }
-
-    /// Why the review cannot be merged although the folder was read: no
-    /// file in it is a return (it is empty, or holds only files that are
-    /// not chronologies or not read). The message says what was found and
-    /// why each file was not used; `None` when at least one return was
-    /// read (merged or rejected).
-    pub fn no_returns(&self) -> Option<String> {
-        no_returns(&self.dir, &self.chronology.returns)
-    }
-
-    /// Number of warning findings (info findings are not counted).
-    pub fn warnings(&self) -> usize {
-        self.chronology
-            .findings
-            .iter()
-            .filter(|f| f.is_warning())
-            .count()
-    }
-}
-
 /// True when a file's `Returns` line is that of a return: read as a
 /// spreadsheet, CSV, Word table or text chronology (merged, rejected or
 /// superseded), not ignored and not in a format the engine does not read.
@@ -681,4 +626,46 @@ pub fn no_returns(dir: &std::path::Path, files: &[ReturnSummary]) -> Option<Stri
         files.len(),
         listed.join("; ")
     ))
+}
+
+/// An agency in the merged chronology.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agency {
+    /// Name as the partnership knows it.
+    pub name: String,
+    /// Fill colour, `0xRRGGBB`.
+    pub colour: u32,
+    /// The return files it came from.
+    pub files: Vec<String>,
+    /// Events merged.
+    pub events: usize,
+    /// Rows rejected.
+    pub rejected: usize,
+}
+
+/// The merged chronology: agencies, events in order, findings and the
+/// accounting of every file.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Chronology {
+    /// Agencies in order of first appearance by name (sorted by name).
+    pub agencies: Vec<Agency>,
+    /// Events in merged order; `event.agency` indexes `agencies`.
+    pub events: Vec<Event>,
+    /// Every finding, file by file.
+    pub findings: Vec<Finding>,
+    /// One line per file found.
+    pub returns: Vec<ReturnSummary>,
+    /// For each agency, the agency it is counted as in the key practice
+    /// episodes: itself, or the first of a group of names so close that
+    /// they may be one agency (`merge`'s same-agency check). Empty: each
+    /// agency counts as itself.
+    pub same_agency: Vec<usize>,
+}
+
+impl Chronology {
+    /// The agency that agency `a` is counted as in the key practice
+    /// episodes ([`Chronology::same_agency`]).
+    pub fn counted_as(&self, a: usize) -> usize {
+        self.same_agency.get(a).copied().unwrap_or(a)
+    }
 }

@@ -24,8 +24,8 @@ use calamine::{DataRef, Reader, Xlsx};
 use chrono::NaiveDate;
 
 use crate::glossary::Glossary;
-use crate::model::MergedReview;
 use crate::refs::{closeness, split_ref, words};
+use crate::review::MergedReview;
 
 /// The sheet of notes whose event is gone.
 pub const NOT_PLACED_SHEET: &str = "Reviewer notes not placed";

@@ -10,12 +10,12 @@ use rayon::prelude::*;
 
 use crate::config::ConfigError;
 pub use crate::config::{MergeOptions, Settings};
-use crate::discover::{Own, OwnFiles};
+use crate::discover::Own;
 use crate::episodes::analyse;
 use crate::findings::{Code, Finding};
 use crate::merge::merge;
-pub use crate::model::MergedReview;
 use crate::model::{CheckedReturn, FileKind, Format, FoundFile, ReturnStatus, ReturnSummary};
+pub use crate::review::MergedReview;
 use crate::validate::{check_return, CheckContext};
 
 /// Why a review folder cannot be merged at all (one bad return never is:
@@ -254,7 +254,7 @@ pub fn merge_dir(dir: &Path, opts: &MergeOptions) -> Result<MergedReview, MergeE
     let settings = Settings::settle(Some(dir), opts)?;
     // The ref store is read while the returns are.
     let store = (!opts.refs_in_order).then(|| crate::refs::LoadingStore::start(dir));
-    let own = OwnFiles::of_merge([], opts);
+    let own = opts.own_files([]);
     let mut ignored = Vec::new();
     let mut to_read = Vec::new();
     let mut not_read_files = Vec::new();

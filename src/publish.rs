@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use chrono::Local;
 
 use crate::export::ExportError;
-use crate::model::MergedReview;
+use crate::review::MergedReview;
 use crate::write::{WriteError, WriteOptions};
 
 /// What to write for one merged review.

@@ -31,7 +31,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::findings::Severity;
-use crate::model::{is_return, MergedReview, ReturnStatus, ReturnSummary};
+use crate::model::{is_return, ReturnStatus, ReturnSummary};
+use crate::review::MergedReview;
 
 /// The state of an agency's return (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -30,8 +30,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use chronomerge::config::MergeOptions;
 use chronomerge::dates::{parse_date, DateContext, Precision};
-use chronomerge::model::{MergedReview, EVENT_TYPES};
+use chronomerge::model::EVENT_TYPES;
 use chronomerge::pipeline::merge_dir;
+use chronomerge::review::MergedReview;
 use serde::Deserialize;
 
 /// The regression floor: the number of chosen episodes found, over every

@@ -36,7 +36,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::config::MergeOptions;
-use crate::model::MergedReview;
+use crate::review::MergedReview;
 
 mod find;
 mod run;

@@ -12,9 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::find::{find_reviews, modified, newest_input, rel_string};
 use super::summary::write_summary;
 use super::{BatchError, BatchOptions, BatchReport, ReviewRow, ReviewStatus, STATE_FILE};
-use crate::discover::{
-    same_file, OwnFiles, DEFAULT_CSV, DEFAULT_HTML, DEFAULT_JSON, DEFAULT_OUTPUT,
-};
+use crate::discover::{same_file, DEFAULT_CSV, DEFAULT_HTML, DEFAULT_JSON, DEFAULT_OUTPUT};
 use crate::model::ReturnStatus;
 use crate::pipeline::merge_dir;
 use crate::publish::{publish, Chosen, Outputs};
@@ -165,7 +163,7 @@ pub fn run_batch(
     let skip = (!same_file(archive, out)).then_some(out);
     // The engine's own files (and the settings files given) in a folder
     // neither make it a review nor make its inputs newer.
-    let own = OwnFiles::of_merge([], &opts.merge);
+    let own = opts.merge.own_files([]);
     let reviews = find_reviews(archive, skip, &own).map_err(|source| BatchError::Archive {
         path: archive.to_path_buf(),
         source,

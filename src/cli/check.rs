@@ -107,7 +107,7 @@ pub fn run(args: CheckArgs) -> i32 {
     let opts = args.review.options();
     // The engine's own files in a folder given are not returns (the
     // `--config` file among them); a file named on its own is checked.
-    let own = OwnFiles::of_merge([], &opts);
+    let own = opts.own_files([]);
     let (files, folders) = match expand(&args.files, &own) {
         Ok(f) => f,
         Err(e) => {

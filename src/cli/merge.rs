@@ -6,9 +6,9 @@ use clap::Args;
 
 use super::{ReviewArgs, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL};
 use crate::discover::DEFAULT_OUTPUT;
-use crate::model::MergedReview;
 use crate::pipeline::merge_dir;
 use crate::publish::{publish, Chosen, Outputs};
+use crate::review::MergedReview;
 
 /// Arguments of `merge`.
 #[derive(Debug, Args)]

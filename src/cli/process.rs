@@ -5,7 +5,7 @@
 //! returns, or through the `after_analysis` callbacks of
 //! [`crate::watch::WatchOptions`] and `batch`).
 
-use crate::model::MergedReview;
+use crate::review::MergedReview;
 
 /// Installs the process's panic hook: a panic while a return is read is
 /// kept for the finding about that file

@@ -11,7 +11,7 @@ use super::link::counted_as;
 use super::signals::{Feature, SignalTable};
 use super::{day_num, Episode, EpisodeConfig};
 use crate::dates::Precision;
-use crate::merge::Chronology;
+use crate::model::Chronology;
 use crate::model::{Event, EVENT_TYPES};
 
 /// Splits the anchor days `ds` (sorted, distinct) into pieces: a gap

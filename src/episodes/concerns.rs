@@ -17,7 +17,7 @@ use super::cluster::Dated;
 use super::partial::MonthDated;
 use super::{Episode, EpisodeConfig};
 use crate::dates::display::DAY;
-use crate::merge::Chronology;
+use crate::model::Chronology;
 
 /// What kind of period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::cluster::Dated;
 use super::EpisodeConfig;
 use crate::dates::display::DAY;
-use crate::merge::Chronology;
+use crate::model::Chronology;
 use crate::model::{Event, EVENT_TYPES};
 
 /// What kind of key decision.

@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
 use crate::dates::Precision;
-use crate::merge::Chronology;
+use crate::model::Chronology;
 
 /// The incident that led to the review, as the chronology records it.
 #[derive(Debug, Clone, PartialEq, Serialize)]

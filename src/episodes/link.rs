@@ -581,7 +581,7 @@ pub(super) enum How {
 }
 
 /// The agency that agency `a` is counted as (`counted`, from
-/// [`Chronology::same_agency`](crate::merge::Chronology::same_agency)):
+/// [`Chronology::same_agency`](crate::model::Chronology::same_agency)):
 /// agencies whose names are so close that they may be one agency are one.
 pub(super) fn counted_as(counted: &[usize], a: usize) -> usize {
     counted.get(a).copied().unwrap_or(a)

@@ -159,7 +159,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::dates::Precision;
-use crate::merge::Chronology;
+use crate::model::Chronology;
 use crate::model::Event;
 
 pub use concerns::{ConcernPeriod, PeriodKind};

@@ -13,7 +13,7 @@ use super::link::counted_as;
 use super::signals::Feature;
 use super::{Episode, EpisodeConfig};
 use crate::dates::Precision;
-use crate::merge::Chronology;
+use crate::model::Chronology;
 use crate::model::Event;
 
 /// The events dated only by month (not author's notes), by the 1st of

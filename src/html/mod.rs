@@ -37,8 +37,9 @@ use sha2::{Digest, Sha256};
 use crate::dates::render_partial;
 use crate::export::{date_note, precision_word, ExportError};
 use crate::glossary::Glossary;
-use crate::model::{Event, MergedReview};
+use crate::model::Event;
 use crate::output::write_buffered;
+use crate::review::MergedReview;
 
 /// The page's script, written inline.
 const SCRIPT: &str = include_str!("page.js");

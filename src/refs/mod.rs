@@ -13,7 +13,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::config::ReviewConfig;
-use crate::merge::Chronology;
+use crate::model::Chronology;
 use crate::model::EventRef;
 
 mod store;

@@ -36,13 +36,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::split_ref;
 use crate::output::OutputError;
 
-/// The name of the review's ref store: a small JSON file in the review
-/// folder that the engine owns (it is never read as a return) and writes
-/// each time a merge publishes its workbook. It keeps every Ref ever given
-/// with the identity of its event, so that an event keeps its Ref across
-/// re-merges and a number is never given twice, even when the workbook is
-/// deleted.
-pub const REFS_FILE: &str = "chronomerge-refs.json";
+pub use crate::discover::REFS_FILE;
 
 /// The format this version writes.
 const VERSION: u32 = 2;

@@ -149,7 +149,7 @@ enum Instruction {
 fn guidance_keys() -> &'static HashSet<String> {
     static KEYS: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
     KEYS.get_or_init(|| {
-        crate::template::guidance_texts()
+        crate::guidance::guidance_texts()
             .iter()
             .map(|t| normalise(t))
             .collect()

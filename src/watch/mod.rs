@@ -38,7 +38,7 @@
 use std::time::Duration;
 
 use crate::config::MergeOptions;
-use crate::model::MergedReview;
+use crate::review::MergedReview;
 
 pub mod events;
 mod run;

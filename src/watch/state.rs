@@ -71,7 +71,7 @@ struct Look {
 
 impl State {
     pub(super) fn new(dir: &Path, opts: &WatchOptions, config_path: PathBuf) -> State {
-        let own = OwnFiles::of_merge(outputs(opts).files(), &opts.merge);
+        let own = opts.merge.own_files(outputs(opts).files());
         State {
             dir: dir.to_path_buf(),
             opts: opts.clone(),

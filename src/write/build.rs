@@ -15,7 +15,7 @@ use super::{
 };
 use crate::config::Child;
 use crate::dates::display;
-use crate::model::MergedReview;
+use crate::review::MergedReview;
 
 /// Everything the sheets share.
 pub(super) struct Ctx<'a> {

@@ -46,7 +46,7 @@ pub(super) fn write_chronology<'a>(
     writer: RowWriter,
 ) -> Result<Option<splice::Pending<'a>>, XlsxError> {
     let review = cx.review;
-    let cols = Cols::new(!cx.kids.is_empty(), crate::key_lines::shows_column(review));
+    let cols = Cols::new(!cx.kids.is_empty(), review.shows_key_line_column());
     let events = &review.chronology.events;
     // The events the episodes sheet links to: each episode's first.
     let wanted: Vec<usize> = review

@@ -45,7 +45,7 @@ pub(super) fn write_episodes(
     ];
     // The key lines of enquiry of each episode's events, when the
     // chronology has the column.
-    let key_lines = crate::key_lines::shows_column(cx.review);
+    let key_lines = cx.review.shows_key_line_column();
     if key_lines {
         headings.push(KEY_LINES);
         widths.push(KEY_LINES_WIDTH);

@@ -43,8 +43,8 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 
 use crate::config::{ConfigError, MergeOptions};
 use crate::glossary::Glossary;
-use crate::model::MergedReview;
 use crate::output::{output_dir, OutputError, Step};
+use crate::review::MergedReview;
 
 mod about;
 mod agencies;

@@ -64,8 +64,8 @@ use super::sheet::continued_name;
 use super::{WriteError, WriteOptions, ZIP_LEVEL};
 use crate::config::Child;
 use crate::glossary::Glossary;
-use crate::model::MergedReview;
 use crate::output::{OutputError, Step};
+use crate::review::MergedReview;
 
 #[cfg(test)]
 mod tests;

@@ -15,7 +15,7 @@ use super::build::Ctx;
 use super::cells::{fit_row, label, row_lines, serial_of};
 use super::formats::heading_format;
 use crate::dates::{display, Precision};
-use crate::model::MergedReview;
+use crate::review::MergedReview;
 
 /// Month number (year × 12 + month − 1) of a day.
 fn month_no(d: NaiveDate) -> i32 {
