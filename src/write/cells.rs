@@ -37,8 +37,13 @@ pub fn wrap_lines(text: &str, width: f64) -> u32 {
     }
     let mut lines = 0u32;
     for para in text.split('\n') {
+        let b = para.as_bytes();
         let n = if para.is_ascii() {
-            para_lines(ascii_words(para.as_bytes()), cap)
+            if is_plain_prose(b) {
+                prose_lines(b, cap)
+            } else {
+                para_lines(ascii_words(b), cap)
+            }
         } else {
             para_lines(para.split_whitespace().map(|w| w.chars().count()), cap)
         };
@@ -66,6 +71,48 @@ fn ascii_words(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
         }
         (i > start).then_some(i - start)
     })
+}
+
+/// True when ASCII text is words separated by single spaces: not empty,
+/// no other white space, no space first, last or next to another. Most
+/// prose is, and [`prose_lines`] then counts its lines without reading
+/// every byte.
+fn is_plain_prose(b: &[u8]) -> bool {
+    !b.is_empty()
+        && b[0] != b' '
+        && b[b.len() - 1] != b' '
+        && memchr::memchr3(b'\t', b'\r', 0x0b, b).is_none()
+        && memchr::memchr(0x0c, b).is_none()
+        && memchr::memmem::find(b, b"  ").is_none()
+}
+
+/// The lines of a paragraph of plain prose ([`is_plain_prose`]) wrapped
+/// greedily at `cap`, as [`para_lines`] counts them, found by jumping a
+/// line at a time: the line starting at `p` ends at the last space at or
+/// before `p + cap`, and only the bytes of the word that does not fit are
+/// read. A word longer than a line fills whole lines and its tail starts
+/// the next.
+fn prose_lines(b: &[u8], cap: usize) -> u32 {
+    let mut n = 1u32;
+    let mut p = 0usize;
+    while b.len() - p > cap {
+        let end = p + cap;
+        if b[end] == b' ' {
+            p = end + 1;
+            n += 1;
+        } else if let Some(i) = memchr::memrchr(b' ', &b[p + 1..end]) {
+            p += i + 2;
+            n += 1;
+        } else {
+            // The word at `p` is longer than a line: its full lines, then
+            // its tail (1..=cap bytes) on the line the next words join.
+            let e = memchr::memchr(b' ', &b[end..]).map_or(b.len(), |i| end + i);
+            let full = (e - p - 1) / cap;
+            n += full as u32;
+            p += full * cap;
+        }
+    }
+    n
 }
 
 /// The lines of one paragraph, given the lengths of its words (empty
@@ -263,6 +310,14 @@ mod tests {
         #[test]
         fn fast_wrap_counts_the_same_lines(
             text in "([a-z]{1,12}|[ \t\r\n\u{0B}]{1,3}|é|—|\u{A0}|x{30,80}){0,60}",
+            width in 1.0f64..60.0,
+        ) {
+            prop_assert_eq!(wrap_lines(&text, width), wrap_lines_plain(&text, width));
+        }
+
+        #[test]
+        fn prose_jumped_a_line_at_a_time_counts_the_same_lines(
+            text in "([a-z]{1,12}|x{30,80})( ([a-z]{1,12}|x{30,80}|[a-z]{1,3}\\.)){0,80}",
             width in 1.0f64..60.0,
         ) {
             prop_assert_eq!(wrap_lines(&text, width), wrap_lines_plain(&text, width));
