@@ -11,10 +11,10 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::signals::{Matcher, WordScratch};
+use super::signals::{KeptWords, Matcher, WordScratch};
 use super::text::{stem_text, IdMap, Token, Word, WordTable};
 use super::EpisodeConfig;
-use crate::model::Event;
+use crate::model::{Chronology, Event};
 
 /// For each event of a chronology, the events of other agencies that report
 /// the same thing ([`Analysis::also_reported_by`](super::Analysis::also_reported_by)): indexes into
@@ -478,7 +478,10 @@ impl Stretch {
         for &i in &sweep.order[from..to] {
             let e = &sweep.events[i as usize];
             let at = words.len();
-            sweep.matcher.content_words(&e.details, s, &mut words);
+            match sweep.kept {
+                Some(kept) => words.extend_from_slice(kept.of(i as usize)),
+                None => sweep.matcher.content_words(&e.details, s, &mut words),
+            }
             slots.push(Slot {
                 sig: [0; SIG_BITS / 64],
                 norm: 0.0,
@@ -580,6 +583,14 @@ pub(super) enum How {
     Streamed,
 }
 
+impl How {
+    /// Whether a chronology of `n` exactly dated events has every event's
+    /// words read once and kept for the sweep (else a stretch at a time).
+    pub(super) fn keeps_words(self, n: usize) -> bool {
+        self != How::Streamed && n <= IDF_SAMPLE
+    }
+}
+
 /// The agency that agency `a` is counted as (`counted`, from
 /// [`Chronology::same_agency`](crate::model::Chronology::same_agency)):
 /// agencies whose names are so close that they may be one agency are one.
@@ -602,6 +613,9 @@ struct Sweep<'a> {
     /// ([`EpisodeConfig::link_candidates`], at least 1).
     cap: usize,
     prefilter: bool,
+    /// The events' words, read with their features, when kept
+    /// ([`How::keeps_words`]); `None`: read here from their details.
+    kept: Option<&'a KeptWords>,
 }
 
 impl Sweep<'_> {
@@ -701,24 +715,28 @@ impl Sweep<'_> {
 /// test that the prefilter loses no link). Events of agencies counted as
 /// one (`counted`, [`counted_as`]) are never linked.
 pub(super) fn link(
-    events: &[Event],
-    counted: &[usize],
+    chronology: &Chronology,
     matcher: &Matcher,
     order: &[u32],
     days: &[i32],
     config: &EpisodeConfig,
     how: How,
+    kept: Option<&KeptWords>,
 ) -> (JointLinks, Vec<Option<u32>>) {
     let prefilter = how != How::WithoutPrefilter;
+    let events = &chronology.events[..];
     let sweep = Sweep {
         events,
-        counted,
+        // Agencies whose names are so close that they may be one agency
+        // count as one.
+        counted: &chronology.same_agency,
         matcher,
         order,
         days,
         bar: config.link_similarity,
         cap: config.link_candidates.max(1),
         prefilter,
+        kept,
     };
     let n = order.len();
     let stretch = if how == How::Streamed { 37 } else { STRETCH };
@@ -731,7 +749,7 @@ pub(super) fn link(
             WordScratch::default(),
         )
     };
-    let pairs: Vec<Pairs> = if step == 1 && how != How::Streamed {
+    let pairs: Vec<Pairs> = if how.keeps_words(n) {
         // Every event is in the weights' sample: each one's words are
         // read once, counted, weighed and kept for the sweep.
         let mut parts: Vec<Stretch> = starts
@@ -787,7 +805,7 @@ pub(super) fn link(
             )
             .collect()
     };
-    join_groups(events, counted, &pairs)
+    join_groups(events, sweep.counted, &pairs)
 }
 
 /// The links of the linked `pairs` (both ways) and each linked event's

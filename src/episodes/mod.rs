@@ -395,12 +395,18 @@ fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, how: link::How)
         .iter()
         .map(|e| e.date.precision == Precision::Day && !e.is_note)
         .collect();
-    let feats = signals::features(&m, table, events);
     let (order, days) = date_order(events, &exact);
-    // Agencies whose names are so close that they may be one agency count
-    // as one: for the involved agencies, the cap and joint events.
-    let counted = &chronology.same_agency;
-    let (also_reported_by, group_of) = link::link(events, counted, &m, &order, &days, config, how);
+    // A chronology whose linker keeps every event's words has them read
+    // with the features, from the same tokens.
+    let (feats, kept) = if how.keeps_words(order.len()) {
+        let (feats, kept) = signals::features_keeping_words(&m, table, events, &exact);
+        (feats, Some(kept))
+    } else {
+        (signals::features(&m, table, events), None)
+    };
+    let (also_reported_by, group_of) =
+        link::link(chronology, &m, &order, &days, config, how, kept.as_ref());
+    drop(kept);
     let gaps = gaps::find_gaps(&order, &days, events, config);
     // The incident that led to the review is shown on its own: its events
     // neither make nor join an episode.

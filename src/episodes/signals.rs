@@ -438,6 +438,7 @@ struct Scratch {
     buf: Vec<u8>,
     toks: Vec<(u32, u32)>,
     hits: Vec<bool>,
+    pairs: Vec<(Token, u32)>,
 }
 
 /// The type weight of an event, and whether its type was recognised.
@@ -460,17 +461,84 @@ pub(super) fn features(m: &Matcher, table: &SignalTable, events: &[Event]) -> Ve
     events
         .par_iter()
         .with_min_len(2048)
-        .map_init(Scratch::default, |s, e| feature(m, table, e, s))
+        .map_init(Scratch::default, |s, e| feature(m, table, e, s, None))
         .collect()
 }
 
-/// What is read from one event.
-fn feature(m: &Matcher, table: &SignalTable, e: &Event, s: &mut Scratch) -> Feature {
+/// The content words the linker compares ([`Matcher::content_words`]),
+/// kept for the events that asked for them while their features were read
+/// ([`features_keeping_words`]), so that their details are tokenised once.
+#[derive(Debug, Default)]
+pub(super) struct KeptWords {
+    words: Vec<Word>,
+    /// Where each event's words end in `words` (an event whose words were
+    /// not kept has none).
+    end: Vec<u32>,
+}
+
+impl KeptWords {
+    /// The content words of event `i`.
+    pub(super) fn of(&self, i: usize) -> &[Word] {
+        let start = if i == 0 { 0 } else { self.end[i - 1] };
+        &self.words[start as usize..self.end[i] as usize]
+    }
+}
+
+/// [`features`], and the content words of each event `i` with `keep[i]`,
+/// read from the same tokens as its keywords: for a chronology whose
+/// linker holds every event's words anyway (see [`super::link::link`]).
+pub(super) fn features_keeping_words(
+    m: &Matcher,
+    table: &SignalTable,
+    events: &[Event],
+    keep: &[bool],
+) -> (Vec<Feature>, KeptWords) {
+    const CHUNK: usize = 2048;
+    let parts: Vec<(Vec<Feature>, Vec<Word>, Vec<u32>)> = events
+        .par_chunks(CHUNK)
+        .zip(keep.par_chunks(CHUNK))
+        .map_init(Scratch::default, |s, (events, keep)| {
+            let mut feats = Vec::with_capacity(events.len());
+            let mut words = Vec::new();
+            let mut end = Vec::with_capacity(events.len());
+            for (e, &k) in events.iter().zip(keep) {
+                feats.push(feature(m, table, e, s, k.then_some(&mut words)));
+                end.push(words.len() as u32);
+            }
+            (feats, words, end)
+        })
+        .collect();
+    let mut feats = Vec::with_capacity(events.len());
+    let mut kept = KeptWords {
+        words: Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum()),
+        end: Vec::with_capacity(events.len()),
+    };
+    for (f, words, end) in parts {
+        let base = kept.words.len() as u32;
+        feats.extend(f);
+        kept.words.extend(words);
+        kept.end.extend(end.into_iter().map(|e| base + e));
+    }
+    (feats, kept)
+}
+
+/// What is read from one event; its content words appended to `words`
+/// when given.
+fn feature(
+    m: &Matcher,
+    table: &SignalTable,
+    e: &Event,
+    s: &mut Scratch,
+    words: Option<&mut Vec<Word>>,
+) -> Feature {
     let (tw, known) = type_of(m, e);
     s.hits.clear();
     s.hits.resize(m.patterns.len(), false);
     tokenize(&e.details, &mut s.buf, &mut s.toks);
     m.scan(&s.buf, &s.toks, &mut s.hits);
+    if let Some(out) = words {
+        content_words(&s.buf, &s.toks, &m.stop, &mut s.pairs, out);
+    }
     if !e.action.is_empty() {
         tokenize(&e.action, &mut s.buf, &mut s.toks);
         m.scan(&s.buf, &s.toks, &mut s.hits);
