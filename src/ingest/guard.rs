@@ -606,20 +606,7 @@ fn check_xls(path: &Path, name: &str, stream: &str) -> Result<(), Finding> {
             }
             0x0085 if sheet_no == 1 && len >= 8 => {
                 // BOUNDSHEET: the sheet's name (BIFF8 short string).
-                let cch = data[6] as usize;
-                let wide = data[7] & 1 == 1;
-                let bytes = &data[8..];
-                let text = if wide {
-                    let units: Vec<u16> = bytes
-                        .chunks_exact(2)
-                        .take(cch)
-                        .map(|b| u16::from_le_bytes([b[0], b[1]]))
-                        .collect();
-                    String::from_utf16_lossy(&units)
-                } else {
-                    bytes.iter().take(cch).map(|&b| b as char).collect()
-                };
-                names.push(text);
+                names.push(super::layout::boundsheet_name(&data));
             }
             0x0200 if depth == 1 => {
                 // DIMENSIONS, as calamine reads it (it reserves this much).

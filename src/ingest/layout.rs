@@ -436,6 +436,24 @@ pub fn ods(path: &Path) -> WorkbookLayout {
     out
 }
 
+/// The sheet name of a BIFF8 BOUNDSHEET record's data (at least 8 bytes):
+/// a short string of `data[6]` characters from byte 8, two bytes each when
+/// bit 0 of `data[7]` is set, else one.
+pub(super) fn boundsheet_name(data: &[u8]) -> String {
+    let cch = data[6] as usize;
+    let bytes = &data[8..];
+    if data[7] & 1 == 1 {
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .take(cch)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        bytes.iter().take(cch).map(|&b| b as char).collect()
+    }
+}
+
 /// An `.xls` workbook's sheets, from its BIFF8 records: ROW (hidden flag),
 /// COLINFO (hidden flag) and MERGEDCELLS. Stops at FILEPASS (an encrypted
 /// workbook's records cannot be read).
@@ -495,19 +513,7 @@ pub fn xls(path: &Path) -> WorkbookLayout {
             }
             0x0085 if current.is_none() && depth == 1 && len >= 8 => {
                 let off = u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as u64;
-                let cch = data[6] as usize;
-                let bytes = &data[8..];
-                let name = if data[7] & 1 == 1 {
-                    let units: Vec<u16> = bytes
-                        .chunks_exact(2)
-                        .take(cch)
-                        .map(|b| u16::from_le_bytes([b[0], b[1]]))
-                        .collect();
-                    String::from_utf16_lossy(&units)
-                } else {
-                    bytes.iter().take(cch).map(|&b| b as char).collect()
-                };
-                by_offset.insert(off, name);
+                by_offset.insert(off, boundsheet_name(&data));
             }
             0x0208 if depth == 1 && len >= 14 => {
                 if let Some((_, l)) = current.as_mut() {
