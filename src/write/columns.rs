@@ -104,25 +104,31 @@ impl ChronologyColumn {
     /// [`ReviewerKpe`](Self::ReviewerKpe)), which live in the workbook, and
     /// [`KeyLine`](Self::KeyLine) (which the CSV has after `Analysis /
     /// comment` when the sheet has it).
-    pub const SHARED: [ChronologyColumn; 17] = [
-        Self::Number,
-        Self::Ref,
-        Self::Date,
-        Self::Time,
-        Self::Agency,
-        Self::Source,
-        Self::Role,
-        Self::Subject,
-        Self::EventType,
-        Self::Details,
-        Self::Action,
-        Self::Analysis,
-        Self::DateWritten,
-        Self::DateNote,
-        Self::Episode,
-        Self::AlsoReportedBy,
-        Self::Origin,
-    ];
+    pub const SHARED: [ChronologyColumn; 17] = {
+        let mut out = [Self::Number; 17];
+        let (mut i, mut n) = (0, 0);
+        while i < Self::ALL.len() {
+            if Self::ALL[i].shared() {
+                out[n] = Self::ALL[i];
+                n += 1;
+            }
+            i += 1;
+        }
+        assert!(n == out.len(), "SHARED holds every shared column");
+        out
+    };
+
+    /// Whether the column is one of [`SHARED`](Self::SHARED).
+    const fn shared(self) -> bool {
+        !matches!(
+            self,
+            Self::AgeAtEvent
+                | Self::Interval
+                | Self::ReviewerNotes
+                | Self::ReviewerKpe
+                | Self::KeyLine
+        )
+    }
 
     /// The column's heading.
     pub const fn heading(self) -> &'static str {
