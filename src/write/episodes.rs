@@ -4,6 +4,7 @@
 //! concerns (and month-level periods) and the incident that led to the
 //! review, each a table of its own.
 
+use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use super::build::Ctx;
@@ -61,16 +62,16 @@ pub(super) fn write_episodes(
     let a = &review.analysis;
     let mut row = 1u32;
     for ep in &a.episodes {
-        label(ws, row, 0, &ep.id(), &wrap)?;
-        ws.write_number_with_format(row, 1, serial_of(ep.first), &date)?;
-        ws.write_number_with_format(row, 2, serial_of(ep.last), &date)?;
         // The agencies whose significant events make it; the others merely
         // had something in its span.
-        let names: Vec<&str> = ep
-            .contributing
-            .iter()
-            .map(|&i| cx.names[i].0.as_str())
-            .collect();
+        let span = Span {
+            name: &ep.id(),
+            first: ep.first,
+            last: ep.last,
+            agencies: &ep.contributing,
+            events: &ep.events,
+        };
+        let names = span.write(ws, cx, row, &wrap, &date)?;
         let others: Vec<&str> = ep
             .agencies
             .iter()
@@ -79,8 +80,6 @@ pub(super) fn write_episodes(
             .collect();
         label(ws, row, 9, &others.join(", "), &wrap)?;
         label(ws, row, 10, &references(cx, &ep.approximate), &wrap)?;
-        label(ws, row, 3, &names.join(", "), &wrap)?;
-        ws.write_number_with_format(row, 4, ep.events.len() as f64, &wrap)?;
         ws.write_number_with_format(row, 5, ep.joint_events as f64, &wrap)?;
         ws.write_number_with_format(row, 6, ep.score, &score)?;
         cx.input.put(ws, row, 7, &ep.reason, &wrap)?;
@@ -95,7 +94,7 @@ pub(super) fn write_episodes(
             ws,
             row,
             row_lines([
-                (names.join(", ").as_str(), 40.0),
+                (names.as_str(), 40.0),
                 (ep.reason.as_str(), 70.0),
                 (counts.as_str(), KEY_LINES_WIDTH),
             ]),
@@ -123,40 +122,84 @@ pub(super) fn write_episodes(
     }
     if a.episodes.is_empty() {
         label(ws, row, 0, "", &wrap)?;
-        label(
+        row = none_listed(
             ws,
             row,
-            7,
             "No stretch of the chronology met the thresholds for a candidate episode.",
             &wrap,
         )?;
-        row += 1;
     }
     ws.autofilter(0, 0, row.saturating_sub(1).max(1), last_col)?;
-    let row = write_gaps(ws, cx, row + 1, &wrap, &date)?;
-    let row = write_decisions(ws, cx, row + 1, &wrap, &date)?;
-    let row = write_periods(ws, cx, row + 1, &wrap, &date)?;
-    let row = write_incident(ws, cx, row + 1, &wrap, &date)?;
+    // The tables under the episodes, each after an empty row.
+    for table in [write_gaps, write_decisions, write_periods, write_incident] {
+        row = table(ws, cx, row + 1, &wrap, &date)?;
+    }
     end_stream(ws, row, stream)
+}
+
+/// A stretch of the chronology (an episode, a period, the incident) as
+/// the first five columns of its row give it.
+struct Span<'s> {
+    /// Its name: `KPE-1`, `Incident`.
+    name: &'s str,
+    /// Its first day.
+    first: NaiveDate,
+    /// Its last day.
+    last: NaiveDate,
+    /// The agencies named for it.
+    agencies: &'s [usize],
+    /// Its events.
+    events: &'s [usize],
+}
+
+impl Span<'_> {
+    /// Writes columns A to E of `row`: name, first and last days, the
+    /// agencies and the count of events. Gives the agencies' names, joined.
+    fn write(
+        &self,
+        ws: &mut Worksheet,
+        cx: &Ctx,
+        row: u32,
+        wrap: &Format,
+        date: &Format,
+    ) -> Result<String, XlsxError> {
+        label(ws, row, 0, self.name, wrap)?;
+        ws.write_number_with_format(row, 1, serial_of(self.first), date)?;
+        ws.write_number_with_format(row, 2, serial_of(self.last), date)?;
+        let names: Vec<&str> = self
+            .agencies
+            .iter()
+            .map(|&i| cx.names[i].0.as_str())
+            .collect();
+        let names = names.join(", ");
+        label(ws, row, 3, &names, wrap)?;
+        ws.write_number_with_format(row, 4, self.events.len() as f64, wrap)?;
+        Ok(names)
+    }
+}
+
+/// Says at `row`, in the column of the reasons, why a table lists
+/// nothing: the row after it.
+fn none_listed(ws: &mut Worksheet, row: u32, why: &str, wrap: &Format) -> Result<u32, XlsxError> {
+    label(ws, row, 7, why, wrap)?;
+    Ok(row + 1)
 }
 
 /// The longest gaps with no recorded event, from row `row` on: the row
 /// after them.
 fn write_gaps(
     ws: &mut Worksheet,
-    cx: &Ctx,
-    mut row: u32,
+    cx: &mut Ctx,
+    row: u32,
     wrap: &Format,
     date: &Format,
 ) -> Result<u32, XlsxError> {
-    let bold = Format::new().set_bold();
-    ws.write_string_with_format(row, 0, "Longest gaps with no recorded event", &bold)?;
-    row += 1;
-    let h = heading_format();
-    for (c, name) in ["Gap", "From", "To", "Days"].iter().enumerate() {
-        ws.write_string_with_format(row, c as u16, *name, &h)?;
-    }
-    row += 1;
+    let mut row = table_head(
+        ws,
+        row,
+        "Longest gaps with no recorded event",
+        &["Gap", "From", "To", "Days"],
+    )?;
     for (i, g) in cx.review.analysis.gaps.iter().enumerate() {
         label(ws, row, 0, &format!("Gap {}", i + 1), wrap)?;
         ws.write_number_with_format(row, 1, serial_of(g.from), date)?;
@@ -249,14 +292,12 @@ fn write_decisions(
         row += 1;
     }
     if review.analysis.decisions.is_empty() {
-        label(
+        row = none_listed(
             ws,
             row,
-            7,
             "No closure, no-further-action or child-not-seen decision follows a concern.",
             wrap,
         )?;
-        row += 1;
     }
     Ok(row)
 }
@@ -288,12 +329,14 @@ fn write_periods(
     )?;
     let review = cx.review;
     for p in &review.analysis.periods {
-        label(ws, row, 0, &p.id(), wrap)?;
-        ws.write_number_with_format(row, 1, serial_of(p.first), date)?;
-        ws.write_number_with_format(row, 2, serial_of(p.last), date)?;
-        let names: Vec<&str> = p.agencies.iter().map(|&i| cx.names[i].0.as_str()).collect();
-        label(ws, row, 3, &names.join(", "), wrap)?;
-        ws.write_number_with_format(row, 4, p.events.len() as f64, wrap)?;
+        let span = Span {
+            name: &p.id(),
+            first: p.first,
+            last: p.last,
+            agencies: &p.agencies,
+            events: &p.events,
+        };
+        let names = span.write(ws, cx, row, wrap, date)?;
         let kind = match p.kind {
             crate::episodes::PeriodKind::RepeatedConcerns => "Repeated concerns",
             crate::episodes::PeriodKind::MonthLevel => "Month-level",
@@ -305,19 +348,17 @@ fn write_periods(
         fit_row(
             ws,
             row,
-            row_lines([(p.reason.as_str(), 70.0), (names.join(", ").as_str(), 40.0)]),
+            row_lines([(p.reason.as_str(), 70.0), (names.as_str(), 40.0)]),
         )?;
         row += 1;
     }
     if review.analysis.periods.is_empty() {
-        label(
+        row = none_listed(
             ws,
             row,
-            7,
             "No child was the subject of concerns from several sources within a few months.",
             wrap,
         )?;
-        row += 1;
     }
     Ok(row)
 }
@@ -350,24 +391,19 @@ fn write_incident(
             "What the chronology records",
         ],
     )?;
-    label(ws, row, 0, "Incident", wrap)?;
-    ws.write_number_with_format(row, 1, serial_of(inc.first), date)?;
-    ws.write_number_with_format(row, 2, serial_of(inc.last), date)?;
-    let names: Vec<&str> = inc
-        .agencies
-        .iter()
-        .map(|&i| cx.names[i].0.as_str())
-        .collect();
-    label(ws, row, 3, &names.join(", "), wrap)?;
-    ws.write_number_with_format(row, 4, inc.events.len() as f64, wrap)?;
+    let span = Span {
+        name: "Incident",
+        first: inc.first,
+        last: inc.last,
+        agencies: &inc.agencies,
+        events: &inc.events,
+    };
+    let names = span.write(ws, cx, row, wrap, date)?;
     cx.input.put(ws, row, 7, &inc.summary, wrap)?;
     fit_row(
         ws,
         row,
-        row_lines([
-            (inc.summary.as_str(), 70.0),
-            (names.join(", ").as_str(), 40.0),
-        ]),
+        row_lines([(inc.summary.as_str(), 70.0), (names.as_str(), 40.0)]),
     )?;
     row += 1;
     // One row per event, by reference, for the reviewer to read them.
