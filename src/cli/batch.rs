@@ -70,15 +70,11 @@ fn line(r: &ReviewRow) -> String {
 
 /// Runs `batch`.
 pub fn run(args: BatchArgs) -> i32 {
-    let mut merge = args.review.options();
-    merge.glossary = args.glossary.clone();
-    merge.marking = args.marking.clone();
-    let write = match crate::write::WriteOptions::from_merge_options(&merge) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("chronomerge: {e}");
-            return EXIT_FAILED;
-        }
+    let Some((merge, write)) = args
+        .review
+        .writing_options(args.glossary.as_deref(), args.marking.as_deref())
+    else {
+        return EXIT_FAILED;
     };
     let opts = BatchOptions {
         merge,

@@ -114,19 +114,15 @@ pub fn run(args: MergeArgs) -> i32 {
     let Some(output) = checked_output(&args.review_dir, args.output.as_deref()) else {
         return EXIT_FAILED;
     };
-    let mut opts = args.review.options();
+    let Some((mut opts, write_opts)) = args
+        .review
+        .writing_options(args.glossary.as_deref(), args.marking.as_deref())
+    else {
+        return EXIT_FAILED;
+    };
     opts.episodes = args.episodes;
     opts.min_agencies = args.min_agencies;
     opts.window_days = args.window_days;
-    opts.glossary = args.glossary.clone();
-    opts.marking = args.marking.clone();
-    let write_opts = match crate::write::WriteOptions::from_merge_options(&opts) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("chronomerge: {e}");
-            return EXIT_FAILED;
-        }
-    };
     let outputs = Outputs {
         workbook: output.clone(),
         json: args.json.clone(),

@@ -2,11 +2,12 @@
 //! arguments with [`Cli`] and calls [`run`], which installs the process's
 //! panic hook (`process`) and runs the subcommand.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::MergeOptions;
+use crate::write::WriteOptions;
 
 pub mod batch;
 pub mod check;
@@ -165,6 +166,27 @@ impl ReviewArgs {
             today: self.today,
             config_file: self.config.clone(),
             ..MergeOptions::default()
+        }
+    }
+
+    /// The options of a command that writes workbooks (`merge`, `watch`,
+    /// `batch`): these arguments' merge options with the glossary and the
+    /// marking given, and the write options they settle; `None` after
+    /// saying why the glossary cannot be used.
+    fn writing_options(
+        &self,
+        glossary: Option<&Path>,
+        marking: Option<&str>,
+    ) -> Option<(MergeOptions, WriteOptions)> {
+        let mut merge = self.options();
+        merge.glossary = glossary.map(PathBuf::from);
+        merge.marking = marking.map(String::from);
+        match WriteOptions::from_merge_options(&merge) {
+            Ok(write) => Some((merge, write)),
+            Err(e) => {
+                eprintln!("chronomerge: {e}");
+                None
+            }
         }
     }
 }

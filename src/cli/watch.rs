@@ -58,17 +58,15 @@ pub fn run(args: WatchArgs) -> i32 {
     else {
         return EXIT_FAILED;
     };
-    let mut opts = WatchOptions::new(output.clone());
-    opts.merge = args.review.options();
-    opts.merge.glossary = args.glossary.clone();
-    opts.merge.marking = args.marking.clone();
-    opts.write = match crate::write::WriteOptions::from_merge_options(&opts.merge) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("chronomerge: {e}");
-            return EXIT_FAILED;
-        }
+    let Some((merge, write)) = args
+        .review
+        .writing_options(args.glossary.as_deref(), args.marking.as_deref())
+    else {
+        return EXIT_FAILED;
     };
+    let mut opts = WatchOptions::new(output.clone());
+    opts.merge = merge;
+    opts.write = write;
     opts.json = args.json.clone();
     opts.csv = args.csv.clone();
     opts.html = args.html.clone();
