@@ -10,7 +10,6 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{EXIT_FAILED, EXIT_OK};
-use crate::config::MergeOptions;
 use crate::feedback::write_feedback;
 
 /// Arguments of `feedback`.
@@ -53,17 +52,9 @@ pub fn run(args: FeedbackArgs) -> i32 {
         );
         return EXIT_FAILED;
     }
-    let opts = MergeOptions {
-        today: args.today,
-        config_file: args.config.clone(),
-        ..MergeOptions::default()
-    };
-    let review = match crate::pipeline::merge_dir(&args.review_dir, &opts) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("chronomerge: {e}");
-            return EXIT_FAILED;
-        }
+    let Some(review) = super::merge_to_report(&args.review_dir, args.today, args.config.as_deref())
+    else {
+        return EXIT_FAILED;
     };
     match write_feedback(&review, &args.output) {
         Ok(done) => {

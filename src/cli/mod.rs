@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::MergeOptions;
+use crate::review::MergedReview;
 use crate::write::WriteOptions;
 
 pub mod batch;
@@ -187,6 +188,29 @@ impl ReviewArgs {
                 eprintln!("chronomerge: {e}");
                 None
             }
+        }
+    }
+}
+
+/// A review folder merged for a command that reports on it (`status`,
+/// `feedback`): with `today` as the day, and the configuration file given
+/// instead of the folder's review.toml; `None` after saying why it could
+/// not be.
+fn merge_to_report(
+    review_dir: &Path,
+    today: Option<chrono::NaiveDate>,
+    config: Option<&Path>,
+) -> Option<MergedReview> {
+    let opts = MergeOptions {
+        today,
+        config_file: config.map(PathBuf::from),
+        ..MergeOptions::default()
+    };
+    match crate::pipeline::merge_dir(review_dir, &opts) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            eprintln!("chronomerge: {e}");
+            None
         }
     }
 }

@@ -10,7 +10,6 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{EXIT_FAILED, EXIT_OK};
-use crate::config::MergeOptions;
 use crate::dates::display::DAY;
 use crate::status::{status, AgencyStatus, StatusReport};
 
@@ -34,17 +33,9 @@ pub struct StatusArgs {
 
 /// Runs `status`.
 pub fn run(args: StatusArgs) -> i32 {
-    let opts = MergeOptions {
-        today: args.today,
-        config_file: args.config.clone(),
-        ..MergeOptions::default()
-    };
-    let review = match crate::pipeline::merge_dir(&args.review_dir, &opts) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("chronomerge: {e}");
-            return EXIT_FAILED;
-        }
+    let Some(review) = super::merge_to_report(&args.review_dir, args.today, args.config.as_deref())
+    else {
+        return EXIT_FAILED;
     };
     let report = status(&review);
     let mut out = std::io::stdout().lock();
