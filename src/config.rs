@@ -200,21 +200,7 @@ impl Settings {
             Some(p) => ReviewConfig::load_parsed(&p)?,
             None => (ReviewConfig::default(), Tables::default()),
         };
-        if opts.review.is_some() {
-            config.review = opts.review.clone();
-        }
-        if opts.from.is_some() {
-            config.period_from = opts.from;
-        }
-        if opts.to.is_some() {
-            config.period_to = opts.to;
-        }
-        if opts.margin_days.is_some() {
-            config.margin_days = opts.margin_days;
-        }
-        if opts.marking.is_some() {
-            config.marking = opts.marking.clone();
-        }
+        config.override_with(opts);
         let today = opts
             .today
             .unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -404,6 +390,27 @@ pub fn parse_cli_date(s: &str) -> Result<NaiveDate, NotADate> {
 }
 
 impl ReviewConfig {
+    /// The command line over the file: each of the review reference, the
+    /// period's ends, the margin and the marking that `opts` gives
+    /// replaces the file's.
+    pub(crate) fn override_with(&mut self, opts: &MergeOptions) {
+        if opts.review.is_some() {
+            self.review = opts.review.clone();
+        }
+        if opts.from.is_some() {
+            self.period_from = opts.from;
+        }
+        if opts.to.is_some() {
+            self.period_to = opts.to;
+        }
+        if opts.margin_days.is_some() {
+            self.margin_days = opts.margin_days;
+        }
+        if opts.marking.is_some() {
+            self.marking = opts.marking.clone();
+        }
+    }
+
     /// Reads a configuration file, and checks it as a whole: colours,
     /// period, and the `[episodes]` and `[children]` tables. The error says
     /// what to fix.

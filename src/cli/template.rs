@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{EXIT_FAILED, EXIT_OK};
-use crate::config::{ConfigError, ReviewConfig};
+use crate::config::{ConfigError, MergeOptions, ReviewConfig};
 use crate::template::{write_template, TemplateOptions};
 
 /// Arguments of `template`.
@@ -54,21 +54,18 @@ impl TemplateArgs {
     /// A [`ConfigError`] when the configuration file cannot be used or the
     /// period starts after it ends.
     pub fn options(&self) -> Result<TemplateOptions, ConfigError> {
-        let config = match &self.config {
+        let mut config = match &self.config {
             Some(p) if p.is_dir() => ReviewConfig::load(&p.join(crate::discover::CONFIG_FILE))?,
             Some(p) => ReviewConfig::load(p)?,
             None => ReviewConfig::default(),
         };
+        config.override_with(&MergeOptions {
+            review: self.review.clone(),
+            from: self.from,
+            to: self.to,
+            ..MergeOptions::default()
+        });
         let mut opts = TemplateOptions::from_config(&config);
-        if self.review.is_some() {
-            opts.review = self.review.clone();
-        }
-        if self.from.is_some() {
-            opts.from = self.from;
-        }
-        if self.to.is_some() {
-            opts.to = self.to;
-        }
         if let (Some(f), Some(t)) = (opts.from, opts.to) {
             if f > t {
                 return Err(ConfigError::Period { from: f, to: t });
