@@ -458,50 +458,46 @@ impl ColumnTally {
         header_row: u32,
         findings: &mut Vec<Finding>,
     ) {
-        let heading_of = |ci: usize| header.get(ci).map(|c| c.to_text()).unwrap_or_default();
+        // A heading as a finding names it: `'Notes' (K3)`.
+        let heading = |ci: usize| {
+            let text = header.get(ci).map(|c| c.to_text()).unwrap_or_default();
+            format!("'{}' ({})", text.trim(), cell_ref(ci, header_row))
+        };
+        let mut push = |code: Code, u: &ColumnContent, message: String| {
+            findings.push(Finding::new(code, file, message).at(sheet, u.range()));
+        };
         for u in self.unknown.iter().filter(|u| u.count > 0) {
-            findings.push(
-                Finding::new(
-                    Code::CellOutsideTemplate,
-                    file,
-                    format!(
-                        "{} cell(s) under the heading '{}' ({}) are not merged because that column is not the template's: ask the agency to move their content into the template's columns",
-                        u.count,
-                        heading_of(u.col).trim(),
-                        cell_ref(u.col, header_row)
-                    ),
-                )
-                .at(sheet, u.range()),
+            push(
+                Code::CellOutsideTemplate,
+                u,
+                format!(
+                    "{} cell(s) under the heading {} are not merged because that column is not the template's: ask the agency to move their content into the template's columns",
+                    u.count,
+                    heading(u.col)
+                ),
             );
         }
         self.headless.sort_by_key(|u| u.col);
         for u in &self.headless {
-            findings.push(
-                Finding::new(
-                    Code::CellOutsideTemplate,
-                    file,
-                    format!(
-                        "{} cell(s) in column {}, which has no heading, are not merged: ask the agency to move their content into the template's columns",
-                        u.count,
-                        col_name(u.col)
-                    ),
-                )
-                .at(sheet, u.range()),
+            push(
+                Code::CellOutsideTemplate,
+                u,
+                format!(
+                    "{} cell(s) in column {}, which has no heading, are not merged: ask the agency to move their content into the template's columns",
+                    u.count,
+                    col_name(u.col)
+                ),
             );
         }
         for u in self.unclear.iter().filter(|u| u.count > 0) {
-            findings.push(
-                Finding::new(
-                    Code::HeadingUnclear,
-                    file,
-                    format!(
-                        "{} row(s) with content under the heading '{}' ({}) were not merged: the engine does not guess which column is meant; ask the agency to restore the template's heading",
-                        u.count,
-                        heading_of(u.col).trim(),
-                        cell_ref(u.col, header_row)
-                    ),
-                )
-                .at(sheet, u.range()),
+            push(
+                Code::HeadingUnclear,
+                u,
+                format!(
+                    "{} row(s) with content under the heading {} were not merged: the engine does not guess which column is meant; ask the agency to restore the template's heading",
+                    u.count,
+                    heading(u.col)
+                ),
             );
         }
     }
