@@ -217,6 +217,29 @@ mod tests {
         }
     }
 
+    /// A row of the template's columns A to H with the date, source,
+    /// event type and details given (an empty one is an empty cell).
+    fn event(r: u32, date: &str, source: &str, etype: &str, details: &str) -> RawRow {
+        row(
+            r,
+            &[
+                t(date),
+                Cell::Empty,
+                Cell::Empty,
+                t(source),
+                Cell::Empty,
+                Cell::Empty,
+                t(etype),
+                t(details),
+            ],
+        )
+    }
+
+    /// A return of these rows, checked.
+    fn check(rows: Vec<RawRow>) -> CheckedReturn {
+        check_return(ret(rows), &ctx())
+    }
+
     fn ctx() -> CheckContext {
         CheckContext {
             dates: crate::dates::DateContext::new(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()),
@@ -234,22 +257,9 @@ mod tests {
     /// Trimming in place gives what `trim` gives, Unicode spaces included.
     #[test]
     fn an_error_cell_is_named_and_the_row_kept() {
-        let c = check_return(
-            ret(vec![row(
-                2,
-                &[
-                    t("05/03/2023"),
-                    Cell::Empty,
-                    Cell::Empty,
-                    t("GP record"),
-                    Cell::Error("#REF!".into()),
-                    Cell::Empty,
-                    t("Assessment"),
-                    t("Seen."),
-                ],
-            )]),
-            &ctx(),
-        );
+        let mut r = event(2, "05/03/2023", "GP record", "Assessment", "Seen.");
+        r.cells[4] = Cell::Error("#REF!".into());
+        let c = check(vec![r]);
         assert_eq!(codes(&c), [(Code::CellError, "E2".to_string())]);
         assert_eq!(c.summary.rows_merged, 1);
     }
@@ -270,14 +280,11 @@ mod tests {
                 ],
             )
         };
-        let c = check_return(
-            ret(vec![
-                note(2, "05/03/2023", ""),
-                note(3, "", ""),
-                note(4, "06/03/2023", "99:99"),
-            ]),
-            &ctx(),
-        );
+        let c = check(vec![
+            note(2, "05/03/2023", ""),
+            note(3, "", ""),
+            note(4, "06/03/2023", "99:99"),
+        ]);
         assert_eq!(
             codes(&c),
             [
@@ -303,22 +310,16 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, d)| {
-                row(
+                event(
                     i as u32 + 2,
-                    &[
-                        t(&format!("{d:02}/03/2023")),
-                        Cell::Empty,
-                        Cell::Empty,
-                        t("Log"),
-                        Cell::Empty,
-                        Cell::Empty,
-                        t("Other"),
-                        t("x"),
-                    ],
+                    &format!("{d:02}/03/2023"),
+                    "Log",
+                    "Other",
+                    "x",
                 )
             })
             .collect();
-        let c = check_return(ret(rows), &ctx());
+        let c = check(rows);
         let order: Vec<_> = codes(&c)
             .into_iter()
             .filter(|(c, _)| matches!(c, Code::DateOrder | Code::DateOrderReversed))
@@ -329,21 +330,12 @@ mod tests {
     #[test]
     fn content_in_a_column_with_no_heading_is_reported() {
         let r = |n: u32, extra: &str| {
-            let mut cells = vec![
-                t("05/03/2023"),
-                Cell::Empty,
-                Cell::Empty,
-                t("GP record"),
-                Cell::Empty,
-                Cell::Empty,
-                t("Assessment"),
-                t("Seen."),
-            ];
-            cells.resize(12, Cell::Empty);
-            cells[11] = t(extra);
-            row(n, &cells)
+            let mut r = event(n, "05/03/2023", "GP record", "Assessment", "Seen.");
+            r.cells.resize(12, Cell::Empty);
+            r.cells[11] = t(extra);
+            r
         };
-        let c = check_return(ret(vec![r(2, "a note"), r(3, ""), r(4, "more")]), &ctx());
+        let c = check(vec![r(2, "a note"), r(3, ""), r(4, "more")]);
         assert_eq!(
             codes(&c),
             [(Code::CellOutsideTemplate, "L2:L4".to_string())]
@@ -356,29 +348,12 @@ mod tests {
     /// by its cell, and the rows add up.
     #[test]
     fn an_error_rejects_its_row_and_a_warning_keeps_it() {
-        let r = |n: u32, source: &str, etype: &str| {
-            row(
-                n,
-                &[
-                    t("05/03/2023"),
-                    Cell::Empty,
-                    Cell::Empty,
-                    t(source),
-                    Cell::Empty,
-                    Cell::Empty,
-                    t(etype),
-                    t("Seen."),
-                ],
-            )
-        };
-        let c = check_return(
-            ret(vec![
-                r(2, "GP record", "Assessment"),
-                r(3, "", "Assessment"),
-                r(4, "GP record", "Phone call"),
-            ]),
-            &ctx(),
-        );
+        let r = |n: u32, source: &str, etype: &str| event(n, "05/03/2023", source, etype, "Seen.");
+        let c = check(vec![
+            r(2, "GP record", "Assessment"),
+            r(3, "", "Assessment"),
+            r(4, "GP record", "Phone call"),
+        ]);
         assert_eq!(
             codes(&c),
             [
