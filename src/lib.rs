@@ -33,6 +33,7 @@ pub mod merge;
 pub mod model;
 pub mod notes;
 pub mod output;
+mod package;
 pub(crate) mod palette;
 pub mod pipeline;
 pub mod publish;

@@ -27,6 +27,8 @@ use crate::glossary::Glossary;
 use crate::refs::{closeness, split_ref, words};
 use crate::review::MergedReview;
 
+mod prefilter;
+
 /// The sheet of notes whose event is gone.
 pub const NOT_PLACED_SHEET: &str = "Reviewer notes not placed";
 
@@ -143,14 +145,25 @@ pub fn read_previous(path: &Path) -> Result<Option<Vec<OldRow>>, PreviousError> 
         why,
     };
     let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    // First the rows that may carry work, cut from the workbook; the whole
+    // workbook when the cut cannot be made or read as it should.
+    if let Some(rows) = prefilter::reduce(std::io::BufReader::new(&file)).and_then(read_cut) {
+        return Ok(Some(rows));
+    }
+    read_whole(path).map(Some)
+}
+
+/// [`read_previous`] of the whole workbook, every row of it.
+fn read_whole(path: &Path) -> Result<Vec<OldRow>, PreviousError> {
+    let unreadable = |why: String| PreviousError::Unreadable {
+        path: path.to_path_buf(),
+        why,
+    };
+    let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
     let mut xlsx: Xlsx<_> = Xlsx::new(std::io::BufReader::new(file))
         .map_err(|e| unreadable(format!("not a readable .xlsx workbook: {e}")))?;
     let names = xlsx.sheet_names();
-    let chronology: Vec<String> = names
-        .iter()
-        .filter(|n| *n == "Chronology" || n.starts_with("Chronology ("))
-        .cloned()
-        .collect();
+    let chronology = chronology_sheets(&names);
     if chronology.is_empty() {
         return Err(PreviousError::NotAChronology {
             path: path.to_path_buf(),
@@ -165,7 +178,40 @@ pub fn read_previous(path: &Path) -> Result<Option<Vec<OldRow>>, PreviousError> 
         read_sheet(&mut xlsx, NOT_PLACED_SHEET, true, &mut rows)
             .map_err(|e| unreadable(format!("sheet '{NOT_PLACED_SHEET}': {e}")))?;
     }
-    Ok(Some(rows))
+    Ok(rows)
+}
+
+/// The workbook's `Chronology` sheets, in order.
+fn chronology_sheets(names: &[String]) -> Vec<String> {
+    names
+        .iter()
+        .filter(|n| *n == "Chronology" || n.starts_with("Chronology ("))
+        .cloned()
+        .collect()
+}
+
+/// The reviewer's rows read from the workbook cut down to the rows that may
+/// carry work ([`prefilter`]), as [`read_previous`] reads the whole one;
+/// `None` when the cut cannot be read or calamine finds a sheet's headings
+/// on another row than the cut did (the whole workbook is then read).
+fn read_cut(cut: prefilter::Reduced) -> Option<Vec<OldRow>> {
+    let mut xlsx: Xlsx<_> = Xlsx::new(std::io::Cursor::new(cut.package)).ok()?;
+    let names = xlsx.sheet_names();
+    let chronology = chronology_sheets(&names);
+    if chronology.is_empty() {
+        return None;
+    }
+    let mut rows = Vec::new();
+    for name in &chronology {
+        let heading = read_sheet(&mut xlsx, name, false, &mut rows).ok()?;
+        if heading != Some(*cut.headings.get(name)?) {
+            return None;
+        }
+    }
+    if names.iter().any(|n| n == NOT_PLACED_SHEET) {
+        read_sheet(&mut xlsx, NOT_PLACED_SHEET, true, &mut rows).ok()?;
+    }
+    Some(rows)
 }
 
 /// The columns read, by heading.
@@ -182,13 +228,14 @@ struct Wanted {
 
 /// Reads one sheet's reviewer rows, cell by cell (only the wanted columns
 /// are kept): the rows with a note, a KPE, or (a row with no Ref, which
-/// the reviewer added) any text.
+/// the reviewer added) any text. Gives the row of its headings (0-based),
+/// `None` for a sheet with no text.
 fn read_sheet<RS: std::io::Read + std::io::Seek>(
     xlsx: &mut Xlsx<RS>,
     name: &str,
     not_placed: bool,
     out: &mut Vec<OldRow>,
-) -> Result<(), calamine::XlsxError> {
+) -> Result<Option<u32>, calamine::XlsxError> {
     let mut cells = xlsx.worksheet_cells_reader(name)?;
     let mut w = Wanted::default();
     let mut heading_row: Option<u32> = None;
@@ -263,7 +310,7 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
     if at.is_some() {
         keep(&mut row, out, w.reference.is_some());
     }
-    Ok(())
+    Ok(heading_row)
 }
 
 /// A cell as text (a number as Excel would show it plainly).

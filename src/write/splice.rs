@@ -52,7 +52,6 @@ use std::io::{BufWriter, Cursor, Read, Write};
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver};
 
-use quick_xml::events::{BytesStart, Event};
 use rust_xlsxwriter::Workbook;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
@@ -217,40 +216,10 @@ fn read_part(archive: &mut Package, name: &str) -> Result<String, WriteError> {
     Ok(xml)
 }
 
-/// The attributes of each element named `tag` (its local name) in `xml`,
-/// unescaped, by their local names, except that `r:id` (a prefixed `id`)
-/// is `r:id`.
+/// The attributes of each element named `tag` in `xml` ([`crate::package::elements`]).
 fn elements(xml: &str, tag: &str) -> Result<Vec<HashMap<String, String>>, WriteError> {
-    let bad =
-        |e: &dyn std::fmt::Display| internal(&format!("the workbook's index is not XML ({e})"));
-    let mut reader = quick_xml::Reader::from_str(xml);
-    let mut out = Vec::new();
-    let attrs = |e: &BytesStart| -> Result<HashMap<String, String>, WriteError> {
-        let mut m = HashMap::new();
-        for a in e.attributes() {
-            let a = a.map_err(|e| bad(&e))?;
-            let key = match a.key.prefix() {
-                Some(_) if a.key.local_name().as_ref() == "id" => "r:id".to_string(),
-                _ => a.key.local_name().as_ref().to_string(),
-            };
-            m.insert(
-                key,
-                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .map_err(|e| bad(&e))?
-                    .into_owned(),
-            );
-        }
-        Ok(m)
-    };
-    loop {
-        match reader.read_event().map_err(|e| bad(&e))? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == tag => {
-                out.push(attrs(&e)?);
-            }
-            Event::Eof => return Ok(out),
-            _ => {}
-        }
-    }
+    crate::package::elements(xml, tag)
+        .map_err(|e| internal(&format!("the workbook's index is not XML ({e})")))
 }
 
 /// The part of each sheet named in `names`, in order, found as a reader
@@ -276,10 +245,7 @@ fn sheet_parts(archive: &mut Package, names: &[String]) -> Result<Vec<String>, W
                 .find(|r| r.get("Id") == Some(id))
                 .and_then(|r| r.get("Target"))
                 .ok_or_else(|| internal(&format!("the sheet '{name}' has no part")))?;
-            Ok(match target.strip_prefix('/') {
-                Some(absolute) => absolute.to_string(),
-                None => format!("xl/{target}"),
-            })
+            Ok(crate::package::part_path(target))
         })
         .collect()
 }
