@@ -8,21 +8,6 @@
 //! or the number with a prefix (`KLOE 2`, `Line 2`, `KLOE2`); an event
 //! then carries the entry. Any other text is kept as written and warned
 //! about (`key-line-unknown`).
-//!
-//! ```
-//! use chronomerge::key_lines::{entry, find, short_label};
-//! let lines = vec!["Information sharing".to_string(), "Voice of the child".to_string()];
-//! assert_eq!(entry(1, &lines[1]), "KLOE 2: Voice of the child");
-//! for typed in ["2", "KLOE 2", "kloe2", " voice of the CHILD ", "KLOE 2: Voice of the child", "2. Voice of the child"] {
-//!     assert_eq!(find(&lines, typed), Some(1), "{typed}");
-//! }
-//! assert_eq!(find(&lines, "3"), None);
-//! assert_eq!(find(&lines, "KLOE 1: Voice of the child"), None);
-//! assert_eq!(short_label("KLOE 2: Voice of the child"), "KLOE 2");
-//! assert_eq!(short_label("housing"), "housing");
-//! ```
-
-use crate::model::normalise;
 
 /// The heading of the optional column, in the template and in the merged
 /// chronology.
@@ -60,7 +45,9 @@ const PREFIXES: &[&str] = &[
 ];
 
 /// The line (0-based) a cell's text names, if any: see the module docs.
+#[cfg(test)]
 pub fn find(lines: &[String], value: &str) -> Option<usize> {
+    use crate::model::normalise;
     let key = normalise(value);
     find_normalised(lines.iter().map(|l| normalise(l)), &key)
 }
@@ -100,6 +87,29 @@ pub(crate) fn find_normalised<S: AsRef<str>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_is_found_however_it_is_typed() {
+        let lines = vec![
+            "Information sharing".to_string(),
+            "Voice of the child".to_string(),
+        ];
+        assert_eq!(entry(1, &lines[1]), "KLOE 2: Voice of the child");
+        for typed in [
+            "2",
+            "KLOE 2",
+            "kloe2",
+            " voice of the CHILD ",
+            "KLOE 2: Voice of the child",
+            "2. Voice of the child",
+        ] {
+            assert_eq!(find(&lines, typed), Some(1), "{typed}");
+        }
+        assert_eq!(find(&lines, "3"), None);
+        assert_eq!(find(&lines, "KLOE 1: Voice of the child"), None);
+        assert_eq!(short_label("KLOE 2: Voice of the child"), "KLOE 2");
+        assert_eq!(short_label("housing"), "housing");
+    }
 
     #[test]
     fn only_a_line_of_the_review_is_found() {

@@ -28,7 +28,7 @@ pub mod glossary;
 mod guidance;
 pub mod html;
 pub mod ingest;
-pub mod key_lines;
+pub(crate) mod key_lines;
 pub mod merge;
 pub mod model;
 pub mod notes;

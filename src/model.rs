@@ -427,7 +427,7 @@ pub struct Event {
     pub date_written: Arc<str>,
     /// The `Key line of enquiry` cell: the line's entry (`KLOE 2: text`)
     /// when it names one of the review's lines, else as written; empty
-    /// when none (see [`crate::key_lines`]).
+    /// when none.
     pub key_line: Arc<str>,
     /// An author's note (source starts with `#`, `^`, `¬` or `~`).
     pub is_note: bool,
@@ -600,7 +600,8 @@ pub fn is_return(s: &ReturnSummary) -> bool {
 }
 
 /// The message for a folder none of whose files is a return (see
-/// [`MergedReview::no_returns`]); `None` when one is.
+/// [`MergedReview::no_returns`](crate::review::MergedReview::no_returns));
+/// `None` when one is.
 pub fn no_returns(dir: &std::path::Path, files: &[ReturnSummary]) -> Option<String> {
     if files.iter().any(is_return) {
         return None;

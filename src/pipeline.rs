@@ -239,7 +239,7 @@ pub(crate) fn ignored_summary(f: &FoundFile, why: &str) -> ReturnSummary {
 }
 
 /// Merges every return in a review folder. The engine's own files there
-/// (see [`OwnFiles`]: the outputs in `opts.exclude`, the settings files
+/// (see [`crate::discover::OwnFiles`]: the outputs in `opts.exclude`, the settings files
 /// given, and what the engine always writes) are listed, never read.
 ///
 /// # Errors

@@ -58,7 +58,7 @@ impl MergedReview {
     }
 
     /// True when the merged chronology has a `Key line of enquiry` column
-    /// ([`crate::key_lines`]): the review has key lines of enquiry, or an
+    /// (`Key line of enquiry`): the review has key lines of enquiry, or an
     /// event carries one.
     pub fn shows_key_line_column(&self) -> bool {
         !self.config.key_lines_of_enquiry.is_empty()

@@ -50,7 +50,7 @@ pub struct CheckContext {
     /// column).
     pub agency: Option<String>,
     /// The review's key lines of enquiry, that a `Key line of enquiry`
-    /// column is checked against ([`crate::key_lines`]).
+    /// column is checked against.
     pub key_lines: Vec<String>,
 }
 
