@@ -499,7 +499,7 @@ impl ReviewConfig {
         };
         // The one reading of `[children]` (the workbook takes the children
         // from the settings).
-        let children = children(self).map_err(TableError::Children)?;
+        let children = children(self)?;
         Ok(Tables { episodes, children })
     }
 
@@ -591,14 +591,21 @@ pub struct Child {
 /// assert_eq!(kids[0].label, "Child A");
 /// assert_eq!(kids.len(), 2);
 /// ```
-pub fn children(config: &ReviewConfig) -> Result<Vec<Child>, String> {
+///
+/// # Errors
+///
+/// [`TableError::Children`], naming the entry, when a value is not a date
+/// of birth or an entry has no label.
+pub fn children(config: &ReviewConfig) -> Result<Vec<Child>, TableError> {
     let Some(table) = &config.children else {
         return Ok(vec![]);
     };
     let mut out = Vec::with_capacity(table.len());
     for (label, v) in table {
         let bad = || {
-            format!("[children] \"{label}\" must be a date of birth such as 2020-05-01, not {v}")
+            TableError::Children(format!(
+                "[children] \"{label}\" must be a date of birth such as 2020-05-01, not {v}"
+            ))
         };
         let born = match v {
             toml::Value::Datetime(dt) => dt
@@ -609,9 +616,9 @@ pub fn children(config: &ReviewConfig) -> Result<Vec<Child>, String> {
             _ => return Err(bad()),
         };
         if label.trim().is_empty() {
-            return Err(
+            return Err(TableError::Children(
                 "[children] has an entry with no label: write \"Child A\" = 2020-05-01".into(),
-            );
+            ));
         }
         out.push(Child {
             label: label.trim().to_string(),

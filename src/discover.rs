@@ -286,6 +286,12 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 /// let files = chronomerge::discover::scan(std::path::Path::new("fixtures/sample-review")).unwrap();
 /// for f in files { println!("{} {:?}", f.name, f.kind); }
 /// ```
+///
+/// # Errors
+///
+/// The [`io::Error`] of listing `dir` (it is missing, not a folder, or
+/// cannot be read) or of reading one of its entries. An entry whose
+/// details cannot be read (a link to nothing) is passed over.
 pub fn scan(dir: &Path) -> io::Result<Vec<FoundFile>> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir)? {

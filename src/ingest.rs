@@ -38,6 +38,12 @@ pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Reads a return. An `Err` is a finding about the whole file (it could
 /// not be read at all); findings about parts of it are in the result.
+///
+/// # Errors
+///
+/// A [`Finding`] about the whole file when it cannot be read at all:
+/// missing or unreadable, too large, encrypted, damaged, not what its name
+/// says, or holding no chronology.
 pub fn read_return(path: &Path, name: &str, format: Format) -> Result<RawReturn, Finding> {
     let meta = std::fs::metadata(path).map_err(|e| io_finding(name, &e))?;
     if meta.len() > MAX_FILE_BYTES {

@@ -140,6 +140,12 @@ pub fn output_dir(path: &Path) -> PathBuf {
 /// .unwrap();
 /// assert_eq!(std::fs::read(&path).unwrap(), b"made");
 /// ```
+///
+/// # Errors
+///
+/// `E` from an [`OutputError`] when the temporary file cannot be made,
+/// written, flushed to disk or renamed over `path` (the target is then
+/// untouched and the temporary file removed), or the error `write` returns.
 pub fn write_atomically<E: From<OutputError>>(
     path: &Path,
     write: impl FnOnce(&File) -> Result<(), E>,
@@ -200,6 +206,11 @@ pub fn put_in_place(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), Out
 /// chronomerge::output::write_buffered(&path, |w| w.write_all(b"made")).unwrap();
 /// assert_eq!(std::fs::read(&path).unwrap(), b"made");
 /// ```
+///
+/// # Errors
+///
+/// [`OutputError`] when the file cannot be made, written, flushed or put in
+/// place, or `write` fails; the target is then untouched.
 pub fn write_buffered(
     path: &Path,
     write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,

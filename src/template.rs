@@ -235,6 +235,11 @@ fn excel_time(t: NaiveTime) -> Result<ExcelDateTime, XlsxError> {
 }
 
 /// Builds the template workbook in memory.
+///
+/// # Errors
+///
+/// [`XlsxError`] when rust_xlsxwriter refuses a value (a date outside
+/// Excel's range, a text over a cell's limit).
 pub fn build(opts: &TemplateOptions, rows: &[Vec<TemplateValue>]) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     let mut props = DocProperties::new()

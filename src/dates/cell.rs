@@ -56,6 +56,11 @@ impl Cell {
 /// assert!(matches!(bad, Err(DateProblem::Invalid(_))));
 /// assert_eq!(read_date_cell(&Cell::Empty, &ctx), Err(DateProblem::Missing));
 /// ```
+///
+/// # Errors
+///
+/// [`DateProblem`]: the cell is empty, holds no date, or a day that does
+/// not exist (Excel's 29/02/1900).
 pub fn read_date_cell(cell: &Cell, ctx: &DateContext) -> Result<DateRead, DateProblem> {
     match cell {
         Cell::Empty => Err(DateProblem::Missing),
@@ -136,6 +141,10 @@ const YYYYMMDD_MAX: f64 = 21_001_231.0;
 /// assert_eq!(read_time_cell(&Cell::IsoDuration("PT14H30M00S".into())), Ok(Some(t)));
 /// assert_eq!(read_time_cell(&Cell::Empty), Ok(None));
 /// ```
+///
+/// # Errors
+///
+/// [`TimeProblem`] when the cell holds something that is not a time of day.
 pub fn read_time_cell(cell: &Cell) -> Result<Option<NaiveTime>, TimeProblem> {
     match cell {
         Cell::Empty => Ok(None),
@@ -277,6 +286,10 @@ fn iso_duration(s: &str) -> Option<NaiveTime> {
 /// assert!(v.approximate);
 /// assert!(!read_time_value(&Cell::Number(1430.0)).unwrap().unwrap().approximate);
 /// ```
+///
+/// # Errors
+///
+/// [`TimeProblem`] when the cell holds something that is not a time of day.
 pub fn read_time_value(cell: &Cell) -> Result<Option<TimeValue>, TimeProblem> {
     match cell {
         Cell::Text(t) if !t.trim().is_empty() => parse_time_value(t).map(Some),

@@ -98,6 +98,12 @@ fn trim(text: &str) -> &str {
 /// assert!(matches!(parse_date("31/02/2019", &ctx), Err(DateProblem::Invalid(_))));
 /// assert!(matches!(parse_date("n/a", &ctx), Err(DateProblem::Unreadable(_))));
 /// ```
+///
+/// # Errors
+///
+/// [`DateProblem`]: the text is empty, not a date in any form the template
+/// allows, or a day that does not exist. (A day in the future is a date:
+/// the checks query it.)
 pub fn parse_date(text: &str, ctx: &DateContext) -> Result<DateRead, DateProblem> {
     let t = trim(text);
     if t.is_empty() {
@@ -122,6 +128,11 @@ pub fn parse_date(text: &str, ctx: &DateContext) -> Result<DateRead, DateProblem
 /// assert!(parse_time("25:10").is_err());
 /// assert!(parse_time("12:60").is_err());
 /// ```
+///
+/// # Errors
+///
+/// [`TimeProblem`] when the text is not a time of day in a form the
+/// template allows.
 pub fn parse_time(text: &str) -> Result<NaiveTime, TimeProblem> {
     let t = trim(text);
     parser::time_text(t).ok_or_else(|| TimeProblem(t.to_string()))
@@ -144,6 +155,11 @@ pub fn parse_time(text: &str) -> Result<NaiveTime, TimeProblem> {
 /// assert!(parse_time_value("?").is_err());
 /// assert!(parse_time_value("late 14:00").is_err());
 /// ```
+///
+/// # Errors
+///
+/// [`TimeProblem`] when the text is not a time of day in a form the
+/// template allows, with or without its `?` or `c.` mark.
 pub fn parse_time_value(text: &str) -> Result<TimeValue, TimeProblem> {
     let t = trim(text);
     parser::time_value_text(t).ok_or_else(|| TimeProblem(t.to_string()))

@@ -40,6 +40,11 @@ const MERGED_LISTED: usize = 20;
 /// Reads a Word document's chronology table. `Err` is a finding about the
 /// whole file: it cannot be opened, or it holds no table with the
 /// template's headings ([`Code::FileNoChronology`]).
+///
+/// # Errors
+///
+/// A [`Finding`] about the whole file: it cannot be opened as a Word
+/// document, or holds no table with the template's headings.
 pub fn read_docx(path: &Path, name: &str) -> Result<RawReturn, Finding> {
     let (mut zip, part) = super::guard::open_document(path, name)?;
     let doc = {

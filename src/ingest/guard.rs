@@ -82,6 +82,11 @@ fn too_large(name: &str, what: impl std::fmt::Display) -> Finding {
 /// Decides what a workbook file really is and refuses what must not reach
 /// calamine: encrypted packages, files that are not spreadsheets, zip
 /// bombs, absurd `.xls`/`.ods` sheets.
+///
+/// # Errors
+///
+/// A [`Finding`] naming the file and what is wrong with it: encrypted, not
+/// a spreadsheet, a zip bomb, too large a sheet, or unreadable.
 pub fn inspect(path: &Path, name: &str, declared: Format) -> Result<Actual, Finding> {
     let mut head = [0u8; 8];
     let n = File::open(path)
@@ -269,6 +274,12 @@ fn open_checked_zip(
 /// workbook: a zip whose parts stay within bounds (no zip bomb), not an
 /// encrypted package, not an old Word 97 document or a spreadsheet under a
 /// Word name. Returns the archive and the name of its main document part.
+///
+/// # Errors
+///
+/// A [`Finding`] naming the file and what is wrong with it: not a Word
+/// document, encrypted, an old Word 97 file, a spreadsheet under a Word
+/// name, a zip bomb, or unreadable.
 pub fn open_document(
     path: &Path,
     name: &str,

@@ -176,12 +176,22 @@ impl WriteOptions {
 }
 
 /// Writes the merged workbook to `path`, atomically.
+///
+/// # Errors
+///
+/// [`WriteError`] when the workbook cannot be built or written; nothing is
+/// left at `path` but what was there before.
 pub fn write_workbook(review: &MergedReview, path: &Path) -> Result<(), WriteError> {
     write_workbook_with(review, path, &WriteOptions::default())
 }
 
 /// Writes the merged workbook to `path` with options (a glossary),
 /// atomically.
+///
+/// # Errors
+///
+/// [`WriteError`] when the workbook cannot be built or written; nothing is
+/// left at `path` but what was there before.
 pub fn write_workbook_with(
     review: &MergedReview,
     path: &Path,
@@ -215,6 +225,12 @@ impl Built<'_> {
     /// workbook is built again with every row through rust_xlsxwriter's
     /// own constant-memory writer and saved that way: the same workbook,
     /// a little slower.
+    ///
+    /// # Errors
+    ///
+    /// [`WriteError`] when the workbook cannot be written to `path` (its
+    /// folder cannot be written to, the disk is full, the file is locked);
+    /// the target is then untouched.
     pub fn save_atomically(&mut self, path: &Path) -> Result<(), WriteError> {
         let Some(p) = &self.pending else {
             return save_atomically(&mut self.workbook, path);
@@ -250,6 +266,10 @@ impl Built<'_> {
 /// # Ok(())
 /// # }
 /// ```
+///
+/// # Errors
+///
+/// [`WriteError`] when rust_xlsxwriter refuses the workbook's sheets.
 pub fn build_workbook_in<'a>(
     review: &'a MergedReview,
     opts: &'a WriteOptions,
@@ -260,6 +280,11 @@ pub fn build_workbook_in<'a>(
 
 /// Saves a workbook through a temporary file in the target's folder, then
 /// renames it over the target.
+///
+/// # Errors
+///
+/// [`WriteError`] when the workbook cannot be written to `path`; the target
+/// is then untouched.
 pub fn save_atomically(wb: &mut Workbook, path: &Path) -> Result<(), WriteError> {
     crate::output::write_atomically(path, |f| {
         let mut w = std::io::BufWriter::new(f);
@@ -301,11 +326,19 @@ impl WriteError {
 }
 
 /// Builds the workbook in memory, without anonymising.
+///
+/// # Errors
+///
+/// [`WriteError`] when rust_xlsxwriter refuses the workbook's sheets.
 pub fn build_workbook(review: &MergedReview) -> Result<Workbook, WriteError> {
     build_workbook_with(review, &WriteOptions::default())
 }
 
 /// Builds the workbook in memory.
+///
+/// # Errors
+///
+/// [`WriteError`] when rust_xlsxwriter refuses the workbook's sheets.
 pub fn build_workbook_with(
     review: &MergedReview,
     opts: &WriteOptions,
