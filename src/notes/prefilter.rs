@@ -148,6 +148,11 @@ struct Sst {
 impl Sst {
     fn new(xml: String) -> Option<Sst> {
         let b = xml.as_bytes();
+        // A comment or CDATA section could hide what looks like an entry:
+        // not what Excel or LibreOffice write, so not cut.
+        if memmem::find(b, b"<!").is_some() {
+            return None;
+        }
         let mut entries = Vec::new();
         let open = memmem::Finder::new(b"<si");
         let close = memmem::Finder::new(b"</si>");
@@ -358,6 +363,11 @@ fn cut_sheet<R: Read>(from: R, sst: Option<&Sst>, used: &mut Used, whole: bool) 
             xml.find_end(tag_end, &row_close)?
         };
         let b = xml.rest();
+        // A comment or CDATA section in a row could hide what looks like a
+        // cell's end: not what Excel or LibreOffice write, so not cut.
+        if memmem::find(&b[..row_end], b"<!").is_some() {
+            return None;
+        }
         let row_no = attr(&b[..=tag_end], b" r=\"").and_then(number)?;
         let mut cells = Vec::new();
         if !empty {
@@ -387,7 +397,11 @@ fn cut_sheet<R: Read>(from: R, sst: Option<&Sst>, used: &mut Used, whole: bool) 
             let mut copied = 0;
             for c in cells.iter().filter(|c| c.kind == b"s") {
                 let v = c.inner.strip_prefix(b"<v>")?.strip_suffix(b"</v>")?;
-                let new = used.renumber(number(v)?);
+                // An index the shared strings do not hold (or strings the
+                // cut could not list): not cut.
+                let old =
+                    number(v).filter(|&i| sst.is_some_and(|s| (i as usize) < s.entries.len()))?;
+                let new = used.renumber(old);
                 let v_at = c.whole.1 - "</v></c>".len() - v.len();
                 out.extend_from_slice(&b[copied..v_at]);
                 out.extend_from_slice(new.to_string().as_bytes());
@@ -753,5 +767,60 @@ mod tests {
         let whole = read_whole(&saved).unwrap();
         assert!(whole.len() > 20, "{whole:#?}");
         assert_eq!(cut_rows(&saved), whole);
+    }
+
+    /// `path` with `part` changed by `edit`.
+    fn rewrite(path: &Path, part: &str, edit: impl Fn(String) -> String) {
+        let bytes = std::fs::read(path).unwrap();
+        let mut zip = ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut text = Vec::new();
+            f.read_to_end(&mut text).unwrap();
+            if name == part {
+                text = edit(String::from_utf8(text).unwrap()).into_bytes();
+            }
+            out.start_file(name, SimpleFileOptions::default()).unwrap();
+            out.write_all(&text).unwrap();
+        }
+        std::fs::write(path, out.finish().unwrap().into_inner()).unwrap();
+    }
+
+    #[test]
+    fn what_the_cut_cannot_be_sure_of_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let edits: [(&str, &str, fn(String) -> String); 3] = [
+            // A comment among the shared strings.
+            ("comment.xlsx", "xl/sharedStrings.xml", |s| {
+                s.replacen("<si>", "<!-- <si><t>x</t></si> --><si>", 1)
+            }),
+            // Entries with a namespace prefix the cut does not count.
+            ("prefixed.xlsx", "xl/sharedStrings.xml", |s| {
+                s.replace(
+                    "<si>",
+                    "<x:si xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">",
+                )
+                .replace("</si>", "</x:si>")
+            }),
+            // A cell without its reference.
+            ("no-ref.xlsx", "xl/worksheets/sheet1.xml", |s| {
+                s.replacen("<c r=\"B5\"", "<c", 1)
+            }),
+        ];
+        for (name, part, edit) in edits {
+            let path = workbook(dir.path(), name, false, false);
+            rewrite(&path, part, edit);
+            let cut = reduce(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
+            assert!(cut.is_none(), "{name}: the cut was made");
+            let whole = read_whole(&path).unwrap();
+            assert!(whole.len() > 20, "{name}: {whole:#?}");
+            assert_eq!(
+                super::super::read_previous(&path).unwrap(),
+                Some(whole),
+                "{name}"
+            );
+        }
     }
 }
