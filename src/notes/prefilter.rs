@@ -791,7 +791,8 @@ mod tests {
     #[test]
     fn what_the_cut_cannot_be_sure_of_is_read_whole() {
         let dir = tempfile::tempdir().unwrap();
-        let edits: [(&str, &str, fn(String) -> String); 3] = [
+        type Edit = (&'static str, &'static str, fn(String) -> String);
+        let edits: [Edit; 3] = [
             // A comment among the shared strings.
             ("comment.xlsx", "xl/sharedStrings.xml", |s| {
                 s.replacen("<si>", "<!-- <si><t>x</t></si> --><si>", 1)
