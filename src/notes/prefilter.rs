@@ -105,7 +105,9 @@ pub(super) fn reduce<R: Read + Seek>(reader: R) -> Option<Reduced> {
 /// The whole of one part of the package, as text.
 fn read_entry<R: Read + Seek>(zip: &mut ZipArchive<R>, path: &str) -> Option<String> {
     let mut f = zip.by_name(path).ok()?;
-    let mut s = String::with_capacity(f.size() as usize);
+    // The size the package declares is only a hint: never trusted for more
+    // than a few megabytes up front.
+    let mut s = String::with_capacity(f.size().min(8 << 20) as usize);
     f.read_to_string(&mut s).ok()?;
     Some(s)
 }
