@@ -257,15 +257,10 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
     while let Some(cell) = cells.next_cell()? {
         let (r, c) = cell.get_position();
         let v = cell.get_value();
-        if heading_row.is_none() {
-            // The first row with text is the headings.
-            let t = text(v);
-            if t.is_empty() {
-                continue;
-            }
-            heading_row = Some(r);
-        }
-        if heading_row == Some(r) {
+        // The headings are the first row with one of the headings read: a
+        // title or a line the reviewer typed above them is passed over, not
+        // taken for the headings (which would lose every note under them).
+        if heading_row.is_none() || heading_row == Some(r) {
             let t = text(v);
             let slot = match t.trim() {
                 "Ref" => &mut w.reference,
@@ -277,6 +272,7 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
                 "Not placed since" => &mut w.since,
                 _ => continue,
             };
+            heading_row.get_or_insert(r);
             slot.get_or_insert(c);
             continue;
         }
