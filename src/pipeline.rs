@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::config::ConfigError;
 pub use crate::config::{MergeOptions, Settings};
 use crate::discover::Own;
-use crate::episodes::analyse;
+use crate::episodes::{conclude, read_and_link};
 use crate::findings::{Code, Finding};
 use crate::merge::merge;
 use crate::model::{CheckedReturn, FileKind, Format, FoundFile, ReturnStatus, ReturnSummary};
@@ -317,14 +317,22 @@ fn finish_with(
         episodes,
     } = settings;
     let mut chronology = merge(checked, ignored, &config);
-    let refs = match store {
-        Some(store) => crate::refs::stable_or_in_order(&mut chronology, &config, &dir, store),
+    // The Refs are worked out beside the analysis' heavier half, which
+    // does not read them; the rest of the analysis names events by them.
+    let (refs, read) = match store {
+        Some(store) => {
+            let (refs, read) = rayon::join(
+                || crate::refs::stable_refs(&chronology, &config, &dir, store),
+                || read_and_link(&chronology, &episodes),
+            );
+            (refs.give(&mut chronology, &config), read)
+        }
         None => {
             crate::refs::number_in_order(&mut chronology, &config);
-            None
+            (None, read_and_link(&chronology, &episodes))
         }
     };
-    let analysis = analyse(&chronology, &episodes);
+    let analysis = conclude(&chronology, &episodes, read);
     MergedReview {
         dir,
         config,

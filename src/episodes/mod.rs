@@ -378,13 +378,43 @@ pub fn analyse_streamed(chronology: &Chronology, config: &EpisodeConfig) -> Anal
 }
 
 /// [`analyse`], with the linker run as `how` says.
+fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, how: link::How) -> Analysis {
+    let read = read_with(chronology, config, how);
+    conclude(chronology, config, read)
+}
+
+/// The first and heavier half of [`analyse`]: each event's signals and
+/// the joint events linked by their words. It does not read the events'
+/// Refs, so they can be given while it runs (`pipeline` does so);
+/// [`conclude`] does the rest.
 ///
+/// ```
+/// use chronomerge::episodes::{analyse, conclude, read_and_link, EpisodeConfig};
+/// # let chronology = chronomerge::model::Chronology::default();
+/// let config = EpisodeConfig::default();
+/// let read = read_and_link(&chronology, &config);
+/// // … the chronology's Refs may be given here …
+/// let analysis = conclude(&chronology, &config, read);
+/// assert_eq!(analysis, analyse(&chronology, &config));
+/// ```
+pub fn read_and_link(chronology: &Chronology, config: &EpisodeConfig) -> ReadAndLinked {
+    read_with(chronology, config, link::How::Default)
+}
+
+/// What [`read_and_link`] read, for [`conclude`].
+#[derive(Debug)]
+pub struct ReadAndLinked {
+    feats: Vec<signals::Feature>,
+    order: Vec<u32>,
+    days: Vec<i32>,
+    also_reported_by: JointLinks,
+    group_of: Vec<Option<u32>>,
+}
+
 /// The steps: read each event's signals ([`signals::features`]), put the
 /// exactly dated events in date order, link the joint events by their
-/// words, read a stretch of days at a time ([`link::link`]), find the gaps
-/// ([`gaps::find_gaps`]), the incident, the episodes
-/// ([`cluster::find_episodes`]), the key decisions and the periods.
-fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, how: link::How) -> Analysis {
+/// words, read a stretch of days at a time ([`link::link`]).
+fn read_with(chronology: &Chronology, config: &EpisodeConfig, how: link::How) -> ReadAndLinked {
     let events = &chronology.events;
     let table = &config.weights;
     let m = signals::Matcher::new(table);
@@ -406,7 +436,38 @@ fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, how: link::How)
     };
     let (also_reported_by, group_of) =
         link::link(chronology, &m, &order, &days, config, how, kept.as_ref());
-    drop(kept);
+    ReadAndLinked {
+        feats,
+        order,
+        days,
+        also_reported_by,
+        group_of,
+    }
+}
+
+/// The second half of [`analyse`], on what [`read_and_link`] read from the
+/// same chronology (its Refs given since, or not): the gaps
+/// ([`gaps::find_gaps`]), the incident, the episodes
+/// ([`cluster::find_episodes`]), the key decisions and the periods.
+///
+/// # Panics
+///
+/// When `read` was read from a chronology with other events.
+pub fn conclude(chronology: &Chronology, config: &EpisodeConfig, read: ReadAndLinked) -> Analysis {
+    let events = &chronology.events;
+    let table = &config.weights;
+    let ReadAndLinked {
+        feats,
+        order,
+        days,
+        also_reported_by,
+        group_of,
+    } = read;
+    assert_eq!(
+        feats.len(),
+        events.len(),
+        "conclude: read from another chronology"
+    );
     let gaps = gaps::find_gaps(&order, &days, events, config);
     // The incident that led to the review is shown on its own: its events
     // neither make nor join an episode.
@@ -418,16 +479,20 @@ fn analyse_with(chronology: &Chronology, config: &EpisodeConfig, how: link::How)
         group_of: &group_of,
         skip: &in_incident,
     };
-    let (mut episodes, episode_of) = cluster::find_episodes(chronology, config, &dated);
+    // The key decisions do not depend on the episodes: found beside them.
+    let ((mut episodes, episode_of), decisions) = rayon::join(
+        || cluster::find_episodes(chronology, config, &dated),
+        || decisions::find(chronology, config, &dated),
+    );
     let months = partial::MonthDated::new(events, &feats, table.seed_weight);
     for ep in &mut episodes {
         ep.approximate = months.within(ep.first, ep.last);
     }
-    let decisions = decisions::find(chronology, config, &dated);
-    let mut periods = concerns::find(chronology, config, &dated, &episodes);
-    periods.extend(partial::month_level(
-        chronology, config, &dated, &months, &episodes,
-    ));
+    let (mut periods, month_level) = rayon::join(
+        || concerns::find(chronology, config, &dated, &episodes),
+        || partial::month_level(chronology, config, &dated, &months, &episodes),
+    );
+    periods.extend(month_level);
     concerns::rank(&mut periods, config.max_periods);
     for p in &mut periods {
         concerns::describe(p, chronology, &months);

@@ -249,6 +249,15 @@ pub fn closeness(a: &str, b: &str) -> f64 {
 ///
 /// Each agency keeps the prefix it was first given.
 pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut RefStore) {
+    let refs = plan(chronology, config, store);
+    give(chronology, refs);
+}
+
+/// Each event's Ref as [`assign`] gives it (in the events' order), with
+/// the store brought up to date, leaving the chronology as it is: so that
+/// the Refs can be worked out while the analysis, which reads the
+/// chronology, runs beside them (see [`stable_refs`]).
+fn plan(chronology: &Chronology, config: &ReviewConfig, store: &mut RefStore) -> Vec<EventRef> {
     // Each agency's place in the store: as stored, else added with a
     // prefix made for it, distinct from all others.
     let mut taken_prefixes: HashSet<String> =
@@ -405,16 +414,17 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
             changed.then(|| words(&ev.details))
         })
         .collect();
-    // Give the Refs; new events get new numbers; the store follows.
-    for ((i, ev), new_words) in chronology.events.iter_mut().enumerate().zip(fresh) {
+    // The Refs; new events get new numbers; the store follows.
+    let mut refs = Vec::with_capacity(n);
+    for ((i, ev), new_words) in chronology.events.iter().enumerate().zip(fresh) {
         let prefix = prefixes[ev.agency].clone();
         match entry_of[i] {
             Some((k, j)) => {
                 let r = &mut store.agencies[k].refs[j];
-                ev.reference = EventRef {
+                refs.push(EventRef {
                     prefix,
                     number: r.number,
-                };
+                });
                 if let Some(w) = new_words {
                     r.fp = fps[i];
                     r.date = ev.date.start;
@@ -424,10 +434,10 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
             None => {
                 let a = &mut store.agencies[slot[ev.agency]];
                 a.next += 1;
-                ev.reference = EventRef {
+                refs.push(EventRef {
                     prefix,
                     number: a.next,
-                };
+                });
                 a.refs.push(StoredRef {
                     number: a.next,
                     date: ev.date.start,
@@ -437,6 +447,15 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
             }
         }
     }
+    refs
+}
+
+/// Gives each event its Ref from [`plan`].
+fn give(chronology: &mut Chronology, refs: Vec<EventRef>) {
+    debug_assert_eq!(chronology.events.len(), refs.len());
+    for (ev, r) in chronology.events.iter_mut().zip(refs) {
+        ev.reference = r;
+    }
 }
 
 /// Gives the events stable Refs from the ref store `loaded` from `dir`
@@ -445,29 +464,82 @@ pub fn assign(chronology: &mut Chronology, config: &ReviewConfig, store: &mut Re
 /// is published. A store that cannot be read is left alone: the events
 /// are numbered in order, a `refs-store-unreadable` finding says so, and
 /// `None` is returned (nothing will overwrite it).
+///
+/// The same as [`stable_refs`] followed by [`StableRefs::give`].
 pub fn stable_or_in_order(
     chronology: &mut Chronology,
     config: &ReviewConfig,
     dir: &Path,
     loaded: LoadingStore,
 ) -> Option<PendingStore> {
+    stable_refs(chronology, config, dir, loaded).give(chronology, config)
+}
+
+/// The Refs [`stable_or_in_order`] gives, worked out without touching the
+/// chronology, so that whatever else reads it (the analysis) can run at
+/// the same time; [`StableRefs::give`] then gives them.
+///
+/// ```no_run
+/// use chronomerge::refs::{stable_refs, LoadingStore};
+/// # fn demo(mut chronology: chronomerge::model::Chronology,
+/// #         config: chronomerge::config::ReviewConfig, dir: &std::path::Path) {
+/// let loaded = LoadingStore::start(dir);
+/// let (refs, words) = rayon::join(
+///     || stable_refs(&chronology, &config, dir, loaded),
+///     || chronology.events.len(), // anything else that reads the chronology
+/// );
+/// let pending = refs.give(&mut chronology, &config);
+/// # let _ = (pending, words);
+/// # }
+/// ```
+pub fn stable_refs(
+    chronology: &Chronology,
+    config: &ReviewConfig,
+    dir: &Path,
+    loaded: LoadingStore,
+) -> StableRefs {
     match loaded.wait() {
         Ok(store) => {
             let mut store = store.unwrap_or_default();
-            assign(chronology, config, &mut store);
-            Some(PendingStore::start(store, dir))
+            let refs = plan(chronology, config, &mut store);
+            StableRefs::Stable(refs, PendingStore::start(store, dir))
         }
-        Err(e) => {
-            number_in_order(chronology, config);
-            chronology.findings.push(crate::findings::Finding::new(
-                crate::findings::Code::RefsStoreUnreadable,
-                REFS_FILE,
-                format!(
-                    "the review's ref store cannot be read ({}), so this merge's Refs are numbered in order and may not match the previous workbook's; the store is left as it is",
-                    e.why
-                ),
-            ));
-            None
+        Err(e) => StableRefs::Unreadable(e.why),
+    }
+}
+
+/// Refs worked out by [`stable_refs`], not given yet.
+#[derive(Debug)]
+pub enum StableRefs {
+    /// Each event's Ref, in the events' order, and the store as it now is,
+    /// being written beside the old one.
+    Stable(Vec<EventRef>, PendingStore),
+    /// The store cannot be read (why): the events are to be numbered in
+    /// order.
+    Unreadable(String),
+}
+
+impl StableRefs {
+    /// Gives the events their Refs (a store that could not be read: Refs
+    /// numbered in order, and a `refs-store-unreadable` finding), and
+    /// returns the store being written, as [`stable_or_in_order`] does.
+    pub fn give(self, chronology: &mut Chronology, config: &ReviewConfig) -> Option<PendingStore> {
+        match self {
+            StableRefs::Stable(refs, pending) => {
+                give(chronology, refs);
+                Some(pending)
+            }
+            StableRefs::Unreadable(why) => {
+                number_in_order(chronology, config);
+                chronology.findings.push(crate::findings::Finding::new(
+                    crate::findings::Code::RefsStoreUnreadable,
+                    REFS_FILE,
+                    format!(
+                        "the review's ref store cannot be read ({why}), so this merge's Refs are numbered in order and may not match the previous workbook's; the store is left as it is"
+                    ),
+                ));
+                None
+            }
         }
     }
 }
