@@ -81,7 +81,14 @@ pub(super) fn month_end(d: NaiveDate) -> NaiveDate {
 /// `s` trimmed and lower-cased, in `buf`.
 fn lower<'a>(buf: &'a mut String, s: &str) -> &'a str {
     buf.clear();
-    buf.extend(s.trim().chars().flat_map(char::to_lowercase));
+    let s = s.trim();
+    if s.is_ascii() {
+        // The same, a byte at a time.
+        buf.push_str(s);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(s.chars().flat_map(char::to_lowercase));
+    }
     buf
 }
 
@@ -101,7 +108,10 @@ pub(super) fn find(
     // number once; and the concerns by subject (lower-cased), in date
     // order, as (day, event, source).
     let mut buf = String::new();
-    let mut source_ids: HashMap<(usize, String), u32> = HashMap::new();
+    // (A source is looked up before it is copied: one copy per source,
+    // not one per concern.)
+    let mut source_ids: HashMap<usize, HashMap<String, u32>> = HashMap::new();
+    let mut sources = 0u32;
     let mut by_subject: HashMap<String, Vec<(i32, usize, u32)>> = HashMap::new();
     for (&i, &d) in dated.order.iter().zip(dated.days) {
         let i = i as usize;
@@ -109,9 +119,16 @@ pub(super) fn find(
             continue;
         }
         let e = &events[i];
-        let key = (e.agency, lower(&mut buf, &e.source).to_string());
-        let next = source_ids.len() as u32;
-        let source = *source_ids.entry(key).or_insert(next);
+        let of_agency = source_ids.entry(e.agency).or_default();
+        let name = lower(&mut buf, &e.source);
+        let source = match of_agency.get(name) {
+            Some(&id) => id,
+            None => {
+                of_agency.insert(name.to_string(), sources);
+                sources += 1;
+                sources - 1
+            }
+        };
         let subject = lower(&mut buf, &e.subject);
         match by_subject.get_mut(subject) {
             Some(list) => list.push((d, i, source)),
@@ -122,7 +139,7 @@ pub(super) fn find(
     }
     let mut subjects: Vec<_> = by_subject.into_iter().collect();
     subjects.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut count = vec![0usize; source_ids.len()];
+    let mut count = vec![0usize; sources as usize];
     drop(source_ids);
     let mut out = Vec::new();
     for (_, list) in &subjects {
@@ -291,5 +308,29 @@ pub(super) fn rank(periods: &mut Vec<ConcernPeriod>, max: usize) {
     periods.truncate(max);
     for (k, p) in periods.iter_mut().enumerate() {
         p.number = k + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lower;
+
+    /// The byte-at-a-time path for ASCII gives what the character path
+    /// gives.
+    #[test]
+    fn lower_is_trimmed_lowercase_ascii_or_not() {
+        let mut buf = String::new();
+        for s in [
+            "  School NURSE ",
+            "GP",
+            "",
+            " \t",
+            "Ärztin Ñ ",
+            "İstanbul Office",
+            "ß",
+        ] {
+            let want: String = s.trim().chars().flat_map(char::to_lowercase).collect();
+            assert_eq!(lower(&mut buf, s), want, "{s:?}");
+        }
     }
 }
