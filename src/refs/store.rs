@@ -360,7 +360,11 @@ fn write_body(
         let mut w = io::BufWriter::with_capacity(1 << 16, tmp.as_file());
         write!(w, "{{\"version\":{VERSION},\"agencies\":")?;
         serde_json::to_writer(&mut w, agencies).map_err(io::Error::other)?;
-        w.flush()
+        w.flush()?;
+        // On the disk now, while the merge goes on (this runs on the
+        // store's own thread): the sync when the store is put in place
+        // then has only its last bytes left to wait for.
+        w.get_ref().sync_data()
     })();
     written.map_err(|e| OutputError::new(path, crate::output::Step::Write, e))?;
     Ok(tmp)
