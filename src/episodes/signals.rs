@@ -5,7 +5,9 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::text::{content_words, fnv, stop_words, tokenize, IdMap, Token, Word};
+use super::text::{
+    content_words, fnv, fnv_add, stop_words, tokenize, IdMap, Token, Word, FNV_START,
+};
 use crate::model::{Event, EVENT_TYPES};
 
 /// The weight of an event type, and the words used for it in a reason.
@@ -259,6 +261,9 @@ impl Starts {
     }
 }
 
+/// No prefix of this length (in [`Matcher::prefix_of_len`]).
+const NO_PREFIX: u16 = u16::MAX;
+
 /// Compiled keyword table.
 pub(super) struct Matcher {
     /// The table's keywords, then its decisions, then its concern
@@ -269,6 +274,9 @@ pub(super) struct Matcher {
     concerns_at: usize,
     first_exact: IdMap<Vec<u16>>,
     first_prefix: Vec<(usize, IdMap<Vec<u16>>)>,
+    /// For each length, the place in `first_prefix` of the prefixes of
+    /// that length, or [`NO_PREFIX`].
+    prefix_of_len: Vec<u16>,
     stop: IdMap<()>,
     starts: Starts,
     type_weight: [f64; EVENT_TYPES.len()],
@@ -329,6 +337,13 @@ impl Matcher {
             }
             patterns.push((pat, weight));
         }
+        // A scan hashes each word once, looking the prefixes up as the
+        // hash passes their lengths.
+        let longest = first_prefix.iter().map(|(len, _)| *len).max().unwrap_or(0);
+        let mut prefix_of_len = vec![NO_PREFIX; longest + 1];
+        for (k, (len, _)) in first_prefix.iter().enumerate() {
+            prefix_of_len[*len] = k as u16;
+        }
         let stop = stop_words();
         let type_names: Vec<(String, f64)> = table
             .event_types
@@ -362,6 +377,7 @@ impl Matcher {
             starts,
             first_exact,
             first_prefix,
+            prefix_of_len,
             stop,
             type_weight,
             unknown: table.unknown_type_weight,
@@ -393,24 +409,26 @@ impl Matcher {
             if w.len() >= 2 && !self.starts.contains(w) {
                 continue;
             }
-            if let Some(ids) = self.first_exact.get(&fnv(w)) {
-                for &pid in ids {
+            let mut mark = |ids: Option<&Vec<u16>>| {
+                for &pid in ids.into_iter().flatten() {
                     if !hits[pid as usize] && matches_at(pid as usize, i) {
                         hits[pid as usize] = true;
                     }
                 }
-            }
-            for (len, map) in &self.first_prefix {
-                if w.len() >= *len {
-                    if let Some(ids) = map.get(&fnv(&w[..*len])) {
-                        for &pid in ids {
-                            if !hits[pid as usize] && matches_at(pid as usize, i) {
-                                hits[pid as usize] = true;
-                            }
-                        }
+            };
+            // One pass over the word: the hash of each prefix the table
+            // has a length of is the hash so far (`first_prefix` is by
+            // length), the whole word's at the end.
+            let mut h = FNV_START;
+            for (n, &b) in w.iter().enumerate() {
+                h = fnv_add(h, b);
+                if let Some(&k) = self.prefix_of_len.get(n + 1) {
+                    if k != NO_PREFIX {
+                        mark(self.first_prefix[k as usize].1.get(&h));
                     }
                 }
             }
+            mark(self.first_exact.get(&h));
         }
     }
 }
@@ -588,5 +606,113 @@ impl Matcher {
     pub(super) fn content_words(&self, details: &str, s: &mut WordScratch, out: &mut Vec<Word>) {
         tokenize(details, &mut s.buf, &mut s.toks);
         content_words(&s.buf, &s.toks, &self.stop, &mut s.pairs, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A keyword's words as bytes, each with whether it is a prefix, read
+    /// as [`Matcher::new`] reads them.
+    fn plain_words(keyword: &str) -> Vec<(Vec<u8>, bool)> {
+        let (mut buf, mut toks) = (Vec::new(), Vec::new());
+        let mut out = Vec::new();
+        for part in keyword.split_whitespace() {
+            let prefix = part.ends_with('*');
+            tokenize(part.trim_end_matches('*'), &mut buf, &mut toks);
+            for (j, &(a, z)) in toks.iter().enumerate() {
+                out.push((
+                    buf[a as usize..z as usize].to_vec(),
+                    prefix && j + 1 == toks.len(),
+                ));
+            }
+        }
+        out
+    }
+
+    /// The scan marks what comparing the words one by one finds, for every
+    /// keyword, decision and concern of the default table (whole words,
+    /// prefixes of every length, several words), on texts made of the
+    /// keywords' own words, longer and shorter forms of them and other
+    /// words.
+    #[test]
+    fn the_scan_finds_what_comparing_the_words_finds() {
+        let table = SignalTable::default();
+        let m = Matcher::new(&table);
+        let keywords: Vec<&str> = table
+            .keywords
+            .iter()
+            .map(|k| k.keyword.as_str())
+            .chain(table.decisions.iter().map(|d| d.keyword.as_str()))
+            .chain(table.concern_keywords.iter().map(String::as_str))
+            .collect();
+        let patterns: Vec<Vec<(Vec<u8>, bool)>> = keywords.iter().map(|k| plain_words(k)).collect();
+        let mut vocabulary: Vec<String> = vec![
+            "the".into(),
+            "child".into(),
+            "seen".into(),
+            "a".into(),
+            "x".into(),
+        ];
+        for p in &patterns {
+            for (w, _) in p {
+                let w = String::from_utf8(w.clone()).unwrap();
+                vocabulary.push(format!("{w}ed"));
+                vocabulary.push(format!("{w}s"));
+                if w.len() > 1 {
+                    vocabulary.push(w[..w.len() - 1].to_string());
+                }
+                vocabulary.push(w);
+            }
+        }
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut buf, mut toks) = (Vec::new(), Vec::new());
+        let (mut prefix_hits, mut several_word_hits) = (0, 0);
+        for _ in 0..3000 {
+            let n = 1 + next() % 12;
+            let text: Vec<&str> = (0..n)
+                .map(|_| vocabulary[(next() % vocabulary.len() as u64) as usize].as_str())
+                .collect();
+            let text = text.join(" ");
+            tokenize(&text, &mut buf, &mut toks);
+            let mut hits = vec![false; m.patterns.len()];
+            m.scan(&buf, &toks, &mut hits);
+            let words: Vec<&[u8]> = toks
+                .iter()
+                .map(|&(a, z)| &buf[a as usize..z as usize])
+                .collect();
+            for (pid, p) in patterns.iter().enumerate() {
+                let found = !p.is_empty()
+                    && (0..words.len()).any(|i| {
+                        i + p.len() <= words.len()
+                            && p.iter().zip(&words[i..]).all(|((pw, prefix), w)| {
+                                if *prefix {
+                                    w.starts_with(pw)
+                                } else {
+                                    *w == pw.as_slice()
+                                }
+                            })
+                    });
+                assert_eq!(hits[pid], found, "{:?} in {text:?}", keywords[pid]);
+                if found && p.iter().any(|(_, prefix)| *prefix) {
+                    prefix_hits += 1;
+                }
+                if found && p.len() > 1 {
+                    several_word_hits += 1;
+                }
+            }
+        }
+        assert!(prefix_hits > 50, "{prefix_hits} prefix keywords found");
+        assert!(
+            several_word_hits > 10,
+            "{several_word_hits} keywords of several words found"
+        );
     }
 }

@@ -7,12 +7,15 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// FNV-1a, enough for short tokens.
 pub(super) fn fnv(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    bytes.iter().fold(FNV_START, |h, &b| fnv_add(h, b))
+}
+
+/// [`fnv`] of no bytes.
+pub(super) const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// [`fnv`] of some bytes and then `b`, from [`fnv`] of those bytes.
+pub(super) fn fnv_add(h: u64, b: u8) -> u64 {
+    (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
 }
 
 /// A hasher for keys that are already hashes.
