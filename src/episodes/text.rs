@@ -48,7 +48,12 @@ pub(super) type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
 pub(super) type Token = u32;
 
 pub(super) fn token(bytes: &[u8]) -> Token {
-    ((fnv(bytes) >> 32) as Token).max(1)
+    token_of(fnv(bytes))
+}
+
+/// The [`token`] of bytes whose [`fnv`] is `h`.
+fn token_of(h: u64) -> Token {
+    ((h >> 32) as Token).max(1)
 }
 
 /// Splits text into lowercase word tokens (ASCII letters and digits;
@@ -203,7 +208,13 @@ pub(super) fn content_words(
             continue;
         }
         let st = stem(w);
-        pairs.push((token(st), span_of(a, st.len())));
+        // An unchanged word's token is from the hash just made.
+        let t = if st.len() == w.len() {
+            token_of(h)
+        } else {
+            token(st)
+        };
+        pairs.push((t, span_of(a, st.len())));
     }
     // By hash, the first place a word occurs first among its repeats.
     pairs.sort_unstable();
