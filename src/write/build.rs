@@ -142,7 +142,7 @@ pub(super) fn build<'a>(
 ) -> Result<Built<'a>, WriteError> {
     let mut cx = Ctx::new(review, opts)?;
     let mut wb = Workbook::new();
-    // Deflate level 2 instead of 6: see ZIP_LEVEL.
+    // Deflate level 1 instead of 6: see ZIP_LEVEL.
     wb.set_zip_compression_level(ZIP_LEVEL);
     if let Some(dir) = stream_dir {
         wb.set_tempdir(dir)?;
