@@ -446,9 +446,8 @@ fn read_with(chronology: &Chronology, config: &EpisodeConfig, how: link::How) ->
 }
 
 /// The second half of [`analyse`], on what [`read_and_link`] read from the
-/// same chronology (its Refs given since, or not): the gaps
-/// ([`gaps::find_gaps`]), the incident, the episodes
-/// ([`cluster::find_episodes`]), the key decisions and the periods.
+/// same chronology (its Refs given since, or not): the gaps, the incident,
+/// the episodes, the key decisions and the periods.
 ///
 /// # Panics
 ///
