@@ -666,13 +666,7 @@ mod tests {
                 vocabulary.push(w);
             }
         }
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::episodes::text::xorshift();
         let (mut buf, mut toks) = (Vec::new(), Vec::new());
         let (mut prefix_hits, mut several_word_hits) = (0, 0);
         for _ in 0..3000 {

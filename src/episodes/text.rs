@@ -353,6 +353,19 @@ impl WordTable {
     }
 }
 
+/// A fixed stream of pseudo-random numbers (xorshift), for the module's
+/// tests that need many varied inputs, the same on every run.
+#[cfg(test)]
+pub(super) fn xorshift() -> impl FnMut() -> u64 {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,13 +374,7 @@ mod tests {
     /// and (by falling back to the merge) for those that do not.
     #[test]
     fn word_table_sums_as_the_merge_does() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift();
         let mut table = WordTable::default();
         let (mut fitted, mut spilled) = (0, 0);
         for round in 0..2000 {
