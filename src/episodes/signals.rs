@@ -261,9 +261,6 @@ impl Starts {
     }
 }
 
-/// No prefix of this length (in [`Matcher::prefix_of_len`]).
-const NO_PREFIX: u16 = u16::MAX;
-
 /// Compiled keyword table.
 pub(super) struct Matcher {
     /// The table's keywords, then its decisions, then its concern
@@ -273,10 +270,9 @@ pub(super) struct Matcher {
     decisions_at: usize,
     concerns_at: usize,
     first_exact: IdMap<Vec<u16>>,
-    first_prefix: Vec<(usize, IdMap<Vec<u16>>)>,
-    /// For each length, the place in `first_prefix` of the prefixes of
-    /// that length, or [`NO_PREFIX`].
-    prefix_of_len: Vec<u16>,
+    /// The patterns whose first word is a prefix, by the prefix's
+    /// length (`first_prefix[len]`) and then its hash.
+    first_prefix: Vec<Option<IdMap<Vec<u16>>>>,
     stop: IdMap<()>,
     starts: Starts,
     type_weight: [f64; EVENT_TYPES.len()],
@@ -290,7 +286,7 @@ impl Matcher {
         let mut toks = Vec::new();
         let mut patterns = Vec::new();
         let mut first_exact: IdMap<Vec<u16>> = IdMap::default();
-        let mut first_prefix: Vec<(usize, IdMap<Vec<u16>>)> = Vec::new();
+        let mut first_prefix: Vec<Option<IdMap<Vec<u16>>>> = Vec::new();
         let all: Vec<(&str, f64)> = table
             .keywords
             .iter()
@@ -324,25 +320,18 @@ impl Matcher {
                 continue;
             };
             if first.prefix {
-                match first_prefix.iter_mut().find(|(l, _)| *l == first.len) {
-                    Some((_, m)) => m.entry(first.hash).or_default().push(i as u16),
-                    None => {
-                        let mut m = IdMap::default();
-                        m.insert(first.hash, vec![i as u16]);
-                        first_prefix.push((first.len, m));
-                    }
+                if first_prefix.len() <= first.len {
+                    first_prefix.resize_with(first.len + 1, || None);
                 }
+                first_prefix[first.len]
+                    .get_or_insert_with(IdMap::default)
+                    .entry(first.hash)
+                    .or_default()
+                    .push(i as u16);
             } else {
                 first_exact.entry(first.hash).or_default().push(i as u16);
             }
             patterns.push((pat, weight));
-        }
-        // A scan hashes each word once, looking the prefixes up as the
-        // hash passes their lengths.
-        let longest = first_prefix.iter().map(|(len, _)| *len).max().unwrap_or(0);
-        let mut prefix_of_len = vec![NO_PREFIX; longest + 1];
-        for (k, (len, _)) in first_prefix.iter().enumerate() {
-            prefix_of_len[*len] = k as u16;
         }
         let stop = stop_words();
         let type_names: Vec<(String, f64)> = table
@@ -377,7 +366,6 @@ impl Matcher {
             starts,
             first_exact,
             first_prefix,
-            prefix_of_len,
             stop,
             type_weight,
             unknown: table.unknown_type_weight,
@@ -416,16 +404,13 @@ impl Matcher {
                     }
                 }
             };
-            // One pass over the word: the hash of each prefix the table
-            // has a length of is the hash so far (`first_prefix` is by
-            // length), the whole word's at the end.
+            // One pass over the word: the hash so far is the hash of the
+            // prefix of that length, the whole word's at the end.
             let mut h = FNV_START;
             for (n, &b) in w.iter().enumerate() {
                 h = fnv_add(h, b);
-                if let Some(&k) = self.prefix_of_len.get(n + 1) {
-                    if k != NO_PREFIX {
-                        mark(self.first_prefix[k as usize].1.get(&h));
-                    }
+                if let Some(Some(map)) = self.first_prefix.get(n + 1) {
+                    mark(map.get(&h));
                 }
             }
             mark(self.first_exact.get(&h));
