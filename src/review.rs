@@ -57,9 +57,8 @@ impl MergedReview {
         no_returns(&self.dir, &self.chronology.returns)
     }
 
-    /// True when the merged chronology has a `Key line of enquiry` column
-    /// (`Key line of enquiry`): the review has key lines of enquiry, or an
-    /// event carries one.
+    /// True when the merged chronology has a `Key line of enquiry` column:
+    /// the review has key lines of enquiry, or an event carries one.
     pub fn shows_key_line_column(&self) -> bool {
         !self.config.key_lines_of_enquiry.is_empty()
             || self

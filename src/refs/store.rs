@@ -360,11 +360,7 @@ fn write_body(
         let mut w = io::BufWriter::with_capacity(1 << 16, tmp.as_file());
         write!(w, "{{\"version\":{VERSION},\"agencies\":")?;
         serde_json::to_writer(&mut w, agencies).map_err(io::Error::other)?;
-        w.flush()?;
-        // On the disk now, while the merge goes on (this runs on the
-        // store's own thread): the sync when the store is put in place
-        // then has only its last bytes left to wait for.
-        w.get_ref().sync_data()
+        w.flush()
     })();
     written.map_err(|e| OutputError::new(path, crate::output::Step::Write, e))?;
     Ok(tmp)
@@ -436,7 +432,16 @@ impl PendingStore {
         let RefStore { agencies, workbook } = store;
         let path = dir.join(REFS_FILE);
         let to = path.clone();
-        let writing = std::thread::spawn(move || write_body(&agencies, &to));
+        let writing = std::thread::spawn(move || {
+            let tmp = write_body(&agencies, &to)?;
+            // On the disk now, while the merge goes on: the sync when the
+            // store is put in place then has only its last bytes to wait
+            // for.
+            tmp.as_file()
+                .sync_data()
+                .map_err(|e| OutputError::new(&to, crate::output::Step::Write, e))?;
+            Ok(tmp)
+        });
         PendingStore {
             workbook,
             path,
