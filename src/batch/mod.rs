@@ -36,7 +36,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::config::MergeOptions;
-use crate::review::MergedReview;
 
 mod find;
 mod run;
@@ -94,10 +93,6 @@ pub struct BatchOptions {
     /// How each workbook is written (a glossary anonymises the workbooks,
     /// the exports and the summary).
     pub write: crate::write::WriteOptions,
-    /// Called after each review's merge and analysis, before its outputs
-    /// are written (the program hands the memory the analysis freed back
-    /// to the system there).
-    pub after_analysis: Option<fn(&MergedReview)>,
 }
 
 /// What happened to one review.

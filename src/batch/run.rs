@@ -83,9 +83,6 @@ fn merge_one(dir: &Path, out_dir: &Path, folder: String, opts: &BatchOptions) ->
     if let Some(msg) = review.no_returns() {
         return fail(msg);
     }
-    if let Some(after) = opts.after_analysis {
-        after(&review);
-    }
     let notes: Vec<String> = match publish(&review, &outputs) {
         Ok(p) => p.not_written.iter().map(|n| n.to_string()).collect(),
         Err(e) => return fail(e.to_string()),

@@ -84,7 +84,6 @@ pub fn run(args: BatchArgs) -> i32 {
         csv: args.csv,
         html: args.html,
         write,
-        after_analysis: Some(super::process::release_freed_memory),
     };
     let bar: Mutex<Option<ProgressBar>> = Mutex::new(None);
     let terminal = std::io::stderr().is_terminal() && !args.quiet;

@@ -133,6 +133,7 @@ pub fn run(args: MergeArgs) -> i32 {
         chosen: Chosen::Flags,
     };
     opts.exclude = outputs.files().collect();
+    super::process::set_up_allocator(super::process::returns_bytes(&args.review_dir, &opts));
     let review = match merge_dir(&args.review_dir, &opts) {
         Ok(r) => r,
         Err(e) => {
@@ -149,8 +150,6 @@ pub fn run(args: MergeArgs) -> i32 {
         eprintln!("chronomerge: {msg}; no workbook was written");
         return EXIT_FAILED;
     }
-    // Merged and analysed: the stage boundary before the writing.
-    super::process::release_freed_memory(&review);
     let published = match publish(&review, &outputs) {
         Ok(p) => p,
         Err(e) => {

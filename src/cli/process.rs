@@ -1,11 +1,12 @@
 //! What belongs to the process, not to the library: the panic hook and
-//! handing freed memory back to the system. The library installs no hook
-//! and calls no allocator function; the commands call these at the stage
-//! boundaries the library offers (after [`crate::pipeline::merge_dir`]
-//! returns, or through the `after_analysis` callbacks of
-//! [`crate::watch::WatchOptions`] and `batch`).
-
-use crate::review::MergedReview;
+//! the allocator's settings. The library installs no hook and calls no
+//! allocator function; the commands call these: the hook at their start
+//! ([`super::run`]), the allocator's settings before they merge, and
+//! `watch` [`release_freed_memory`] after each merge.
+//!
+//! The binary's allocator is mimalloc (`main.rs`); these settings are
+//! harmless where it is not (the library's tests), since they only touch
+//! mimalloc's own state.
 
 /// Installs the process's panic hook: a panic while a return is read is
 /// kept for the finding about that file
@@ -23,52 +24,124 @@ pub(crate) fn install_panic_hook() {
     });
 }
 
-/// From this many events on, [`release_freed_memory`] hands the memory the
-/// analysis freed back to the system; below, there is little to gain, and
-/// a batch of small reviews on several threads would only pay for the
-/// calls.
-const RELEASE_ABOVE_EVENTS: usize = 20_000;
-
-/// Gives the memory the analysis of `review` has freed back to the system
-/// before its workbook is written (for a review of
-/// [`RELEASE_ABOVE_EVENTS`] events or more).
+/// Returns totalling more bytes than this (on disk, the review's own
+/// outputs and ref store apart) make mimalloc hand freed memory back after
+/// [`QUICK_PURGE_MS`] ([`set_up_allocator`]).
 ///
-/// The analysis builds a small block per event (its words, their places
-/// and weights) on the worker threads and frees them when it ends; glibc's
-/// allocator keeps such memory for reuse by those threads, but the writer
-/// works on another and its large tables come from fresh pages, so the two
-/// added up: on the L workload (500,000 events) the peak fell from 1,151
-/// to 924 MB with this call when it was added, and building the workbook
-/// got faster (8.4 to 7.1 s), fresh pages being what it costs on a VM
-/// (docs/performance-history.md, run 9). A no-op where the allocator is
-/// not glibc's (Windows, macOS, musl), which hand large freed blocks back
-/// themselves.
-pub(crate) fn release_freed_memory(review: &MergedReview) {
-    if review.chronology.events.len() >= RELEASE_ABOVE_EVENTS {
-        trim();
+/// mimalloc keeps freed memory a second before handing it back. On M
+/// (60,000 events in 2.8 MB of `.xlsx`) that is the whole of its lead,
+/// the memory the reading frees being reused by the analysis without new
+/// page faults: the merge ran in 0.86 s against 0.94 s on glibc's
+/// allocator (the floor 0.92 s), and a 10 ms delay lost most of that
+/// (docs/performance-history.md, "Tried in the eleventh session"). On a
+/// large review it lets one stage's freed blocks add up with the next's: on L (500,000
+/// events in 26 MB) the merge's copy of every event held on top of the
+/// returns' own, and the peak rose from about 600 to 670–710 MB, over the
+/// 700 MB limit; at 10 ms it is about 570 MB, in the same time. Real
+/// reviews (a few thousand events) are far below this; the analyst's
+/// archive-scale ones can be above it.
+pub(crate) const QUICK_PURGE_ABOVE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// mimalloc's purge delay, in milliseconds, for a large review (mimalloc
+/// 2's default).
+const QUICK_PURGE_MS: std::ffi::c_long = 10;
+
+/// mimalloc's option number for the purge delay (`mi_option_purge_delay`
+/// in `mimalloc.h`, the same in mimalloc 2 and 3; the `-sys` crate names
+/// no constant for it).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Sets mimalloc up for a review whose returns total `returns_bytes`:
+/// above [`QUICK_PURGE_ABOVE_BYTES`], freed memory goes back to the system
+/// after [`QUICK_PURGE_MS`]. `MIMALLOC_PURGE_DELAY` in the environment
+/// still decides, for measuring.
+pub(crate) fn set_up_allocator(returns_bytes: u64) {
+    if returns_bytes <= QUICK_PURGE_ABOVE_BYTES {
+        return;
+    }
+    // SAFETY: sets one integer in mimalloc's option table, which it reads
+    // as it runs (options are meant to be set at any time); no pointer is
+    // passed. An option given in the environment is kept.
+    unsafe {
+        libmimalloc_sys::mi_option_set_default(MI_OPTION_PURGE_DELAY, QUICK_PURGE_MS);
     }
 }
 
-fn trim() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks the allocator's own free lists, under
-    // its locks; it takes no pointer and is safe to call from any thread.
+/// The bytes on disk of the files in `dir` that a merge with `opts` would
+/// read as returns (the review's own outputs and settings apart); 0 when
+/// the folder cannot be listed (the merge then says why).
+pub(crate) fn returns_bytes(dir: &std::path::Path, opts: &crate::config::MergeOptions) -> u64 {
+    let own = opts.own_files([]);
+    crate::discover::scan(dir)
+        .map(|files| {
+            files
+                .iter()
+                .filter(|f| own.of(&f.path).is_none())
+                .filter(|f| matches!(f.kind, crate::model::FileKind::Return(_)))
+                .filter_map(|f| std::fs::metadata(&f.path).ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Hands the memory freed so far back to the system now, not after the
+/// purge delay: `watch` calls it after each merge, before it waits for the
+/// next change (mimalloc purges as it works, so memory freed just before
+/// the process goes quiet would stay with it). Not before the writing: the
+/// writing reuses that memory, and on M handing it back first made the
+/// merge 0.1 s slower (docs/performance.md, run 22).
+pub(crate) fn release_freed_memory() {
+    collect();
+}
+
+fn collect() {
+    // SAFETY: mi_collect only walks mimalloc's own free lists and arenas,
+    // under its own locks; it takes no pointer and may be called from any
+    // thread.
     unsafe {
-        libc::malloc_trim(0);
+        libmimalloc_sys::mi_collect(true);
     }
 }
 
 #[cfg(test)]
 mod tests {
-    /// Memory freed in small blocks goes back to the system.
+    /// Only the files a merge would read as returns count towards the
+    /// review's size: not its outputs, its ref store, or files that are
+    /// not returns.
+    #[test]
+    fn the_review_is_sized_by_its_returns() {
+        let dir = tempfile::tempdir().unwrap();
+        let put = |name: &str, bytes: usize| {
+            std::fs::write(dir.path().join(name), vec![b'x'; bytes]).unwrap()
+        };
+        put("Police return.xlsx", 1000);
+        put("GP return.csv", 200);
+        put("merged.xlsx", 50_000);
+        put(crate::refs::REFS_FILE, 70_000);
+        put("Terms of reference.pdf", 30_000);
+        put("~$Police return.xlsx", 165);
+        let opts = crate::config::MergeOptions {
+            exclude: vec![dir.path().join("merged.xlsx")],
+            ..Default::default()
+        };
+        assert_eq!(super::returns_bytes(dir.path(), &opts), 1200);
+        assert_eq!(super::returns_bytes(&dir.path().join("missing"), &opts), 0);
+    }
+
+    /// Memory freed in small blocks goes back to the system when
+    /// [`super::release_freed_memory`] collects it, not a purge delay later.
     ///
-    /// The process's resident memory is only this test's to measure when
-    /// no other test allocates beside it, so the test runs itself again in
-    /// a process of its own (one test, one thread) and checks that run.
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    /// The test binary's allocator is the system's, so the blocks are
+    /// made by mimalloc directly, as the binary's are. The process's
+    /// resident memory is only this test's to measure when no other test
+    /// allocates beside it, so the test runs itself again in a process of
+    /// its own (one test, one thread) and checks that run.
+    #[cfg(target_os = "linux")]
     #[test]
     fn freed_memory_is_given_back() {
-        const ALONE: &str = "CHRONOMERGE_TRIM_TEST_ALONE";
+        use std::alloc::{GlobalAlloc, Layout};
+        const ALONE: &str = "CHRONOMERGE_COLLECT_TEST_ALONE";
         if std::env::var_os(ALONE).is_none() {
             let out = std::process::Command::new(std::env::current_exe().unwrap())
                 .args([
@@ -77,6 +150,9 @@ mod tests {
                     "--test-threads=1",
                 ])
                 .env(ALONE, "1")
+                // mimalloc's default delay (a second), so that only the
+                // collect can hand the memory back within the test.
+                .env_remove("MIMALLOC_PURGE_DELAY")
                 .output()
                 .unwrap();
             let text = String::from_utf8_lossy(&out.stdout);
@@ -94,14 +170,39 @@ mod tests {
             let kb: i64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
             kb / 1024
         }
-        // 256 MB in 2 KB vectors, one in 64 kept so that what is freed
-        // lies between blocks still in use, as the analysis leaves it.
-        let mut blocks: Vec<Vec<u8>> = (0..131_072).map(|i| vec![i as u8; 2048]).collect();
-        let _kept: Vec<Vec<u8>> = blocks.iter_mut().step_by(64).map(std::mem::take).collect();
-        drop(blocks);
+        let mi = mimalloc::MiMalloc;
+        let layout = Layout::from_size_align(2048, 8).unwrap();
+        // 256 MB in 2 KB blocks, one in 64 kept so that what is freed lies
+        // between blocks still in use, as the analysis leaves it.
+        let blocks: Vec<*mut u8> = (0..131_072)
+            .map(|i| {
+                // SAFETY: a non-zero size; the block is checked for null
+                // and filled within its size.
+                unsafe {
+                    let p = mi.alloc(layout);
+                    assert!(!p.is_null());
+                    std::ptr::write_bytes(p, i as u8, layout.size());
+                    p
+                }
+            })
+            .collect();
+        let mut kept = Vec::new();
+        for (i, p) in blocks.into_iter().enumerate() {
+            if i % 64 == 0 {
+                kept.push(p);
+            } else {
+                // SAFETY: made above by the same allocator with this
+                // layout, and freed once.
+                unsafe { mi.dealloc(p, layout) };
+            }
+        }
         let before = rss_mb();
-        super::trim();
+        super::collect();
         let after = rss_mb();
         assert!(before - after > 64, "RSS {before} MB -> {after} MB");
+        for p in kept {
+            // SAFETY: as above.
+            unsafe { mi.dealloc(p, layout) };
+        }
     }
 }

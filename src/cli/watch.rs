@@ -72,7 +72,18 @@ pub fn run(args: WatchArgs) -> i32 {
     opts.html = args.html.clone();
     opts.settle = Duration::from_millis(args.settle_ms);
     opts.max_merges = args.max_merges;
-    opts.after_analysis = Some(super::process::release_freed_memory);
+    // Sized once, from the returns there at the start.
+    let mut sizing = opts.merge.clone();
+    sizing.exclude = [
+        Some(output.clone()),
+        opts.json.clone(),
+        opts.csv.clone(),
+        opts.html.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    super::process::set_up_allocator(super::process::returns_bytes(&args.review_dir, &sizing));
     opts.exit_after = args
         .exit_after
         .filter(|s| s.is_finite() && *s >= 0.0)
@@ -93,6 +104,11 @@ pub fn run(args: WatchArgs) -> i32 {
         output.display()
     );
     let mut print = |ev: &crate::watch::WatchEvent| {
+        if !matches!(ev, crate::watch::WatchEvent::Notice(_)) {
+            // A merge is over, its review dropped; the watch may now wait
+            // for days.
+            super::process::release_freed_memory();
+        }
         if let crate::watch::WatchEvent::Notice(n) = ev {
             eprintln!("chronomerge: {n}");
             return;

@@ -38,7 +38,6 @@
 use std::time::Duration;
 
 use crate::config::MergeOptions;
-use crate::review::MergedReview;
 
 pub mod events;
 mod run;
@@ -104,10 +103,6 @@ pub struct WatchOptions {
     pub max_merges: Option<usize>,
     /// Stop after this long; for tests.
     pub exit_after: Option<Duration>,
-    /// Called after each merge and analysis, before the outputs are
-    /// written (the program hands the memory the analysis freed back to
-    /// the system there).
-    pub after_analysis: Option<fn(&MergedReview)>,
 }
 
 impl WatchOptions {
@@ -126,7 +121,6 @@ impl WatchOptions {
             max_hold: Duration::from_secs(20),
             max_merges: None,
             exit_after: None,
-            after_analysis: None,
         }
     }
 }

@@ -315,9 +315,6 @@ impl State {
                 )
             }
         };
-        if let Some(after) = self.opts.after_analysis {
-            after(&review);
-        }
         let published = match publish(&review, &outputs(&self.opts)) {
             Ok(p) => p,
             Err(e) => return failed(e.to_string(), changes),
