@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times `chronomerge merge` as a process against the read + write floor
-# (examples/floor.rs) and against the pandas and polars scripts an analyst
+# (examples/floor.rs; also with mimalloc, the binary's allocator, in
+# examples/floor_mimalloc.rs) and against the pandas and polars scripts an analyst
 # would write instead (benches/scripts/), on the same generated returns
 # (issue 8). Prints: workload, program, median seconds, peak RSS MB, ratio
 # to the default floor, and the load average when the runs started.
@@ -8,8 +9,9 @@
 #   benches/compare.sh [--large] [--runs N] [--large-runs N] [--no-scripts] [--no-batch]
 #
 #   --large        also the L workload (20 agencies × 25,000 events)
-#   --runs N       runs per program on M and batch (default 3; the median is kept)
-#   --large-runs N runs per program on L (default 1)
+#   --runs N       rounds on M and batch (default 3; each program once a
+#                  round, the median kept)
+#   --large-runs N rounds on L (default 1)
 #   --no-scripts   skip pandas and polars (no Python venv needed)
 #   --no-batch     skip `chronomerge batch` over 1,000 small reviews
 #   --batch-out D  where batch writes its 1,000 workbooks (default
@@ -35,7 +37,7 @@ while [ $# -gt 0 ]; do
         --no-scripts) scripts=0 ;;
         --no-batch) batch=0 ;;
         --batch-out) batch_out="$2"; shift ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -48,9 +50,10 @@ mkdir -p "$data/out"
 today=2026-11-26
 
 echo "== building release binaries" >&2
-cargo build --release --quiet --bin chronomerge --example make_fixtures --example floor
+cargo build --release --quiet --bin chronomerge --example make_fixtures --example floor --example floor_mimalloc
 bin="$target/release/chronomerge"
 floor="$target/release/examples/floor"
+floor_mi="$target/release/examples/floor_mimalloc"
 fixtures="$target/release/examples/make_fixtures"
 
 # gen NAME AGENCIES EVENTS: the same folder and marker as benches/pipeline.rs.
@@ -98,25 +101,33 @@ measure() {
 }
 
 workload() {
-    local name="$1" n="$2" dir="$data/$1" out="$data/out"
+    local name="$1" n="$2" dir="$data/$1" out="$data/out" k
     echo "== $name" >&2
-    measure "$name" "calamine read only" "$n" "$floor" "$dir" --read-only
-    measure "$name" "floor (read + write)" "$n" "$floor" "$dir" -o "$out/floor-$name.xlsx"
-    measure "$name" "floor, constant memory" "$n" "$floor" "$dir" -o "$out/floor-cm-$name.xlsx" --constant-memory
     # A review's first merge, then re-merges over the workbook it wrote (as
     # `watch` does while nobody has typed in it): start from no workbook,
     # no ref store and no kept copies, so every version is measured alike.
     rm -rf "$out/merge-$name.xlsx" "$out/previous" "$dir/chronomerge-refs.json"
-    measure "$name" "chronomerge merge" "$n" "$bin" merge "$dir" -o "$out/merge-$name.xlsx" --today "$today"
-    # A re-merge after the reviewer saved the workbook: it is touched, so
-    # the engine reads its reviewer columns before writing over it.
-    measure "$name" "chronomerge merge, workbook saved since" "$n" sh -c \
-        'touch "$1" && exec "$2" merge "$3" -o "$1" --today "$4"' sh \
-        "$out/merge-$name.xlsx" "$bin" "$dir" "$today"
-    if [ "$scripts" = 1 ]; then
-        measure "$name" "polars + XlsxWriter" "$n" "$venv/bin/python" benches/scripts/merge_polars.py "$dir" "$out/polars-$name.xlsx"
-        measure "$name" "pandas + openpyxl + XlsxWriter" "$n" "$venv/bin/python" benches/scripts/merge_pandas.py "$dir" "$out/pandas-$name.xlsx"
-    fi
+    # In rounds, each program once a round: this VM's speed drifts by a
+    # tenth from one minute to the next, and runs in turn share the drift
+    # where runs in blocks did not (a block of floors could land in a fast
+    # minute and the engine's in a slow one).
+    for ((k = 0; k < n; k++)); do
+        echo "  round $((k + 1))/$n" >&2
+        measure "$name" "calamine read only" 1 "$floor" "$dir" --read-only
+        measure "$name" "floor (read + write)" 1 "$floor" "$dir" -o "$out/floor-$name.xlsx"
+        measure "$name" "floor, constant memory" 1 "$floor" "$dir" -o "$out/floor-cm-$name.xlsx" --constant-memory
+        measure "$name" "floor, mimalloc" 1 "$floor_mi" "$dir" -o "$out/floor-mi-$name.xlsx"
+        measure "$name" "chronomerge merge" 1 "$bin" merge "$dir" -o "$out/merge-$name.xlsx" --today "$today"
+        # A re-merge after the reviewer saved the workbook: it is touched,
+        # so the engine reads its reviewer columns before writing over it.
+        measure "$name" "chronomerge merge, workbook saved since" 1 sh -c \
+            'touch "$1" && exec "$2" merge "$3" -o "$1" --today "$4"' sh \
+            "$out/merge-$name.xlsx" "$bin" "$dir" "$today"
+        if [ "$scripts" = 1 ]; then
+            measure "$name" "polars + XlsxWriter" 1 "$venv/bin/python" benches/scripts/merge_polars.py "$dir" "$out/polars-$name.xlsx"
+            measure "$name" "pandas + openpyxl + XlsxWriter" 1 "$venv/bin/python" benches/scripts/merge_pandas.py "$dir" "$out/pandas-$name.xlsx"
+        fi
+    done
 }
 
 gen M 12 5000

@@ -31,6 +31,10 @@
 //! The last step prints each engine figure as a ratio to its floor, from
 //! criterion's estimates, and writes the table to
 //! `target/bench-data/pipeline-ratios.md`.
+//!
+//! Engine and floor both run on mimalloc, the `chronomerge` binary's
+//! allocator (with its default purge delay, which the binary keeps for
+//! reviews of M's size), so the two are compared as the binary runs.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -43,6 +47,9 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 #[path = "../examples/floor.rs"]
 #[allow(dead_code)]
 mod floor;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// A generated review.
 struct Workload {

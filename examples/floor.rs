@@ -151,7 +151,7 @@ pub fn write_all(ranges: &[Range<Data>], out: &Path, mode: WriteMode) -> Result<
 }
 
 #[allow(dead_code)] // unused when this file is included by benches/pipeline.rs
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage = || {
         eprintln!(
