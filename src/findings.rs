@@ -171,7 +171,7 @@ codes! {
     /// Two agency names so close that they may be one agency: counted as
     /// one agency in the key practice episodes until review.toml says.
     AgencyNamesClose = "agency-names-close", Warning, "Check with the agencies. If they are one agency, add the alias line suggested to its [[agencies]] entry in review.toml; if they are two, give each its own [[agencies]] entry.";
-    /// An entry of review.toml [returns] that could not be applied: a file
+    /// An entry of review.toml `[returns]` that could not be applied: a file
     /// not in the folder, rejected, or of another agency.
     ReturnsOverrideUnused = "returns-override-unused", Warning, "Correct the entry in review.toml: name the files as the Returns sheet lists them, two or more returns of one agency.";
     /// A file in the review folder is in a format the engine does not read

@@ -37,7 +37,7 @@ pub struct TemplateArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Fill in the agency's name, for a template made for one agency (with
-    /// --config, also the agency's contact from its [[agencies]] entry).
+    /// --config, also the agency's contact from its entry in the agencies list).
     #[arg(long, value_name = "NAME")]
     pub agency: Option<String>,
     /// Replace the output file if it exists.
