@@ -34,13 +34,13 @@ pub(crate) fn install_panic_hook() {
 /// page faults: the merge ran in 0.86 s against 0.94 s on glibc's
 /// allocator (the floor 0.92 s), and a 10 ms delay lost most of that
 /// (docs/performance-history.md, "Tried in the eleventh session"). On a
-/// large review it lets one stage's freed blocks add up with the next's: on L (500,000
-/// events in 26 MB) the merge's copy of every event held on top of the
-/// returns' own, and the peak rose from about 600 to 670–710 MB, over the
-/// 700 MB limit; at 10 ms it is about 570 MB, in the same time. Real
-/// reviews (a few thousand events) are far below this; the analyst's
-/// archive-scale ones can be above it.
-pub(crate) const QUICK_PURGE_ABOVE_BYTES: u64 = 8 * 1024 * 1024;
+/// large review it lets one stage's freed blocks add up with the next's:
+/// on L (500,000 events in 26 MB) the merge's copy of every event held on
+/// top of the returns' own, and the peak rose from about 600 to 670–710
+/// MB, over the 700 MB limit; at 10 ms it is about 585 MB, in the same
+/// time. Real reviews (a few thousand events) are far below this; the
+/// analyst's archive-scale ones can be above it.
+const QUICK_PURGE_ABOVE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// mimalloc's purge delay, in milliseconds, for a large review (mimalloc
 /// 2's default).
@@ -89,13 +89,10 @@ pub(crate) fn returns_bytes(dir: &std::path::Path, opts: &crate::config::MergeOp
 /// purge delay: `watch` calls it after each merge, before it waits for the
 /// next change (mimalloc purges as it works, so memory freed just before
 /// the process goes quiet would stay with it). Not before the writing: the
-/// writing reuses that memory, and on M handing it back first made the
-/// merge 0.1 s slower (docs/performance.md, run 22).
+/// writing reuses that memory, and on M handing it back after the analysis
+/// made the merge 0.1 s slower (docs/performance-history.md, "Tried in the
+/// eleventh session").
 pub(crate) fn release_freed_memory() {
-    collect();
-}
-
-fn collect() {
     // SAFETY: mi_collect only walks mimalloc's own free lists and arenas,
     // under its own locks; it takes no pointer and may be called from any
     // thread.
@@ -197,7 +194,7 @@ mod tests {
             }
         }
         let before = rss_mb();
-        super::collect();
+        super::release_freed_memory();
         let after = rss_mb();
         assert!(before - after > 64, "RSS {before} MB -> {after} MB");
         for p in kept {
