@@ -14,7 +14,7 @@
 //! chronology's rows written into the file while it is compressed). With
 //! `--runs N` each stage is run N times and the median printed, with the
 //! CPU seconds of the process (all threads) in the stage. Peak RSS (VmHWM)
-//! is printed at the end.
+//! is printed at the end. It runs on mimalloc, as the binary does.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +24,9 @@ use chrono::NaiveDate;
 use chronomerge::model::{CheckedReturn, FileKind};
 use chronomerge::pipeline::{settle_config, MergeOptions, MergedReview};
 use rayon::prelude::*;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
