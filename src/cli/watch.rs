@@ -74,15 +74,7 @@ pub fn run(args: WatchArgs) -> i32 {
     opts.max_merges = args.max_merges;
     // Sized once, from the returns there at the start.
     let mut sizing = opts.merge.clone();
-    sizing.exclude = [
-        Some(output.clone()),
-        opts.json.clone(),
-        opts.csv.clone(),
-        opts.html.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    sizing.exclude = opts.outputs().files().collect();
     super::process::set_up_allocator(super::process::returns_bytes(&args.review_dir, &sizing));
     opts.exit_after = args
         .exit_after

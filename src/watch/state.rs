@@ -71,7 +71,7 @@ struct Look {
 
 impl State {
     pub(super) fn new(dir: &Path, opts: &WatchOptions, config_path: PathBuf) -> State {
-        let own = opts.merge.own_files(outputs(opts).files());
+        let own = opts.merge.own_files(opts.outputs().files());
         State {
             dir: dir.to_path_buf(),
             opts: opts.clone(),
@@ -315,7 +315,7 @@ impl State {
                 )
             }
         };
-        let published = match publish(&review, &outputs(&self.opts)) {
+        let published = match publish(&review, &self.opts.outputs()) {
             Ok(p) => p,
             Err(e) => return failed(e.to_string(), changes),
         };
@@ -347,16 +347,18 @@ impl State {
     }
 }
 
-/// What a watch writes after every merge: the workbook (beside the target
-/// when the target is locked), and the JSON and CSV asked for.
-fn outputs(opts: &WatchOptions) -> Outputs<'_> {
-    Outputs {
-        workbook: opts.output.clone(),
-        json: opts.json.clone(),
-        csv: opts.csv.clone(),
-        html: opts.html.clone(),
-        write: &opts.write,
-        beside_if_locked: true,
-        chosen: Chosen::Flags,
+impl WatchOptions {
+    /// What a watch writes after every merge: the workbook (beside the
+    /// target when the target is locked), and the JSON and CSV asked for.
+    pub(crate) fn outputs(&self) -> Outputs<'_> {
+        Outputs {
+            workbook: self.output.clone(),
+            json: self.json.clone(),
+            csv: self.csv.clone(),
+            html: self.html.clone(),
+            write: &self.write,
+            beside_if_locked: true,
+            chosen: Chosen::Flags,
+        }
     }
 }
