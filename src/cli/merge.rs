@@ -133,7 +133,7 @@ pub fn run(args: MergeArgs) -> i32 {
         chosen: Chosen::Flags,
     };
     opts.exclude = outputs.files().collect();
-    super::process::set_up_allocator(super::process::returns_bytes(&args.review_dir, &opts));
+    super::process::set_up_allocator(&args.review_dir, &opts);
     let review = match merge_dir(&args.review_dir, &opts) {
         Ok(r) => r,
         Err(e) => {

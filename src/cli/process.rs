@@ -51,11 +51,16 @@ const QUICK_PURGE_MS: std::ffi::c_long = 10;
 /// no constant for it).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Sets mimalloc up for a review whose returns total `returns_bytes`:
-/// above [`QUICK_PURGE_ABOVE_BYTES`], freed memory goes back to the system
-/// after [`QUICK_PURGE_MS`]. `MIMALLOC_PURGE_DELAY` in the environment
-/// still decides, for measuring.
-pub(crate) fn set_up_allocator(returns_bytes: u64) {
+/// Sets mimalloc up for merging the review in `dir` with `opts`: when its
+/// returns pass [`QUICK_PURGE_ABOVE_BYTES`], freed memory goes back to the
+/// system after [`QUICK_PURGE_MS`]. `MIMALLOC_PURGE_DELAY` in the
+/// environment still decides, for measuring.
+pub(crate) fn set_up_allocator(dir: &std::path::Path, opts: &crate::config::MergeOptions) {
+    purge_by_size(returns_bytes(dir, opts));
+}
+
+/// [`set_up_allocator`] for returns totalling `returns_bytes`.
+fn purge_by_size(returns_bytes: u64) {
     if returns_bytes <= QUICK_PURGE_ABOVE_BYTES {
         return;
     }
@@ -70,7 +75,7 @@ pub(crate) fn set_up_allocator(returns_bytes: u64) {
 /// The bytes on disk of the files in `dir` that a merge with `opts` would
 /// read as returns (the review's own outputs and settings apart); 0 when
 /// the folder cannot be listed (the merge then says why).
-pub(crate) fn returns_bytes(dir: &std::path::Path, opts: &crate::config::MergeOptions) -> u64 {
+fn returns_bytes(dir: &std::path::Path, opts: &crate::config::MergeOptions) -> u64 {
     let own = opts.own_files([]);
     crate::discover::scan(dir)
         .map(|files| {
@@ -103,6 +108,67 @@ pub(crate) fn release_freed_memory() {
 
 #[cfg(test)]
 mod tests {
+    /// mimalloc's options and the process's resident memory are the whole
+    /// process's: a test of them runs itself again in a process of its own
+    /// (one test, one thread), with `env` set (or, for `None`, unset).
+    /// True in that process, where the test goes on; false in the first,
+    /// once the run in its own process has passed.
+    fn in_own_process(test: &str, env: &[(&str, Option<&str>)]) -> bool {
+        const ALONE: &str = "CHRONOMERGE_TEST_ALONE";
+        if std::env::var_os(ALONE).is_some() {
+            return true;
+        }
+        let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+        cmd.args(["--exact", test, "--test-threads=1"])
+            .env(ALONE, "1");
+        for (k, v) in env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        let out = cmd.output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{text}");
+        assert!(
+            text.contains("1 passed"),
+            "the test did not run alone: {text}"
+        );
+        false
+    }
+
+    /// The purge delay set is mimalloc's purge delay (the option named by
+    /// its number), shortened only for a large review, and a delay given
+    /// in the environment is kept.
+    #[test]
+    fn the_purge_delay_is_shortened_for_large_reviews_only() {
+        fn delay() -> std::ffi::c_long {
+            // SAFETY: reads one integer of mimalloc's option table.
+            unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) }
+        }
+        const TEST: &str =
+            "cli::process::tests::the_purge_delay_is_shortened_for_large_reviews_only";
+        const ENV: &str = "MIMALLOC_PURGE_DELAY";
+        // Here, run with the variable unset and then set; in each run, on.
+        if !in_own_process(TEST, &[(ENV, None)]) {
+            in_own_process(TEST, &[(ENV, Some("123"))]);
+            return;
+        }
+        let given = std::env::var(ENV).ok();
+        let given: Option<std::ffi::c_long> = given.map(|v| v.parse().unwrap());
+        // mimalloc 3's own delay, or the one given.
+        let before = delay();
+        assert_eq!(before, given.unwrap_or(1000));
+        super::purge_by_size(super::QUICK_PURGE_ABOVE_BYTES);
+        assert_eq!(
+            delay(),
+            before,
+            "a review of the threshold's size keeps the delay"
+        );
+        super::purge_by_size(super::QUICK_PURGE_ABOVE_BYTES + 1);
+        assert_eq!(delay(), given.unwrap_or(super::QUICK_PURGE_MS));
+    }
+
     /// Only the files a merge would read as returns count towards the
     /// review's size: not its outputs, its ref store, or files that are
     /// not returns.
@@ -130,34 +196,17 @@ mod tests {
     /// [`super::release_freed_memory`] collects it, not a purge delay later.
     ///
     /// The test binary's allocator is the system's, so the blocks are
-    /// made by mimalloc directly, as the binary's are. The process's
-    /// resident memory is only this test's to measure when no other test
-    /// allocates beside it, so the test runs itself again in a process of
-    /// its own (one test, one thread) and checks that run.
+    /// made by mimalloc directly, as the binary's are.
     #[cfg(target_os = "linux")]
     #[test]
     fn freed_memory_is_given_back() {
         use std::alloc::{GlobalAlloc, Layout};
-        const ALONE: &str = "CHRONOMERGE_COLLECT_TEST_ALONE";
-        if std::env::var_os(ALONE).is_none() {
-            let out = std::process::Command::new(std::env::current_exe().unwrap())
-                .args([
-                    "--exact",
-                    "cli::process::tests::freed_memory_is_given_back",
-                    "--test-threads=1",
-                ])
-                .env(ALONE, "1")
-                // mimalloc's default delay (a second), so that only the
-                // collect can hand the memory back within the test.
-                .env_remove("MIMALLOC_PURGE_DELAY")
-                .output()
-                .unwrap();
-            let text = String::from_utf8_lossy(&out.stdout);
-            assert!(out.status.success(), "{text}");
-            assert!(
-                text.contains("1 passed"),
-                "the test did not run alone: {text}"
-            );
+        // mimalloc's default delay (a second), so that only the collect
+        // can hand the memory back within the test.
+        if !in_own_process(
+            "cli::process::tests::freed_memory_is_given_back",
+            &[("MIMALLOC_PURGE_DELAY", None)],
+        ) {
             return;
         }
         // VmRSS is in kB whatever the page size.

@@ -75,7 +75,7 @@ pub fn run(args: WatchArgs) -> i32 {
     // Sized once, from the returns there at the start.
     let mut sizing = opts.merge.clone();
     sizing.exclude = opts.outputs().files().collect();
-    super::process::set_up_allocator(super::process::returns_bytes(&args.review_dir, &sizing));
+    super::process::set_up_allocator(&args.review_dir, &sizing);
     opts.exit_after = args
         .exit_after
         .filter(|s| s.is_finite() && *s >= 0.0)
